@@ -188,8 +188,10 @@ fn combine(mut errors: Vec<anyhow::Error>) -> anyhow::Error {
         return errors.remove(0);
     }
     let mut text = String::new();
-    for e in &errors {
-        let _ = write!(text, "{e:#}\n\n");
+    for (i, e) in errors.iter().enumerate() {
+        // The caller prints the first `error: `; the rest need their own.
+        let prefix = if i == 0 { "" } else { "error: " };
+        let _ = write!(text, "{prefix}{e:#}\n\n");
     }
     let _ = write!(text, "{} files have errors", errors.len());
     anyhow::anyhow!(text)
