@@ -11,6 +11,11 @@ use walkdir::WalkDir;
 /// The folder of briefings, relative to the site root.
 pub const CONTENT_DIR: &str = "content";
 
+/// The largest briefing brief reads. The longest real briefings are well
+/// under 1 MB; anything near this is a misplaced data file, and reading it
+/// whole would stall the build and the preview.
+pub const MAX_FILE_BYTES: u64 = 10_000_000;
+
 /// A Markdown file found under `content/`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SourceFile {
@@ -138,6 +143,23 @@ impl Page {
     /// Reads, parses and renders one briefing file.
     pub fn load(root: &Path, file: &SourceFile) -> Result<Page> {
         let display = crate::diagnostics::display_path(root, &file.path);
+        let size = std::fs::metadata(&file.path)
+            .with_context(|| format!("failed to read `{}`", display.display()))?
+            .len();
+        if size > MAX_FILE_BYTES {
+            return Err(SourceError::new(
+                &display,
+                format!(
+                    "this file is {} MB; briefings are limited to {} MB",
+                    size / 1_000_000,
+                    MAX_FILE_BYTES / 1_000_000
+                ),
+            )
+            .with_help(
+                "is this the right file? Move data files out of content/, or split the briefing",
+            )
+            .into());
+        }
         let bytes = std::fs::read(&file.path)
             .with_context(|| format!("failed to read `{}`", display.display()))?;
         let text = String::from_utf8(bytes).map_err(|e| {
