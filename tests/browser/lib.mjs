@@ -360,7 +360,7 @@ async function crawlMode({ browser, results, site, mode, base, scope, origin, de
     } catch (e) {
       problems.push(`could not load: ${e.message.split('\n')[0]}`);
     }
-    const entry = { url, ids: new Set(ids), refs };
+    const entry = { url, ids: new Set(ids), refs, log };
     pages.push(entry);
 
     for (const ref of refs) {
@@ -388,12 +388,10 @@ async function crawlMode({ browser, results, site, mode, base, scope, origin, de
         if (u.hash && u.hash !== '#') entry.fragments = [...(entry.fragments || []), { ref, key, id: decodeURIComponent(u.hash.slice(1)) }];
       }
     }
-    for (const f of log.failed) {
-      const url = f.split(' ')[1];
-      if (!problems.some((p) => p.includes(`→ ${url}:`)) && !problems.includes(f)) problems.push(f);
-    }
 
-    if (deep) {
+    if (deep && problems.some((x) => x.startsWith('could not load'))) {
+      results.record(site.label, mode, url, 'page loads', problems.filter((x) => x.startsWith('could not load')));
+    } else if (deep) try {
       const slug = slugFor(url, base);
       fs.mkdirSync(artifacts, { recursive: true });
       const isBriefing = slug !== 'home';
@@ -469,8 +467,9 @@ async function crawlMode({ browser, results, site, mode, base, scope, origin, de
         results.record(site.label, mode, url, 'readable without JavaScript', njProblems);
         await nj.page.close();
       }
+    } catch (e) {
+      results.record(site.label, mode, url, 'page checks ran to the end', [`crashed: ${e.message.split('\n')[0]}`]);
     }
-    entry.log = log;
     await page.close();
   }
 
@@ -478,6 +477,12 @@ async function crawlMode({ browser, results, site, mode, base, scope, origin, de
   const idsByKey = new Map(pages.map((p) => [pageKey(p.url), p.ids]));
   for (const p of pages) {
     const problems = linkProblems.get(p.url);
+    // Requests that failed while the page was shown (CSS url()s, print-only
+    // sheets, ...) unless the DOM reference was already reported.
+    for (const f of p.log.failed) {
+      const url = f.split(' ')[1];
+      if (!problems.some((x) => x.includes(`→ ${url}:`)) && !problems.includes(f)) problems.push(f);
+    }
     for (const f of p.fragments || []) {
       const ids = idsByKey.get(f.key);
       if (ids && !ids.has(f.id)) problems.push(`<${f.ref.tag} ${f.ref.attr}="${f.ref.raw}">: no element with id="${f.id}" on ${f.key}`);
