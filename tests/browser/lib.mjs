@@ -412,6 +412,7 @@ async function crawlMode({ browser, results, site, mode, base, scope, origin, de
           for (const i of r.incomplete) results.warn(site.label, url, `axe (${scheme}) needs review`, i);
         } catch (e) { v = [`axe failed to run: ${e.message.split('\n')[0]}`]; }
         results.record(site.label, mode, url, `axe (${scheme})`, v);
+        if (scheme === 'dark') await page.screenshot({ path: path.join(artifacts, `${slug}-desktop-1280-dark.png`), fullPage: true });
       }
       await page.emulateMedia({ colorScheme: 'light' });
       // overflow
