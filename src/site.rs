@@ -150,7 +150,8 @@ impl Site {
         Ok(files)
     }
 
-    fn render_briefing(&self, page: &Page) -> Result<OutputFile> {
+    /// Renders one briefing page.
+    pub fn render_briefing(&self, page: &Page) -> Result<OutputFile> {
         let view = BriefingView::new(page, &self.config);
         let mut ctx = Context::new();
         ctx.insert("page", &view);
@@ -164,7 +165,8 @@ impl Site {
         })
     }
 
-    fn render_index(&self) -> Result<OutputFile> {
+    /// Renders the home page.
+    pub fn render_index(&self) -> Result<OutputFile> {
         let list: Vec<Summary<'_>> = self
             .pages
             .iter()
