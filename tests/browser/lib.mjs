@@ -131,18 +131,20 @@ export function runVnu(files) {
 
 // ---------------------------------------------------------------- browser helpers
 
+// `origin` is the local server's origin, or for file:// the site folder's
+// URL ("file:///.../site/"): files outside the site count as outside too.
 function isLocalRequest(url, origin) {
   const u = new URL(url);
   if (u.protocol === 'data:' || u.protocol === 'blob:' || u.protocol === 'about:') return true;
-  if (u.protocol === 'file:') return origin === 'file:';
-  return origin !== 'file:' && u.origin === origin;
+  if (origin.startsWith('file:')) return u.protocol === 'file:' && u.href.startsWith(origin);
+  return u.origin === origin;
 }
 
 // Opens a page with listeners for console errors, page errors, failed
 // same-site resources and any request leaving the local server (aborted).
 async function openPage(context, origin) {
   const page = await context.newPage();
-  const log = { console: [], pageErrors: [], outside: [], failed: [] };
+  const log = { console: [], pageErrors: [], outside: [], failed: [], requested: [] };
   await page.route('**/*', (route) => {
     const url = route.request().url();
     if (isLocalRequest(url, origin)) return route.continue();
@@ -158,6 +160,10 @@ async function openPage(context, origin) {
     log.console.push(`console.error: ${msg.text()}${loc && loc.url ? ` (${loc.url}:${loc.lineNumber})` : ''}`);
   });
   page.on('pageerror', (e) => log.pageErrors.push(`uncaught: ${e.message}`));
+  // Second net in case a request bypasses routing (e.g. file:// loads).
+  page.on('request', (req) => {
+    if (!isLocalRequest(req.url(), origin)) log.requested.push(req);
+  });
   page.on('requestfailed', (req) => {
     const f = req.failure();
     if (f && /BLOCKED_BY_CLIENT/.test(f.errorText)) return;
@@ -239,8 +245,9 @@ async function sectionHeadings(page, checkOrder) {
       const text = h.textContent.replace(/\s+/g, ' ').trim().replace(/(\s*[#¶§🔗])+$/u, '');
       headings.push({ id: s.id, text });
       const visible = h.checkVisibility({ opacityProperty: true, visibilityProperty: true, contentVisibilityAuto: true });
-      if (!visible || r.width < 2 || r.height < 2 || style.clip === 'rect(0px, 0px, 0px, 0px)' || style.clipPath === 'inset(50%)') {
-        problems.push(`h2 "${text}" in section#${s.id} is not visible (box ${Math.round(r.width)}×${Math.round(r.height)})`);
+      const offscreen = r.right <= 0 || r.left >= document.documentElement.clientWidth || r.bottom + window.scrollY <= 0;
+      if (!visible || offscreen || r.width < 2 || r.height < 2 || style.clip === 'rect(0px, 0px, 0px, 0px)' || style.clipPath === 'inset(50%)') {
+        problems.push(`h2 "${text}" in section#${s.id} is not visible (box ${Math.round(r.width)}×${Math.round(r.height)} at x ${Math.round(r.left)})`);
         continue;
       }
       const top = r.top + window.scrollY;
@@ -372,7 +379,7 @@ async function crawlMode({ browser, results, site, mode, base, scope, origin, de
     for (const ref of refs) {
       const u = new URL(ref.abs);
       if (!['http:', 'https:', 'file:'].includes(u.protocol)) continue;
-      const sameOrigin = origin === 'file:' ? u.protocol === 'file:' : u.origin === origin;
+      const sameOrigin = origin.startsWith('file:') ? u.protocol === 'file:' : u.origin === origin;
       if (!sameOrigin) {
         // Plain links to other sites are fine (they are never fetched);
         // resource hints would contact them, which the reader did not ask for.
@@ -508,7 +515,9 @@ async function crawlMode({ browser, results, site, mode, base, scope, origin, de
     }
     results.record(site.label, mode, p.url, 'links, images, styles and #anchors resolve', problems);
     results.record(site.label, mode, p.url, 'no console errors or page errors', [...p.log.console, ...p.log.pageErrors]);
-    results.record(site.label, mode, p.url, 'no request outside the local server', p.log.outside);
+    const unrouted = p.log.requested.filter((r) => !p.log.outside.some((o) => o.includes(` ${r.url()} (blocked)`)))
+      .map((r) => `${r.resourceType()} request to ${r.url()} (not routed)`);
+    results.record(site.label, mode, p.url, 'no request outside the local server', [...p.log.outside, ...new Set(unrouted)]);
   }
   await context.close();
   if (noJs) await noJs.close();
@@ -558,7 +567,7 @@ export async function runSuite(siteDirs, options = {}) {
       say(`   root:     ${found.length} page(s): ${found.map((u) => new URL(u).pathname).join(' ')}`);
       const foundSub = await crawlMode({ browser, results, site, mode: 'sub-path', base: `${sub.origin}/briefings/`, scope: `${sub.origin}/briefings/`, origin: sub.origin, deep: false, opts, siteDir: site.dir });
       say(`   sub-path: ${foundSub.length} page(s)`);
-      const foundFile = await crawlMode({ browser, results, site, mode: 'file', base: fileHome, scope: fileScope, origin: 'file:', deep: false, opts, siteDir: site.dir });
+      const foundFile = await crawlMode({ browser, results, site, mode: 'file', base: fileHome, scope: fileScope, origin: fileScope, deep: false, opts, siteDir: site.dir });
       say(`   file://:  ${foundFile.length} page(s)`);
       for (const [mode, list] of [['sub-path', foundSub], ['file', foundFile]]) {
         if (list.length !== found.length) {
