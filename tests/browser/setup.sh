@@ -19,7 +19,7 @@ apt_install() {
     $SUDO apt-get update -qq
     apt_updated=1
   fi
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "$@"
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "$@"
 }
 
 if [ ! -x /usr/bin/chromium ]; then
