@@ -18,6 +18,9 @@ pub struct SourceFile {
     pub path: PathBuf,
     /// Its path inside `content/`, with `/` separators, e.g. `sahel/mali.md`.
     pub rel: String,
+    /// For an `index.md`, the other files of its folder (images, PDFs…),
+    /// copied beside the page: (file on disk, path relative to the folder).
+    pub assets: Vec<(PathBuf, String)>,
 }
 
 /// What [`discover`] found: the Markdown files, and what it passed over.
@@ -42,6 +45,7 @@ pub fn discover(root: &Path, content_dir: &Path) -> Result<Discovered> {
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    let mut others: Vec<(PathBuf, String)> = Vec::new();
     for entry in walker {
         let entry = entry.with_context(|| format!("failed to read `{}`", content_dir.display()))?;
         let path = entry.path();
@@ -55,7 +59,7 @@ pub fn discover(root: &Path, content_dir: &Path) -> Result<Discovered> {
             );
             continue;
         }
-        if !entry.file_type().is_file() || path.extension().is_none_or(|e| e != "md") {
+        if !entry.file_type().is_file() {
             continue;
         }
         let rel = path
@@ -65,10 +69,43 @@ pub fn discover(root: &Path, content_dir: &Path) -> Result<Discovered> {
             .map(|c| c.as_os_str().to_string_lossy())
             .collect::<Vec<_>>()
             .join("/");
-        found.files.push(SourceFile {
-            path: path.to_path_buf(),
-            rel,
-        });
+        if path.extension().is_some_and(|e| e == "md") {
+            found.files.push(SourceFile {
+                path: path.to_path_buf(),
+                rel,
+                assets: Vec::new(),
+            });
+        } else {
+            others.push((path.to_path_buf(), rel));
+        }
+    }
+    // A folder with an index.md is a page bundle: its other files belong to
+    // that page, unless a deeper bundle claims them.
+    let bundles: Vec<(usize, String)> = found
+        .files
+        .iter()
+        .enumerate()
+        .filter_map(|(i, f)| {
+            let dir = f.rel.strip_suffix("index.md")?;
+            (dir.is_empty() || dir.ends_with('/')).then(|| (i, dir.to_string()))
+        })
+        .filter(|(_, dir)| !dir.is_empty())
+        .collect();
+    for (path, rel) in others {
+        let owner = bundles
+            .iter()
+            .filter(|(_, dir)| rel.starts_with(dir.as_str()))
+            .max_by_key(|(_, dir)| dir.len());
+        match owner {
+            Some((i, dir)) => {
+                let inner = rel[dir.len()..].to_string();
+                found.files[*i].assets.push((path, inner));
+            }
+            None => found.warnings.push(
+                SourceError::new(crate::diagnostics::display_path(root, &path), "file not copied")
+                    .with_help("only files in a briefing's own folder (beside its index.md) are copied with it; put shared files in static/"),
+            ),
+        }
     }
     Ok(found)
 }
@@ -91,6 +128,10 @@ pub struct Page {
     /// Where the page goes, relative to the output root, as a folder with a
     /// trailing slash: `sahel/mali-ecowas/`.
     pub url: String,
+    /// Files copied beside the page: (file on disk, path inside the page folder).
+    pub assets: Vec<(PathBuf, String)>,
+    /// The folder of the source file on disk, for resolving image paths.
+    pub dir: PathBuf,
 }
 
 impl Page {
@@ -107,20 +148,42 @@ impl Page {
                     "save the file as UTF-8 (most editors have an encoding option when saving)",
                 )
         })?;
-        Ok(Page::parse(&display, &file.rel, text)?)
+        let dir = file
+            .path
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default();
+        let size = |src: &str| image_size(&dir, src);
+        let mut page = Page::parse_with(&display, &file.rel, text, &size)?;
+        page.assets = file.assets.clone();
+        page.dir = dir;
+        Ok(page)
     }
 
     /// Parses a briefing from its text. `file` is used in messages, `rel` for the URL.
     pub fn parse(file: &Path, rel: &str, text: String) -> Result<Page, SourceError> {
+        Page::parse_with(file, rel, text, &|_| None)
+    }
+
+    /// [`Page::parse`], asking `image_size` for the size of each image.
+    pub fn parse_with(
+        file: &Path,
+        rel: &str,
+        text: String,
+        image_size: &dyn Fn(&str) -> Option<(u32, u32)>,
+    ) -> Result<Page, SourceError> {
         let split = frontmatter::split(file, &text)?;
         let front = frontmatter::parse(file, &text, &split)?;
         let body_offset = split.body_offset;
-        let rendered = markdown::render(split.body).map_err(|e| {
+        let rendered = markdown::render_with(split.body, image_size).map_err(|e| {
             SourceError::new(file, e.message)
                 .at_offset(&text, body_offset + e.offset, e.len)
                 .with_help(e.help)
         })?;
-        let url = url_for(file, &text, rel, front.slug.as_deref())?;
+        let url = match &front.path {
+            Some(path) => format!("{path}/"),
+            None => url_for(file, &text, rel, front.slug.as_deref())?,
+        };
         Ok(Page {
             file: file.to_path_buf(),
             rel: rel.to_string(),
@@ -129,6 +192,8 @@ impl Page {
             rendered,
             url,
             text,
+            assets: Vec::new(),
+            dir: PathBuf::new(),
         })
     }
 
@@ -137,6 +202,20 @@ impl Page {
         let at = (self.body_offset + offset).min(self.text.len());
         self.text[..at].matches('\n').count() + 1
     }
+}
+
+/// The pixel size of a local image, read from its header; `None` for remote
+/// images, unreadable files and formats `imagesize` does not know.
+fn image_size(dir: &Path, src: &str) -> Option<(u32, u32)> {
+    if src.contains(':') || src.starts_with('/') || src.starts_with('@') {
+        return None;
+    }
+    let path = dir.join(src.split(['?', '#']).next()?);
+    let size = imagesize::size(path).ok()?;
+    Some((
+        u32::try_from(size.width).ok()?,
+        u32::try_from(size.height).ok()?,
+    ))
 }
 
 /// The output folder for a content path: `sahel/mali.md` → `sahel/mali/`,

@@ -23,6 +23,8 @@ fn build(args: brief::cli::BuildArgs) -> anyhow::Result<()> {
         root: args.root,
         output: args.output,
         drafts: args.drafts,
+        future: args.future,
+        strict: args.strict,
     };
     let report = brief::build(&options)?;
     for w in &report.warnings {
@@ -43,6 +45,12 @@ fn build(args: brief::cli::BuildArgs) -> anyhow::Result<()> {
                 plural(report.drafts_skipped, "draft")
             ));
         }
+        if report.future_skipped > 0 {
+            line.push_str(&format!(
+                " ({} dated after today left out; add --future to include)",
+                plural(report.future_skipped, "briefing")
+            ));
+        }
         if !report.warnings.is_empty() {
             line.push_str(&format!(
                 " with {}",
@@ -50,6 +58,11 @@ fn build(args: brief::cli::BuildArgs) -> anyhow::Result<()> {
             ));
         }
         println!("{line}");
+        if !report.feeds && report.briefings > 0 {
+            println!(
+                "note: no feeds, sitemap, robots.txt or 404 page: they need absolute URLs; set `base_url` in site.toml"
+            );
+        }
     }
     Ok(())
 }

@@ -4,4 +4,5 @@
 mod build;
 mod errors;
 mod mali;
+mod many;
 mod support;
