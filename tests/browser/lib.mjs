@@ -142,13 +142,17 @@ function isLocalRequest(url, origin) {
 
 // Opens a page with listeners for console errors, page errors, failed
 // same-site resources and any request leaving the local server (aborted).
+// The page is reused for every URL of a mode (a new tab costs ~250 ms here);
+// fresh() starts a new log before each navigation.
 async function openPage(context, origin) {
   const page = await context.newPage();
-  const log = { console: [], pageErrors: [], outside: [], failed: [], requested: [] };
+  const state = { log: null };
+  const fresh = () => (state.log = { console: [], pageErrors: [], outside: [], failed: [], requested: [] });
+  fresh();
   await page.route('**/*', (route) => {
     const url = route.request().url();
     if (isLocalRequest(url, origin)) return route.continue();
-    log.outside.push(`${route.request().resourceType()} request to ${url} (blocked)`);
+    state.log.outside.push(`${route.request().resourceType()} request to ${url} (blocked)`);
     return route.abort('blockedbyclient');
   });
   page.on('console', (msg) => {
@@ -157,24 +161,24 @@ async function openPage(context, origin) {
     // checks with their URL; do not count them twice.
     if (/^Failed to load resource/.test(msg.text())) return;
     const loc = msg.location();
-    log.console.push(`console.error: ${msg.text()}${loc && loc.url ? ` (${loc.url}:${loc.lineNumber})` : ''}`);
+    state.log.console.push(`console.error: ${msg.text()}${loc && loc.url ? ` (${loc.url}:${loc.lineNumber})` : ''}`);
   });
-  page.on('pageerror', (e) => log.pageErrors.push(`uncaught: ${e.message}`));
-  // Second net in case a request bypasses routing (e.g. file:// loads).
+  page.on('pageerror', (e) => state.log.pageErrors.push(`uncaught: ${e.message}`));
+  // Second net in case a request bypasses routing.
   page.on('request', (req) => {
-    if (!isLocalRequest(req.url(), origin)) log.requested.push(req);
+    if (!isLocalRequest(req.url(), origin)) state.log.requested.push(req);
   });
   page.on('requestfailed', (req) => {
     const f = req.failure();
-    if (f && /BLOCKED_BY_CLIENT/.test(f.errorText)) return;
-    if (isLocalRequest(req.url(), origin)) log.failed.push(`${req.resourceType()} ${req.url()} failed to load: ${f ? f.errorText : '?'}`);
+    if (f && /BLOCKED_BY_CLIENT|ERR_ABORTED/.test(f.errorText)) return;
+    if (isLocalRequest(req.url(), origin)) state.log.failed.push(`${req.resourceType()} ${req.url()} failed to load: ${f ? f.errorText : '?'}`);
   });
   page.on('response', (res) => {
     if (res.status() >= 400 && isLocalRequest(res.url(), origin)) {
-      log.failed.push(`${res.request().resourceType()} ${res.url()} answered HTTP ${res.status()}`);
+      state.log.failed.push(`${res.request().resourceType()} ${res.url()} answered HTTP ${res.status()}`);
     }
   });
-  return { page, log };
+  return { page, fresh };
 }
 
 // Everything a page refers to, as absolute URLs, plus its ids.
@@ -354,6 +358,7 @@ async function crawlMode({ browser, results, site, mode, base, scope, origin, de
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, reducedMotion: 'reduce' });
   const noJs = deep ? await browser.newContext({ viewport: { width: 1280, height: 900 }, javaScriptEnabled: false }) : null;
   const cache = new Map();
+  let tab = null, njTab = null;
   const queue = [base];
   const seen = new Set([pageKey(base)]);
   const pages = [];       // {url, ids:Set, refs}
@@ -362,7 +367,9 @@ async function crawlMode({ browser, results, site, mode, base, scope, origin, de
 
   while (queue.length) {
     const url = queue.shift();
-    const { page, log } = await openPage(context, origin);
+    if (!tab || tab.page.isClosed()) tab = await openPage(context, origin);
+    const { page } = tab;
+    const log = tab.fresh();
     const problems = [];
     linkProblems.set(url, problems);
     let refs = [], ids = [];
@@ -372,6 +379,7 @@ async function crawlMode({ browser, results, site, mode, base, scope, origin, de
       ({ refs, ids } = await collectRefs(page));
     } catch (e) {
       problems.push(`could not load: ${e.message.split('\n')[0]}`);
+      await page.close().catch(() => {}); // a fresh tab for the next URL
     }
     const entry = { url, ids: new Set(ids), refs, log };
     pages.push(entry);
@@ -407,7 +415,15 @@ async function crawlMode({ browser, results, site, mode, base, scope, origin, de
     } else if (deep) try {
       const slug = slugFor(url, base);
       fs.mkdirSync(artifacts, { recursive: true });
-      const isBriefing = slug !== 'home';
+      // A briefing is an article page: it has section[id]s in main, or says
+      // og:type "article". Home, tag and other listing pages are not.
+      const isBriefing = slug !== 'home' && await page.evaluate(() =>
+        document.querySelector('main section[id]') !== null ||
+        document.querySelector('meta[property="og:type"][content="article"]') !== null);
+      // Screenshots of the home page and of briefings (listing pages such as
+      // tags look alike; --all-screenshots takes them too).
+      const shot = (p, name) => (isBriefing || slug === 'home' || opts.allScreenshots)
+        ? p.screenshot({ path: path.join(artifacts, `${slug}-${name}.png`), fullPage: true }) : null;
       // axe, light then dark
       for (const scheme of ['light', 'dark']) {
         await page.emulateMedia({ colorScheme: scheme });
@@ -419,7 +435,7 @@ async function crawlMode({ browser, results, site, mode, base, scope, origin, de
           for (const i of r.incomplete) results.warn(site.label, url, `axe (${scheme}) needs review`, i);
         } catch (e) { v = [`axe failed to run: ${e.message.split('\n')[0]}`]; }
         results.record(site.label, mode, url, `axe (${scheme})`, v);
-        if (scheme === 'dark') await page.screenshot({ path: path.join(artifacts, `${slug}-desktop-1280-dark.png`), fullPage: true });
+        if (scheme === 'dark') await shot(page, 'desktop-1280-dark');
       }
       await page.emulateMedia({ colorScheme: 'light' });
       // overflow
@@ -428,9 +444,9 @@ async function crawlMode({ browser, results, site, mode, base, scope, origin, de
         results.record(site.label, mode, url, `no horizontal scroll at ${w}px`, o ? [o] : []);
       }
       await page.setViewportSize({ width: 390, height: 844 });
-      await page.screenshot({ path: path.join(artifacts, `${slug}-mobile-390.png`), fullPage: true });
+      await shot(page, 'mobile-390');
       await page.setViewportSize({ width: 1280, height: 900 });
-      await page.screenshot({ path: path.join(artifacts, `${slug}-desktop-1280.png`), fullPage: true });
+      await shot(page, 'desktop-1280');
       if (isBriefing) {
         // Visible at desktop width; visible and in document order on a
         // phone, where the layout is one column (a desktop sidebar may
@@ -456,7 +472,7 @@ async function crawlMode({ browser, results, site, mode, base, scope, origin, de
       await page.emulateMedia({ media: 'print' });
       await finishAnimations(page);
       results.record(site.label, mode, url, 'print: sections shown, nav hidden', await printProblems(page));
-      await page.screenshot({ path: path.join(artifacts, `${slug}-print.png`), fullPage: true });
+      await shot(page, 'print');
       await page.emulateMedia({ media: 'screen' });
       if (isBriefing) {
         // budget: HTML + every stylesheet (links and @imports)
@@ -471,7 +487,8 @@ async function crawlMode({ browser, results, site, mode, base, scope, origin, de
         results.record(site.label, mode, url, `budget: HTML+CSS ≤ ${opts.budgetBytes} bytes`,
           total > opts.budgetBytes ? [`${total} bytes (${parts.join(' + ')})`] : []);
         // readable without JavaScript
-        const nj = await openPage(noJs, origin);
+        if (!njTab || njTab.page.isClosed()) njTab = await openPage(noJs, origin);
+        const nj = { page: njTab.page, log: njTab.fresh() };
         const njProblems = [];
         try {
           await nj.page.goto(url, { waitUntil: 'load', timeout: 20000 });
@@ -488,15 +505,16 @@ async function crawlMode({ browser, results, site, mode, base, scope, origin, de
             }
             return out;
           }));
-          await nj.page.screenshot({ path: path.join(artifacts, `${slug}-nojs.png`), fullPage: true });
+          await shot(nj.page, 'nojs');
         } catch (e) { njProblems.push(`could not load: ${e.message.split('\n')[0]}`); }
         results.record(site.label, mode, url, 'readable without JavaScript', njProblems);
-        await nj.page.close();
       }
     } catch (e) {
       results.record(site.label, mode, url, 'page checks ran to the end', [`crashed: ${e.message.split('\n')[0]}`]);
     }
-    await page.close();
+    // back to the defaults for the next URL
+    await page.emulateMedia({ media: 'screen', colorScheme: 'light' }).catch(() => {});
+    await page.setViewportSize({ width: 1280, height: 900 }).catch(() => {});
   }
 
   // Fragments need every page's ids, so they are settled after the crawl.
