@@ -583,9 +583,12 @@ export async function runSuite(siteDirs, options = {}) {
       say(`== ${site.label} (${site.dir})`);
       const found = await crawlMode({ browser, results, site, mode: 'root', base: `${root.origin}/`, scope: `${root.origin}/`, origin: root.origin, deep: true, opts, siteDir: site.dir });
       say(`   root:     ${found.length} page(s): ${found.map((u) => new URL(u).pathname).join(' ')}`);
-      const foundSub = await crawlMode({ browser, results, site, mode: 'sub-path', base: `${sub.origin}/briefings/`, scope: `${sub.origin}/briefings/`, origin: sub.origin, deep: false, opts, siteDir: site.dir });
+      // The light modes (links, console, requests only) run side by side.
+      const [foundSub, foundFile] = await Promise.all([
+        crawlMode({ browser, results, site, mode: 'sub-path', base: `${sub.origin}/briefings/`, scope: `${sub.origin}/briefings/`, origin: sub.origin, deep: false, opts, siteDir: site.dir }),
+        crawlMode({ browser, results, site, mode: 'file', base: fileHome, scope: fileScope, origin: fileScope, deep: false, opts, siteDir: site.dir }),
+      ]);
       say(`   sub-path: ${foundSub.length} page(s)`);
-      const foundFile = await crawlMode({ browser, results, site, mode: 'file', base: fileHome, scope: fileScope, origin: fileScope, deep: false, opts, siteDir: site.dir });
       say(`   file://:  ${foundFile.length} page(s)`);
       for (const [mode, list] of [['sub-path', foundSub], ['file', foundFile]]) {
         if (list.length !== found.length) {
