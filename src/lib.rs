@@ -104,9 +104,16 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
             site.warnings.len()
         );
     }
-    let files = site.render()?;
-    let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
-    let written = output::write(&output, &files)?;
+    let pages = std::sync::atomic::AtomicUsize::new(0);
+    let written = output::write_with(&output, |staging| {
+        site.render_to(&|file| {
+            if file.path.ends_with(".html") {
+                pages.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            }
+            staging.put(&file)
+        })
+    })?;
+    let pages = pages.into_inner();
     Ok(BuildReport {
         briefings: site.pages.len(),
         pages,

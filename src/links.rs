@@ -94,18 +94,15 @@ fn escape_href(url: &str) -> String {
     out.replace('&', "&amp;")
 }
 
-/// Checks each anchored link against the ids of its target's HTML.
+/// Checks each anchored link against the ids found in its target's HTML.
 pub fn check_anchors(
     pages: &[Page],
     anchored: &[Anchored],
-    html_of: &dyn Fn(usize) -> Option<String>,
+    ids: &HashMap<usize, HashSet<String>>,
 ) -> Result<(), SourceError> {
-    let mut ids_cache: HashMap<usize, HashSet<String>> = HashMap::new();
+    let none = HashSet::new();
     for a in anchored {
-        let ids = ids_cache
-            .entry(a.to)
-            .or_insert_with(|| html_of(a.to).map(|h| ids_in(&h)).unwrap_or_default());
-        if !ids.contains(&a.fragment) {
+        if !ids.get(&a.to).unwrap_or(&none).contains(&a.fragment) {
             let from = &pages[a.from];
             let to = &pages[a.to];
             let mut sections: Vec<&str> =
@@ -184,7 +181,8 @@ mod tests {
         assert!(html.contains("href=\"../../b/index.html#two\""), "{html}");
         assert!(html.contains("href=\"../../b/index.html\""), "{html}");
         assert_eq!(anchored.len(), 1);
-        let ok = check_anchors(&pages, &anchored, &|_| Some("<h2 id=\"two\">".to_string()));
+        let ids = HashMap::from([(1, ids_in("<h2 id=\"two\">"))]);
+        let ok = check_anchors(&pages, &anchored, &ids);
         assert!(ok.is_ok());
     }
 
@@ -202,7 +200,8 @@ mod tests {
         let mut pages = [page("a.md", "## A\n\n[x](#nowhere)\n")];
         let by_rel = HashMap::from([("a.md".to_string(), 0)]);
         let anchored = resolve(&mut pages[0], 0, &by_rel, &["a/"]).unwrap();
-        let err = check_anchors(&pages, &anchored, &|_| Some("<h2 id=\"a\">".into())).unwrap_err();
+        let ids = HashMap::from([(0, ids_in("<h2 id=\"a\">"))]);
+        let err = check_anchors(&pages, &anchored, &ids).unwrap_err();
         assert!(
             err.message.contains("this page does not have"),
             "{}",

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let building = matches!(cli.command, Command::Build(_));
     let result = match cli.command {
         Command::Build(args) => build(args),
     };
@@ -13,6 +14,10 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("{}", render_error(&e));
+            if building {
+                // Output is staged and swapped in whole, so a failed build never touches it.
+                eprintln!("note: nothing was written; the previous output is unchanged");
+            }
             ExitCode::FAILURE
         }
     }

@@ -17,6 +17,7 @@ use serde::Serialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use tera::Context;
 use walkdir::WalkDir;
 
@@ -168,51 +169,98 @@ impl Site {
         })
     }
 
-    /// Renders every page and lists every file of the output.
+    /// Renders every page and lists every file of the output, sorted by path.
     pub fn render(&self) -> Result<Vec<OutputFile>> {
-        let rendered: Vec<Result<OutputFile>> = (0..self.pages.len())
+        let files = Mutex::new(Vec::new());
+        self.render_to(&|f| {
+            files
+                .lock()
+                .map_err(|_| anyhow::anyhow!("a rendering thread panicked"))?
+                .push(f);
+            Ok(())
+        })?;
+        let mut files = files
+            .into_inner()
+            .map_err(|_| anyhow::anyhow!("a rendering thread panicked"))?;
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok(files)
+    }
+
+    /// Renders every file of the output and hands each to `sink` as soon as
+    /// it is ready (from several threads), so a big site is never held in
+    /// memory whole. Errors in any briefing are all reported together.
+    pub fn render_to(&self, sink: &(dyn Fn(OutputFile) -> Result<()> + Sync)) -> Result<()> {
+        self.check_output_paths()?;
+        let targets: HashSet<usize> = self.anchored.iter().map(|a| a.to).collect();
+        let ids: Mutex<HashMap<usize, HashSet<String>>> = Mutex::new(HashMap::new());
+        let results: Vec<Result<()>> = (0..self.pages.len())
             .into_par_iter()
-            .map(|i| self.render_briefing(&self.pages[i]))
+            .map(|i| {
+                let file = self.render_briefing_at(i)?;
+                if targets.contains(&i)
+                    && let Contents::Bytes(b) = &file.contents
+                {
+                    let found = links::ids_in(&String::from_utf8_lossy(b));
+                    if let Ok(mut map) = ids.lock() {
+                        map.insert(i, found);
+                    }
+                }
+                sink(file)
+            })
             .collect();
-        let mut files = Vec::with_capacity(rendered.len() * 2 + self.statics.len() + 8);
-        let mut errors = Vec::new();
-        for r in rendered {
-            match r {
-                Ok(f) => files.push(f),
-                Err(e) => errors.push(e),
-            }
-        }
+        let errors: Vec<anyhow::Error> = results.into_iter().filter_map(Result::err).collect();
         if !errors.is_empty() {
             return Err(combine(errors));
         }
-        links::check_anchors(&self.pages, &self.anchored, &|i| match &files[i].contents {
-            Contents::Bytes(b) => String::from_utf8(b.clone()).ok(),
-            Contents::Copy(_) => None,
-        })?;
+        let ids = ids
+            .into_inner()
+            .map_err(|_| anyhow::anyhow!("a rendering thread panicked"))?;
+        links::check_anchors(&self.pages, &self.anchored, &ids)?;
         for page in &self.pages {
             for (src, rel) in &page.assets {
-                files.push(OutputFile {
+                sink(OutputFile {
                     path: format!("{}{rel}", page.url),
                     contents: Contents::Copy(src.clone()),
-                });
+                })?;
             }
         }
-        files.extend(self.render_index()?);
-        files.extend(self.render_tags()?);
-        files.extend(self.render_machine_files()?);
+        for f in self
+            .render_index()?
+            .into_iter()
+            .chain(self.render_tags()?)
+            .chain(self.render_machine_files()?)
+        {
+            sink(f)?;
+        }
         for (path, contents) in &self.statics {
-            files.push(OutputFile {
+            sink(OutputFile {
                 path: path.clone(),
                 contents: contents.clone(),
-            });
+            })?;
         }
-        check_unique_outputs(&files, self)?;
-        Ok(files)
+        Ok(())
     }
 
     /// Renders one briefing page.
     pub fn render_briefing(&self, page: &Page) -> Result<OutputFile> {
-        let index = self.pages.iter().position(|p| std::ptr::eq(p, page));
+        // The index is needed for related briefings; pages of this site are
+        // found by address without a search.
+        let index = self
+            .pages
+            .as_ptr_range()
+            .contains(&(page as *const Page))
+            .then(|| {
+                (page as *const Page as usize - self.pages.as_ptr() as usize)
+                    / std::mem::size_of::<Page>()
+            });
+        self.render_view(page, index)
+    }
+
+    fn render_briefing_at(&self, i: usize) -> Result<OutputFile> {
+        self.render_view(&self.pages[i], Some(i))
+    }
+
+    fn render_view(&self, page: &Page, index: Option<usize>) -> Result<OutputFile> {
         let related = index
             .map(|i| self.tags.related(&self.pages, i, RELATED))
             .unwrap_or_default()
@@ -232,6 +280,45 @@ impl Site {
         })
     }
 
+    /// Every path the build will write with what writes it, checked before
+    /// rendering so two sources can never silently share one file.
+    fn check_output_paths(&self) -> Result<()> {
+        let mut owners: HashMap<String, String> = HashMap::new();
+        let mut claim = |path: String, owner: String| -> Result<()> {
+            if let Some(first) = owners.get(&path) {
+                bail!(
+                    "`{first}` and `{owner}` would both be written to `{path}`\n  = help: a briefing's URL must not be `tags/…`, `page/…` or a static file's path; set `slug` or `path` in its front matter"
+                );
+            }
+            owners.insert(path, owner);
+            Ok(())
+        };
+        for page in &self.pages {
+            let owner = page.file.display().to_string();
+            claim(format!("{}index.html", page.url), owner.clone())?;
+            for (_, rel) in &page.assets {
+                claim(format!("{}{rel}", page.url), owner.clone())?;
+            }
+        }
+        let lists = self
+            .pages
+            .len()
+            .div_ceil(self.config.paginate.max(1))
+            .max(1);
+        for n in 2..=lists {
+            claim(format!("page/{n}/index.html"), "the home page list".into())?;
+        }
+        for tag in self.tags.by_slug.values() {
+            claim(
+                format!("tags/{}/index.html", tag.slug),
+                format!("the tag `{}`", tag.name),
+            )?;
+        }
+        for path in self.statics.keys() {
+            claim(path.clone(), format!("static/{path}"))?;
+        }
+        Ok(())
+    }
     /// Renders the home page, split into pages of `paginate` briefings:
     /// `index.html`, `page/2/index.html`…
     pub fn render_index(&self) -> Result<Vec<OutputFile>> {
@@ -437,26 +524,6 @@ fn resolve_links(pages: &mut [Page]) -> Result<Vec<Anchored>> {
     } else {
         Err(combine(errors))
     }
-}
-
-/// Two outputs at one path would silently lose one; name both sources.
-fn check_unique_outputs(files: &[OutputFile], site: &Site) -> Result<()> {
-    let mut seen = HashSet::new();
-    for f in files {
-        if !seen.insert(f.path.as_str()) {
-            let owner = site
-                .pages
-                .iter()
-                .find(|p| f.path.starts_with(p.url.as_str()))
-                .map(|p| p.file.display().to_string())
-                .unwrap_or_else(|| "a generated page".to_string());
-            bail!(
-                "two files would be written to `{}` (one from `{owner}`)\n  = help: a briefing's path must not be `tags/…`, `page/…` or a static file's path; set `slug` or `path` in its front matter",
-                f.path
-            );
-        }
-    }
-    Ok(())
 }
 
 /// One error for many: each problem in full, then a count.

@@ -21,18 +21,20 @@ pub struct TagView {
 }
 
 fn tags(page: &Page) -> Vec<TagView> {
-    page.front
-        .tags
-        .iter()
-        .map(|t| {
-            let slug = tag_slug(t);
-            TagView {
-                name: t.clone(),
-                path: format!("tags/{slug}/index.html"),
-                slug,
-            }
-        })
-        .collect()
+    let mut out: Vec<TagView> = Vec::with_capacity(page.front.tags.len());
+    for t in &page.front.tags {
+        let slug = tag_slug(t);
+        // "Mali" and "mali" are one tag; show it once.
+        if out.iter().any(|seen| seen.slug == slug) {
+            continue;
+        }
+        out.push(TagView {
+            name: t.clone(),
+            path: format!("tags/{slug}/index.html"),
+            slug,
+        });
+    }
+    out
 }
 
 /// A timeline entry as templates see it.
