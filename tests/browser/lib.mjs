@@ -144,7 +144,8 @@ function isLocalRequest(url, origin) {
 // same-site resources and any request leaving the local server (aborted).
 // The page is reused for every URL of a mode (a new tab costs ~250 ms here);
 // fresh() starts a new log before each navigation.
-async function openPage(context, origin) {
+async function openPage(context, origin, localize = (u) => u) {
+  const local = (url) => isLocalRequest(url, origin) || localize(url) !== url;
   const page = await context.newPage();
   const state = { log: null };
   const fresh = () => (state.log = { console: [], pageErrors: [], outside: [], failed: [], requested: [] });
@@ -152,6 +153,16 @@ async function openPage(context, origin) {
   await page.route('**/*', (route) => {
     const url = route.request().url();
     if (isLocalRequest(url, origin)) return route.continue();
+    const mapped = localize(url);
+    if (mapped !== url) {
+      // The site's own public address (base_url): answer from the local copy.
+      if (mapped.startsWith('file:')) {
+        const file = fileURLToPath(mapped);
+        const isFile = fs.existsSync(file) && fs.statSync(file).isFile();
+        return isFile ? route.fulfill({ path: file }) : route.fulfill({ status: 404, body: 'not found' });
+      }
+      return route.fetch({ url: mapped }).then((response) => route.fulfill({ response }), () => route.abort());
+    }
     state.log.outside.push(`${route.request().resourceType()} request to ${url} (blocked)`);
     return route.abort('blockedbyclient');
   });
@@ -166,15 +177,15 @@ async function openPage(context, origin) {
   page.on('pageerror', (e) => state.log.pageErrors.push(`uncaught: ${e.message}`));
   // Second net in case a request bypasses routing.
   page.on('request', (req) => {
-    if (!isLocalRequest(req.url(), origin)) state.log.requested.push(req);
+    if (!local(req.url())) state.log.requested.push(req);
   });
   page.on('requestfailed', (req) => {
     const f = req.failure();
     if (f && /BLOCKED_BY_CLIENT|ERR_ABORTED/.test(f.errorText)) return;
-    if (isLocalRequest(req.url(), origin)) state.log.failed.push(`${req.resourceType()} ${req.url()} failed to load: ${f ? f.errorText : '?'}`);
+    if (local(req.url())) state.log.failed.push(`${req.resourceType()} ${req.url()} failed to load: ${f ? f.errorText : '?'}`);
   });
   page.on('response', (res) => {
-    if (res.status() >= 400 && isLocalRequest(res.url(), origin)) {
+    if (res.status() >= 400 && local(res.url())) {
       state.log.failed.push(`${res.request().resourceType()} ${res.url()} answered HTTP ${res.status()}`);
     }
   });
@@ -354,7 +365,19 @@ async function probe(url, cache) {
 
 // Crawl one mode. `base` is the home page URL; `scope` a prefix every
 // same-site URL must start with. `deep` turns on the root-only checks.
-async function crawlMode({ browser, results, site, mode, base, scope, origin, deep, opts, siteDir }) {
+async function crawlMode({ browser, results, site, mode, base, scope, origin, deep, opts, siteDir, baseUrl }) {
+  // Absolute links to the site's public address are checked against the
+  // local copy: https://example.org/x/ → <scope>x/.
+  // On file:// a directory address means its index.html, as a web server
+  // would answer (only relative links must name index.html themselves).
+  const localize = (href) => {
+    if (!baseUrl || !href.startsWith(baseUrl)) return href;
+    const u = new URL(scope + href.slice(baseUrl.length));
+    if (u.protocol === 'file:' && u.pathname.endsWith('/')) u.pathname += 'index.html';
+    return u.href;
+  };
+  let orphansQueued = false;
+  const orphans = [];
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, reducedMotion: 'reduce' });
   const noJs = deep ? await browser.newContext({ viewport: { width: 1280, height: 900 }, javaScriptEnabled: false }) : null;
   const cache = new Map();
@@ -365,9 +388,19 @@ async function crawlMode({ browser, results, site, mode, base, scope, origin, de
   const linkProblems = new Map(); // page url -> problems
   const artifacts = path.join(opts.artifactsDir, site.label);
 
-  while (queue.length) {
+  while (queue.length || !orphansQueued) {
+    if (!queue.length) {
+      // HTML files no link leads to (a 404 page, say) are checked as well.
+      orphansQueued = true;
+      for (const f of listHtmlFiles(siteDir)) {
+        const rel = path.relative(siteDir, f).split(path.sep).map(encodeURIComponent).join('/');
+        const u = scope + rel;
+        if (!seen.has(pageKey(u))) { seen.add(pageKey(u)); queue.push(u); orphans.push(u); }
+      }
+      if (!queue.length) break;
+    }
     const url = queue.shift();
-    if (!tab || tab.page.isClosed()) tab = await openPage(context, origin);
+    if (!tab || tab.page.isClosed()) tab = await openPage(context, origin, localize);
     const { page } = tab;
     const log = tab.fresh();
     const problems = [];
@@ -385,7 +418,7 @@ async function crawlMode({ browser, results, site, mode, base, scope, origin, de
     pages.push(entry);
 
     for (const ref of refs) {
-      const u = new URL(ref.abs);
+      const u = new URL(localize(ref.abs));
       if (!['http:', 'https:', 'file:'].includes(u.protocol)) continue;
       const sameOrigin = origin.startsWith('file:') ? u.protocol === 'file:' : u.origin === origin;
       if (!sameOrigin) {
@@ -487,7 +520,7 @@ async function crawlMode({ browser, results, site, mode, base, scope, origin, de
         results.record(site.label, mode, url, `budget: HTML+CSS ≤ ${opts.budgetBytes} bytes`,
           total > opts.budgetBytes ? [`${total} bytes (${parts.join(' + ')})`] : []);
         // readable without JavaScript
-        if (!njTab || njTab.page.isClosed()) njTab = await openPage(noJs, origin);
+        if (!njTab || njTab.page.isClosed()) njTab = await openPage(noJs, origin, localize);
         const nj = { page: njTab.page, log: njTab.fresh() };
         const njProblems = [];
         try {
@@ -539,10 +572,21 @@ async function crawlMode({ browser, results, site, mode, base, scope, origin, de
   }
   await context.close();
   if (noJs) await noJs.close();
-  return pages.map((p) => p.url);
+  return { urls: pages.map((p) => p.url), orphans };
 }
 
 // ---------------------------------------------------------------- entry
+
+// The site's public address, from the home page's absolute canonical link.
+function canonicalBase(dir) {
+  const html = fs.readFileSync(path.join(dir, 'index.html'), 'utf8');
+  for (const tag of html.match(/<link\b[^>]*>/gi) || []) {
+    if (!/\brel\s*=\s*["']?canonical\b/i.test(tag)) continue;
+    const m = tag.match(/\bhref\s*=\s*["']?([^"'\s>]+)/i);
+    if (m && /^https?:\/\//.test(m[1])) return new URL('./', m[1]).href;
+  }
+  return null;
+}
 
 export async function runSuite(siteDirs, options = {}) {
   const opts = {
@@ -581,12 +625,14 @@ export async function runSuite(siteDirs, options = {}) {
       const fileScope = pathToFileURL(site.dir).href + '/';
 
       say(`== ${site.label} (${site.dir})`);
-      const found = await crawlMode({ browser, results, site, mode: 'root', base: `${root.origin}/`, scope: `${root.origin}/`, origin: root.origin, deep: true, opts, siteDir: site.dir });
+      const baseUrl = opts.baseUrl || canonicalBase(site.dir);
+      if (baseUrl) say(`   public address ${baseUrl}: links under it are checked against the local files`);
+      const { urls: found, orphans } = await crawlMode({ browser, results, site, mode: 'root', base: `${root.origin}/`, scope: `${root.origin}/`, origin: root.origin, deep: true, opts, siteDir: site.dir, baseUrl });
       say(`   root:     ${found.length} page(s): ${found.map((u) => new URL(u).pathname).join(' ')}`);
       // The light modes (links, console, requests only) run side by side.
-      const [foundSub, foundFile] = await Promise.all([
-        crawlMode({ browser, results, site, mode: 'sub-path', base: `${sub.origin}/briefings/`, scope: `${sub.origin}/briefings/`, origin: sub.origin, deep: false, opts, siteDir: site.dir }),
-        crawlMode({ browser, results, site, mode: 'file', base: fileHome, scope: fileScope, origin: fileScope, deep: false, opts, siteDir: site.dir }),
+      const [{ urls: foundSub }, { urls: foundFile }] = await Promise.all([
+        crawlMode({ browser, results, site, mode: 'sub-path', base: `${sub.origin}/briefings/`, scope: `${sub.origin}/briefings/`, origin: sub.origin, deep: false, opts, siteDir: site.dir, baseUrl }),
+        crawlMode({ browser, results, site, mode: 'file', base: fileHome, scope: fileScope, origin: fileScope, deep: false, opts, siteDir: site.dir, baseUrl }),
       ]);
       say(`   sub-path: ${foundSub.length} page(s)`);
       say(`   file://:  ${foundFile.length} page(s)`);
@@ -595,14 +641,8 @@ export async function runSuite(siteDirs, options = {}) {
           results.record(site.label, mode, site.dir, 'same pages reachable as at the root', [`${list.length} page(s) reached, ${found.length} at the root`]);
         }
       }
-      // Orphans: HTML files no crawl reached (not a failure; a hint).
-      const reached = new Set(foundFile.map((u) => fileURLToPath(u)));
-      for (const f of listHtmlFiles(site.dir)) {
-        const asIndex = f.endsWith(`${path.sep}index.html`) ? f : null;
-        if (!reached.has(f) && !(asIndex && reached.has(path.dirname(f)))) {
-          results.warn(site.label, f, 'crawl', 'HTML file not reached by following links from the home page');
-        }
-      }
+      // Orphans were checked too, but no link leads to them: a hint only.
+      for (const u of orphans) results.warn(site.label, u, 'crawl', 'HTML file not reached by following links from the home page (checked on its own)');
     }
   } finally {
     await browser.close();

@@ -38,6 +38,7 @@ const EXPECTED = [
   ['broken image', 'links, images, styles and #anchors resolve', HOME, 'root', /no-such-picture\.png.*HTTP 404/],
   ['broken #anchor', 'links, images, styles and #anchors resolve', HOME, 'root', /no element with id="no-such-section"/],
   ['root-absolute link escapes /briefings/', 'links, images, styles and #anchors resolve', HOME, 'sub-path', /href="\/faulty-briefing\/index\.html".*outside the site root/],
+  ['absolute link under the public address to a missing page', 'links, images, styles and #anchors resolve', HOME, 'root', /href="https:\/\/broken\.example\/gone\/".*HTTP 404/],
   ['directory link on file://', 'links, images, styles and #anchors resolve', HOME, 'file', /href="faulty-briefing\/".*is a directory/],
   ['external request (root)', 'no request outside the local server', FAULTY, 'root', /example\.invalid.*blocked/],
   ['external request (file://)', 'no request outside the local server', FAULTY, 'file', /example\.invalid.*blocked/],
@@ -113,8 +114,11 @@ for (const kind of [...kinds].sort()) {
 const unexpected = clean.filter((i) => !i.ok && !kinds.has(i.check));
 for (const i of unexpected) bad(`clean: "${i.check}" failed [${i.mode}] ${i.page}`, i.problems);
 const cleanPages = new Set(clean.filter((i) => i.mode === 'root').map((i) => i.page));
-if (cleanPages.size === 2) ok('clean: both pages reached by the crawl');
-else bad(`clean: expected 2 pages at the root, reached ${cleanPages.size}`, [...cleanPages]);
+if (cleanPages.size === 3) ok('clean: home, briefing and the unlinked 404 page all checked');
+else bad(`clean: expected 3 pages at the root, checked ${cleanPages.size}`, [...cleanPages]);
+const orphanWarn = results.warnings.filter((w) => w.site === 'clean' && w.check === 'crawl');
+if (orphanWarn.length === 1 && orphanWarn.every((w) => /404\.html$/.test(w.page))) ok('clean: 404.html noted as not linked');
+else bad('clean: expected 404.html to be noted as not linked', orphanWarn.map((w) => w.page));
 
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);
