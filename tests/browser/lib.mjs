@@ -10,8 +10,11 @@
 // and records one result per (page, check). The heavier checks (axe in light
 // and dark, overflow, headings, print, budget, no-JS, screenshots) run in the
 // root mode only; links, console and outside-request checks run in all three.
-// The Nu HTML Checker runs once per site over every .html file, in parallel
-// with the browser work.
+// HTML files no link reaches (a 404 page) are checked as well. Absolute
+// links under the site's public address (the home page's canonical link, or
+// --base-url) are answered from the local copy. Every request to any other
+// host is aborted and reported. The Nu HTML Checker runs once over every
+// .html file of all sites, in parallel with the browser work.
 
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -517,6 +520,7 @@ async function crawlMode({ browser, results, site, mode, base, scope, origin, de
           const r = await fetch(css); const b = Buffer.from(await r.arrayBuffer());
           total += b.length; parts.push(`${new URL(css).pathname.split('/').pop()} ${b.length}`);
         }
+        if (!opts.quiet) console.log(`   size of ${new URL(url).pathname}: ${total} bytes (${parts.join(' + ')}), budget ${opts.budgetBytes}`);
         results.record(site.label, mode, url, `budget: HTML+CSS ≤ ${opts.budgetBytes} bytes`,
           total > opts.budgetBytes ? [`${total} bytes (${parts.join(' + ')})`] : []);
         // readable without JavaScript

@@ -8,6 +8,8 @@
 //        matches every briefing) — the h2 texts of main section[id], in order.
 //   --budget-kb N          HTML+CSS budget per briefing page (default 50).
 //   --artifacts DIR        where screenshots go (default tests/browser/artifacts).
+//   --base-url URL         the site's public address (default: the home page's
+//                          absolute canonical link, if any).
 //   --all-screenshots      also screenshot listing pages (tags etc.), not only
 //                          the home page and briefings.
 //
@@ -29,12 +31,14 @@ for (let i = 0; i < args.length; i++) {
     options.expectHeadings[slug] = list.split('|').map((s) => s.trim());
   } else if (a === '--budget-kb') {
     options.budgetBytes = Number(args[++i]) * 1024;
+  } else if (a === '--base-url') {
+    options.baseUrl = new URL('./', args[++i]).href;
   } else if (a === '--all-screenshots') {
     options.allScreenshots = true;
   } else if (a === '--artifacts') {
     options.artifactsDir = args[++i];
   } else if (a === '-h' || a === '--help') {
-    console.log('usage: node tests/browser/run.mjs [--expect-headings SLUG=A|B] [--budget-kb N] [--artifacts DIR] [--all-screenshots] <site-dir>...');
+    console.log('usage: node tests/browser/run.mjs [--expect-headings SLUG=A|B] [--budget-kb N] [--artifacts DIR] [--base-url URL] [--all-screenshots] <site-dir>...');
     process.exit(0);
   } else {
     sites.push(a);
