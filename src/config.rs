@@ -37,6 +37,9 @@ pub struct Config {
     pub taxonomies: BTreeMap<String, Vec<String>>,
     /// The site's share image (a path in `static/`), used for briefings without one.
     pub image: String,
+    /// Pass raw HTML in Markdown through to the page (authors are trusted).
+    /// `false` escapes it, so it shows as text.
+    pub raw_html: bool,
 }
 
 impl Default for Config {
@@ -51,6 +54,7 @@ impl Default for Config {
             paginate: 10,
             taxonomies: BTreeMap::new(),
             image: String::new(),
+            raw_html: true,
         }
     }
 }

@@ -1,8 +1,9 @@
 //! Finding briefings under `content/` and parsing each into a [`Page`].
 
+use crate::config::Config;
 use crate::diagnostics::SourceError;
 use crate::frontmatter::{self, FrontMatter};
-use crate::markdown::{self, Rendered};
+use crate::markdown::{self, RenderOptions, Rendered};
 use crate::slug::slugify;
 use anyhow::{Context, Result};
 use std::path::{Path, PathBuf};
@@ -10,6 +11,11 @@ use walkdir::WalkDir;
 
 /// The folder of briefings, relative to the site root.
 pub const CONTENT_DIR: &str = "content";
+
+/// The largest briefing brief reads. The longest real briefings are well
+/// under 1 MB; anything near this is a misplaced data file, and reading it
+/// whole would stall the build and the preview.
+pub const MAX_FILE_BYTES: u64 = 10_000_000;
 
 /// A Markdown file found under `content/`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -135,9 +141,26 @@ pub struct Page {
 }
 
 impl Page {
-    /// Reads, parses and renders one briefing file.
-    pub fn load(root: &Path, file: &SourceFile) -> Result<Page> {
+    /// Reads, parses and renders one briefing file with the site's settings.
+    pub fn load(root: &Path, file: &SourceFile, config: &Config) -> Result<Page> {
         let display = crate::diagnostics::display_path(root, &file.path);
+        let size = std::fs::metadata(&file.path)
+            .with_context(|| format!("failed to read `{}`", display.display()))?
+            .len();
+        if size > MAX_FILE_BYTES {
+            return Err(SourceError::new(
+                &display,
+                format!(
+                    "this file is {} MB; briefings are limited to {} MB",
+                    size / 1_000_000,
+                    MAX_FILE_BYTES / 1_000_000
+                ),
+            )
+            .with_help(
+                "is this the right file? Move data files out of content/, or split the briefing",
+            )
+            .into());
+        }
         let bytes = std::fs::read(&file.path)
             .with_context(|| format!("failed to read `{}`", display.display()))?;
         let text = String::from_utf8(bytes).map_err(|e| {
@@ -154,7 +177,11 @@ impl Page {
             .map(Path::to_path_buf)
             .unwrap_or_default();
         let size = |src: &str| image_size(&dir, src);
-        let mut page = Page::parse_with(&display, &file.rel, text, &size)?;
+        let options = RenderOptions {
+            raw_html: config.raw_html,
+            image_size: &size,
+        };
+        let mut page = Page::parse_with(&display, &file.rel, text, &options)?;
         page.assets = file.assets.clone();
         page.dir = dir;
         Ok(page)
@@ -162,20 +189,20 @@ impl Page {
 
     /// Parses a briefing from its text. `file` is used in messages, `rel` for the URL.
     pub fn parse(file: &Path, rel: &str, text: String) -> Result<Page, SourceError> {
-        Page::parse_with(file, rel, text, &|_| None)
+        Page::parse_with(file, rel, text, &RenderOptions::default())
     }
 
-    /// [`Page::parse`], asking `image_size` for the size of each image.
+    /// [`Page::parse`] with rendering options.
     pub fn parse_with(
         file: &Path,
         rel: &str,
         text: String,
-        image_size: &dyn Fn(&str) -> Option<(u32, u32)>,
+        options: &RenderOptions<'_>,
     ) -> Result<Page, SourceError> {
         let split = frontmatter::split(file, &text)?;
         let front = frontmatter::parse(file, &text, &split)?;
         let body_offset = split.body_offset;
-        let rendered = markdown::render_with(split.body, image_size).map_err(|e| {
+        let rendered = markdown::render_with(split.body, options).map_err(|e| {
             SourceError::new(file, e.message)
                 .at_offset(&text, body_offset + e.offset, e.len)
                 .with_help(e.help)

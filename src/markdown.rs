@@ -119,7 +119,7 @@ pub struct MarkdownError {
 }
 
 /// The pulldown-cmark extensions briefings use.
-pub fn options() -> Options {
+pub fn extensions() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
@@ -136,15 +136,30 @@ struct Footnote {
 
 /// Renders a Markdown body into sections.
 pub fn render(body: &str) -> Result<Rendered, MarkdownError> {
-    render_with(body, &|_| None)
+    render_with(body, &RenderOptions::default())
 }
 
-/// Renders a Markdown body into sections, asking `image_size` for the pixel
-/// size of each image so pages can reserve its space before it loads.
-pub fn render_with(
-    body: &str,
-    image_size: &dyn Fn(&str) -> Option<(u32, u32)>,
-) -> Result<Rendered, MarkdownError> {
+/// How to render a body.
+pub struct RenderOptions<'a> {
+    /// Pass raw HTML through (authors are trusted by default); when false it
+    /// is escaped and shows as text.
+    pub raw_html: bool,
+    /// The pixel size of an image, so pages can reserve its space before it loads.
+    pub image_size: &'a (dyn Fn(&str) -> Option<(u32, u32)> + 'a),
+}
+
+impl Default for RenderOptions<'_> {
+    fn default() -> Self {
+        RenderOptions {
+            raw_html: true,
+            image_size: &|_| None,
+        }
+    }
+}
+
+/// Renders a Markdown body into sections.
+pub fn render_with(body: &str, options: &RenderOptions<'_>) -> Result<Rendered, MarkdownError> {
+    let image_size = options.image_size;
     let mut ids = IdSet::with_reserved(RESERVED_IDS);
     let mut out = Rendered::default();
     let mut footnotes: Vec<Footnote> = Vec::new();
@@ -157,7 +172,7 @@ pub fn render_with(
     let mut words = 0usize;
     let mut section_words = 0usize;
 
-    let mut parser = Parser::new_ext(body, options()).into_offset_iter();
+    let mut parser = Parser::new_ext(body, extensions()).into_offset_iter();
     let mut toc_flat: Vec<(u8, String, String)> = Vec::new();
     let mut images = 0usize;
     let mut paragraph_start = usize::MAX;
@@ -357,6 +372,9 @@ pub fn render_with(
                 words += n;
                 section_words += n;
                 current.push(event);
+            }
+            Event::Html(html) | Event::InlineHtml(html) if !options.raw_html => {
+                current.push(Event::Text(html));
             }
             other => current.push(other),
         }
@@ -593,9 +611,13 @@ mod tests {
     #[test]
     fn lone_images_become_figures_with_size_and_caption() {
         let size = |src: &str| (src == "map.png").then_some((640, 480));
+        let options = RenderOptions {
+            raw_html: true,
+            image_size: &size,
+        };
         let r = render_with(
             "![Map of Mali](map.png \"The north\")\n\nText ![x](b.png) more.\n",
-            &size,
+            &options,
         )
         .unwrap();
         assert_eq!(
@@ -603,6 +625,35 @@ mod tests {
             "<figure><img src=\"map.png\" alt=\"Map of Mali\" width=\"640\" height=\"480\" decoding=\"async\"><figcaption>The north</figcaption></figure>\n<p>Text <img src=\"b.png\" alt=\"x\" loading=\"lazy\" decoding=\"async\"> more.</p>\n"
         );
         assert!(r.warnings.is_empty());
+    }
+
+    #[test]
+    fn raw_html_passes_through_or_is_escaped() {
+        let body =
+            "<div class=\"x\">block</div>\n\nInline <b>bold</b> and <script>alert(1)</script>.\n";
+        let trusted = render(body).unwrap();
+        assert!(trusted.intro_html.contains("<div class=\"x\">block</div>"));
+        let options = RenderOptions {
+            raw_html: false,
+            ..RenderOptions::default()
+        };
+        let escaped = render_with(body, &options).unwrap();
+        assert!(
+            !escaped.intro_html.contains("<script>"),
+            "{}",
+            escaped.intro_html
+        );
+        assert!(
+            escaped
+                .intro_html
+                .contains("&lt;script&gt;alert(1)&lt;/script&gt;")
+        );
+        assert!(
+            escaped
+                .intro_html
+                .contains("&lt;div class=&quot;x&quot;&gt;")
+                || escaped.intro_html.contains("&lt;div class=\"x\"&gt;")
+        );
     }
 
     #[test]

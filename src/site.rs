@@ -74,7 +74,7 @@ impl Site {
         let results: Vec<Result<Page>> = discovered
             .files
             .par_iter()
-            .map(|f| Page::load(root, f))
+            .map(|f| Page::load(root, f, &config))
             .collect();
         let mut pages = Vec::with_capacity(results.len());
         let mut errors = Vec::new();
