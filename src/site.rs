@@ -36,6 +36,8 @@ pub struct LoadOptions {
     pub future: bool,
     /// What "today" is, for leaving out future briefings; the system date when `None`.
     pub today: Option<Date>,
+    /// Overrides `base_url` from site.toml.
+    pub base_url: Option<String>,
 }
 
 /// A loaded site, ready to render.
@@ -66,7 +68,13 @@ impl Site {
     /// All briefings with errors are reported together, so one build shows
     /// every problem.
     pub fn load(root: &Path, options: &LoadOptions) -> Result<Site> {
-        let config = Config::load(root)?;
+        let mut config = Config::load(root)?;
+        if let Some(url) = &options.base_url {
+            config.base_url = url.clone();
+            config
+                .validate_base_url()
+                .map_err(|m| anyhow::anyhow!("--base-url: {m}"))?;
+        }
         let mut templates = Templates::load(root)?;
         let discovered = content::discover(root, &root.join(CONTENT_DIR))?;
         let mut warnings = discovered.warnings;
