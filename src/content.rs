@@ -140,6 +140,15 @@ pub struct Page {
     pub dir: PathBuf,
     /// The source file on disk, when it came from disk.
     pub disk_path: Option<PathBuf>,
+    /// Whether raw HTML passes through (from the site's config), for re-rendering.
+    pub raw_html: bool,
+    /// Link targets to rewrite in the HTML: (as written, as output).
+    pub rewrites: Vec<(String, String)>,
+    /// The front matter's tags as (name, slug), without repeats by slug;
+    /// worked out once because every list showing the page needs them.
+    pub tags: Vec<(String, String)>,
+    /// Whether the text and HTML were freed after loading.
+    released: bool,
 }
 
 impl Page {
@@ -178,16 +187,20 @@ impl Page {
             .parent()
             .map(Path::to_path_buf)
             .unwrap_or_default();
-        let size = |src: &str| image_size(&dir, src);
+        // Loading needs only the outline of the body; the HTML is written
+        // when the page is rendered, so it is never held for the whole site.
         let options = RenderOptions {
             raw_html: config.raw_html,
-            image_size: &size,
+            image_size: &|_| None,
+            html: false,
+            words: true,
         };
         let mut page = Page::parse_with(&display, &file.rel, text, &options)?;
         page.assets = file.assets.clone();
         page.dir = dir;
         page.disk_path = Some(file.path.clone());
-        page.release_text();
+        page.raw_html = config.raw_html;
+        page.release();
         Ok(page)
     }
 
@@ -215,6 +228,7 @@ impl Page {
             Some(path) => format!("{path}/"),
             None => url_for(file, &text, rel, front.slug.as_deref())?,
         };
+        let tags = unique_tags(&front.tags);
         Ok(Page {
             file: file.to_path_buf(),
             rel: rel.to_string(),
@@ -226,16 +240,70 @@ impl Page {
             assets: Vec::new(),
             dir: PathBuf::new(),
             disk_path: None,
+            raw_html: options.raw_html,
+            rewrites: Vec::new(),
+            tags,
+            released: false,
         })
     }
 
-    /// Frees the source text: a big site would otherwise hold every file
-    /// twice (source and HTML). [`Page::source`] reads it again for the rare
-    /// message that points into it.
-    pub fn release_text(&mut self) {
-        if self.disk_path.is_some() {
-            self.text = String::new();
+    /// Frees the source text and the body's HTML, keeping what the whole
+    /// site needs (front matter, headings, links, word counts): a big site
+    /// would otherwise hold every file twice. [`Page::body`] renders the HTML
+    /// again when the page is written, and [`Page::source`] reads the text
+    /// again for the rare message that points into it.
+    pub fn release(&mut self) {
+        if self.disk_path.is_none() {
+            return;
         }
+        self.text = String::new();
+        let r = &mut self.rendered;
+        r.intro_html = String::new();
+        r.footnotes_html = String::new();
+        for s in &mut r.sections {
+            s.html = String::new();
+        }
+        self.released = true;
+    }
+
+    /// The rendered body, with links between briefings rewritten.
+    pub fn body(&self) -> Result<std::borrow::Cow<'_, Rendered>> {
+        use std::borrow::Cow;
+        let mut body = if self.released {
+            let text = self.source();
+            let split = frontmatter::split(&self.file, &text)?;
+            let size = |src: &str| image_size(&self.dir, src);
+            let options = RenderOptions {
+                raw_html: self.raw_html,
+                image_size: &size,
+                html: true,
+                words: false,
+            };
+            let fresh = markdown::render_with(split.body, &options).map_err(|e| {
+                SourceError::new(&self.file, e.message)
+                    .at_offset(&text, split.body_offset + e.offset, e.len)
+                    .with_help(e.help)
+            })?;
+            if fresh.sections.len() != self.rendered.sections.len() {
+                anyhow::bail!(
+                    "`{}` changed while the site was being built; build again",
+                    self.file.display()
+                );
+            }
+            let mut fresh = fresh;
+            // Words were counted at load; the second pass skips counting.
+            fresh.words = self.rendered.words;
+            for (f, kept) in fresh.sections.iter_mut().zip(&self.rendered.sections) {
+                f.words = kept.words;
+            }
+            Cow::Owned(fresh)
+        } else {
+            Cow::Borrowed(&self.rendered)
+        };
+        if !self.rewrites.is_empty() {
+            crate::links::rewrite(body.to_mut(), &self.rewrites);
+        }
+        Ok(body)
     }
 
     /// The whole source text, from memory or, once released, from disk.
@@ -257,6 +325,18 @@ impl Page {
         }
         text[..at].matches('\n').count() + 1
     }
+}
+
+/// Tags with their slugs; a tag written twice ("Mali", "mali") counts once.
+fn unique_tags(names: &[String]) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::with_capacity(names.len());
+    for name in names {
+        let slug = crate::taxonomy::tag_slug(name);
+        if !out.iter().any(|(_, s)| *s == slug) {
+            out.push((name.clone(), slug));
+        }
+    }
+    out
 }
 
 /// The pixel size of a local image, read from its header; `None` for remote
@@ -329,6 +409,28 @@ mod tests {
             );
         }
         assert!(url_for(Path::new("f"), "", "index.md", None).is_err());
+    }
+
+    #[test]
+    fn a_released_page_renders_the_same_body_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = "+++\ntitle = \"t\"\ndate = 2020-01-01\n+++\n\nIntro.\n\n## A\n\nOne two three.[^n]\n\n## B\n\nFour.\n\n[^n]: Note.\n";
+        std::fs::create_dir(dir.path().join("content")).unwrap();
+        let path = dir.path().join("content/x.md");
+        std::fs::write(&path, text).unwrap();
+        let in_memory = Page::parse(Path::new("content/x.md"), "x.md", text.to_string()).unwrap();
+        let file = SourceFile {
+            path,
+            rel: "x.md".into(),
+            assets: Vec::new(),
+        };
+        let loaded = Page::load(dir.path(), &file, &Config::default()).unwrap();
+        assert!(
+            loaded.text.is_empty() && loaded.rendered.sections[0].html.is_empty(),
+            "released"
+        );
+        let again = loaded.body().unwrap();
+        assert_eq!(*again, in_memory.rendered);
     }
 
     #[test]

@@ -4,7 +4,7 @@
 
 use crate::content::Page;
 use crate::diagnostics::SourceError;
-use crate::markdown::Link;
+use crate::markdown::{Link, Rendered};
 use crate::site::root_prefix;
 use std::collections::{HashMap, HashSet};
 
@@ -26,8 +26,9 @@ pub struct Anchored {
     pub offset: usize,
 }
 
-/// Rewrites `@/…` links of `pages[i]` in place and returns the anchors to
-/// check later; a link to a missing briefing is an error.
+/// Works out where the `@/…` links of `page` (the `i`th) point, storing the
+/// rewrites on the page, and returns the anchors to check once pages are
+/// rendered; a link to a missing briefing is an error.
 pub fn resolve(
     page: &mut Page,
     i: usize,
@@ -70,21 +71,23 @@ pub fn resolve(
             });
         }
     }
-    if !replacements.is_empty() {
-        let r = &mut page.rendered;
-        for html in std::iter::once(&mut r.intro_html)
-            .chain(r.sections.iter_mut().map(|s| &mut s.html))
-            .chain(std::iter::once(&mut r.footnotes_html))
-        {
-            for (from, to) in &replacements {
-                let needle = format!("href=\"{}\"", escape_href(from));
-                if html.contains(&needle) {
-                    *html = html.replace(&needle, &format!("href=\"{}\"", escape_href(to)));
-                }
+    page.rewrites = replacements;
+    Ok(anchored)
+}
+
+/// Applies `rewrites` (as written → as output) to the `href`s of a body.
+pub fn rewrite(body: &mut Rendered, rewrites: &[(String, String)]) {
+    for html in std::iter::once(&mut body.intro_html)
+        .chain(body.sections.iter_mut().map(|s| &mut s.html))
+        .chain(std::iter::once(&mut body.footnotes_html))
+    {
+        for (from, to) in rewrites {
+            let needle = format!("href=\"{}\"", escape_href(from));
+            if html.contains(&needle) {
+                *html = html.replace(&needle, &format!("href=\"{}\"", escape_href(to)));
             }
         }
     }
-    Ok(anchored)
 }
 
 /// How pulldown-cmark writes a URL into an `href`.
@@ -179,7 +182,8 @@ mod tests {
         let by_rel = HashMap::from([("sahel/a.md".to_string(), 0), ("b.md".to_string(), 1)]);
         let urls = ["sahel/a/", "b/"];
         let anchored = resolve(&mut pages[0], 0, &by_rel, &urls).unwrap();
-        let html = &pages[0].rendered.sections[0].html;
+        let body = pages[0].body().unwrap();
+        let html = &body.sections[0].html;
         assert!(html.contains("href=\"../../b/index.html#two\""), "{html}");
         assert!(html.contains("href=\"../../b/index.html\""), "{html}");
         assert_eq!(anchored.len(), 1);

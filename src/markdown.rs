@@ -146,6 +146,13 @@ pub struct RenderOptions<'a> {
     pub raw_html: bool,
     /// The pixel size of an image, so pages can reserve its space before it loads.
     pub image_size: &'a (dyn Fn(&str) -> Option<(u32, u32)> + 'a),
+    /// Write the HTML. Without it only the outline is kept (sections,
+    /// headings, links, ids, word counts), which is what loading a big site
+    /// needs; pages are rendered in full when they are written.
+    pub html: bool,
+    /// Count words. A page rendered again for writing already knows its count,
+    /// and counting is a fifth of the rendering work.
+    pub words: bool,
 }
 
 impl Default for RenderOptions<'_> {
@@ -153,6 +160,8 @@ impl Default for RenderOptions<'_> {
         RenderOptions {
             raw_html: true,
             image_size: &|_| None,
+            html: true,
+            words: true,
         }
     }
 }
@@ -160,6 +169,7 @@ impl Default for RenderOptions<'_> {
 /// Renders a Markdown body into sections.
 pub fn render_with(body: &str, options: &RenderOptions<'_>) -> Result<Rendered, MarkdownError> {
     let image_size = options.image_size;
+    let count_words = |t: &str| if options.words { count_words(t) } else { 0 };
     let mut ids = IdSet::with_reserved(RESERVED_IDS);
     let mut out = Rendered::default();
     let mut footnotes: Vec<Footnote> = Vec::new();
@@ -224,7 +234,13 @@ pub fn render_with(body: &str, options: &RenderOptions<'_>) -> Result<Rendered, 
                 let level_num = heading_level(level);
                 toc_flat.push((level_num, id.clone(), text.trim().to_string()));
                 if level == HeadingLevel::H2 {
-                    finish_section(&mut out, open_section.take(), &mut current, section_words);
+                    finish_section(
+                        &mut out,
+                        open_section.take(),
+                        &mut current,
+                        section_words,
+                        options.html,
+                    );
                     section_words = heading_words;
                     let mut title_html = String::new();
                     html::push_html(&mut title_html, inline.into_iter());
@@ -379,7 +395,13 @@ pub fn render_with(body: &str, options: &RenderOptions<'_>) -> Result<Rendered, 
             other => current.push(other),
         }
     }
-    finish_section(&mut out, open_section.take(), &mut current, section_words);
+    finish_section(
+        &mut out,
+        open_section.take(),
+        &mut current,
+        section_words,
+        options.html,
+    );
 
     out.footnotes_html = render_footnotes(&mut footnotes);
     for f in &footnotes {
@@ -415,11 +437,16 @@ fn finish_section(
     section: Option<Section>,
     events: &mut Vec<Event<'_>>,
     words: usize,
+    write_html: bool,
 ) {
     let mut html_out = String::new();
-    html::push_html(&mut html_out, events.drain(..));
-    // Pages stay in memory for the whole build; growth slack would double it.
-    html_out.shrink_to_fit();
+    if write_html {
+        html::push_html(&mut html_out, events.drain(..));
+        // Pages can stay in memory for the whole build; growth slack would double it.
+        html_out.shrink_to_fit();
+    } else {
+        events.clear();
+    }
     match section {
         Some(mut s) => {
             s.html = html_out;
@@ -532,9 +559,38 @@ fn build_toc(flat: &[(u8, String, String)]) -> Vec<TocEntry> {
 /// Counts words the way readers do: runs of letters or digits, with inner
 /// apostrophes and hyphens kept inside the word.
 pub fn count_words(text: &str) -> usize {
-    text.split(|c: char| c.is_whitespace() || matches!(c, '—' | '–' | '/'))
-        .filter(|w| w.chars().any(char::is_alphanumeric))
-        .count()
+    // One pass, no allocation: a word is a run between separators that
+    // holds at least one letter or digit. This runs over every text event.
+    let mut count = 0;
+    let mut counted = false;
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        // ASCII is nearly all of the text; decode a character only when it is not.
+        let (separator, alnum, len) = if b.is_ascii() {
+            (
+                b.is_ascii_whitespace() || b == b'/',
+                b.is_ascii_alphanumeric(),
+                1,
+            )
+        } else {
+            let c = text[i..].chars().next().unwrap_or(' ');
+            (
+                c.is_whitespace() || matches!(c, '—' | '–'),
+                c.is_alphanumeric(),
+                c.len_utf8(),
+            )
+        };
+        if separator {
+            counted = false;
+        } else if !counted && alnum {
+            count += 1;
+            counted = true;
+        }
+        i += len;
+    }
+    count
 }
 
 #[cfg(test)]
@@ -616,6 +672,8 @@ mod tests {
         let options = RenderOptions {
             raw_html: true,
             image_size: &size,
+            html: true,
+            words: true,
         };
         let r = render_with(
             "![Map of Mali](map.png \"The north\")\n\nText ![x](b.png) more.\n",

@@ -277,7 +277,8 @@ impl Site {
             .into_iter()
             .map(|j| Summary::new(&self.pages[j], &self.config))
             .collect();
-        let view = BriefingView::new(page, &self.config, related);
+        let body = page.body()?;
+        let view = BriefingView::new(page, &body, &self.config, related);
         let mut ctx = Context::new();
         ctx.insert("page", &view);
         ctx.insert("root", &root_prefix(&page.url));

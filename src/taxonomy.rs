@@ -5,7 +5,7 @@ use crate::config::Config;
 use crate::content::Page;
 use crate::slug::slugify;
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 /// Scanning a tag's whole list for related briefings is quadratic on big
 /// sites; the newest this many of each tag are enough to find good matches.
@@ -48,17 +48,11 @@ impl Tags {
     pub fn index(pages: &[Page]) -> Tags {
         let mut by_slug: BTreeMap<String, Tag> = BTreeMap::new();
         for (i, page) in pages.iter().enumerate() {
-            let mut seen = Vec::new();
-            for name in &page.front.tags {
-                let slug = tag_slug(name);
-                if seen.contains(&slug) {
-                    continue;
-                }
-                seen.push(slug.clone());
+            for (name, slug) in &page.tags {
                 let tag = by_slug.entry(slug.clone()).or_insert_with(|| Tag {
                     name: name.clone(),
                     path: format!("tags/{slug}/index.html"),
-                    slug,
+                    slug: slug.clone(),
                     pages: Vec::new(),
                     count: 0,
                 });
@@ -120,20 +114,48 @@ impl Tags {
     /// Up to `n` briefings sharing tags with `pages[i]`: most shared tags
     /// first, then newest.
     pub fn related(&self, pages: &[Page], i: usize, n: usize) -> Vec<usize> {
-        let mut shared: HashMap<usize, usize> = HashMap::new();
-        for name in &pages[i].front.tags {
-            if let Some(tag) = self.by_slug.get(&tag_slug(name)) {
-                for &j in tag.pages.iter().take(RELATED_SCAN) {
-                    if j != i {
-                        *shared.entry(j).or_default() += 1;
-                    }
+        // Each tag's list is sorted by page index (newest first), so the
+        // lists merge in one pass that counts shared tags without hashing.
+        let mut lists: Vec<&[usize]> = Vec::new();
+        for (_, slug) in &pages[i].tags {
+            if let Some(tag) = self.by_slug.get(slug) {
+                let list = &tag.pages[..tag.pages.len().min(RELATED_SCAN)];
+                if !lists.iter().any(|l| std::ptr::eq(*l, list)) {
+                    lists.push(list);
                 }
             }
         }
-        let mut ranked: Vec<(usize, usize)> = shared.into_iter().collect();
-        // Pages are newest first, so a lower index is newer.
-        ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        ranked.into_iter().take(n).map(|(j, _)| j).collect()
+        let mut cursors = vec![0usize; lists.len()];
+        // The best `n` as (shared, index), best first.
+        let mut best: Vec<(usize, usize)> = Vec::with_capacity(n + 1);
+        loop {
+            let next = lists
+                .iter()
+                .zip(&cursors)
+                .filter_map(|(l, &c)| l.get(c).copied())
+                .min();
+            let Some(j) = next else { break };
+            let mut shared = 0;
+            for (l, c) in lists.iter().zip(cursors.iter_mut()) {
+                if l.get(*c) == Some(&j) {
+                    shared += 1;
+                    *c += 1;
+                }
+            }
+            if j == i {
+                continue;
+            }
+            // Candidates arrive newest first, so a tie never displaces an earlier one.
+            let at = best
+                .iter()
+                .position(|&(s, _)| shared > s)
+                .unwrap_or(best.len());
+            if at < n {
+                best.insert(at, (shared, j));
+                best.truncate(n);
+            }
+        }
+        best.into_iter().map(|(_, j)| j).collect()
     }
 }
 

@@ -5,8 +5,7 @@ use crate::config::Config;
 use crate::content::Page;
 use crate::date::Date;
 use crate::frontmatter::{Actor, KeyFact, PullQuote, Source, SourceLink, Update};
-use crate::markdown::{Section, TocEntry};
-use crate::taxonomy::tag_slug;
+use crate::markdown::{Rendered, Section, TocEntry};
 use serde::Serialize;
 
 /// A tag as templates see it.
@@ -21,20 +20,14 @@ pub struct TagView {
 }
 
 fn tags(page: &Page) -> Vec<TagView> {
-    let mut out: Vec<TagView> = Vec::with_capacity(page.front.tags.len());
-    for t in &page.front.tags {
-        let slug = tag_slug(t);
-        // "Mali" and "mali" are one tag; show it once.
-        if out.iter().any(|seen| seen.slug == slug) {
-            continue;
-        }
-        out.push(TagView {
-            name: t.clone(),
+    page.tags
+        .iter()
+        .map(|(name, slug)| TagView {
+            name: name.clone(),
+            slug: slug.clone(),
             path: format!("tags/{slug}/index.html"),
-            slug,
-        });
-    }
-    out
+        })
+        .collect()
 }
 
 /// A timeline entry as templates see it.
@@ -156,8 +149,14 @@ pub struct BriefingView<'a> {
 }
 
 impl<'a> BriefingView<'a> {
-    /// The view of `page`; `related` are the pages to suggest after it.
-    pub fn new(page: &'a Page, config: &'a Config, related: Vec<Summary<'a>>) -> Self {
+    /// The view of `page` with its rendered `body`; `related` are the pages
+    /// to suggest after it.
+    pub fn new(
+        page: &'a Page,
+        body: &'a Rendered,
+        config: &'a Config,
+        related: Vec<Summary<'a>>,
+    ) -> Self {
         let summary = Summary::new(page, config);
         let image = share_image(page, config);
         let json_ld = article_json_ld(page, config, &summary, &image);
@@ -184,11 +183,11 @@ impl<'a> BriefingView<'a> {
             updates,
             related,
             image,
-            intro_html: &page.rendered.intro_html,
-            sections: &page.rendered.sections,
-            toc: &page.rendered.toc,
-            footnotes_html: &page.rendered.footnotes_html,
-            content: page.rendered.full_html(),
+            intro_html: &body.intro_html,
+            sections: &body.sections,
+            toc: &body.toc,
+            footnotes_html: &body.footnotes_html,
+            content: body.full_html(),
             file: page.file.display().to_string(),
             json_ld,
         }
