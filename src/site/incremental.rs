@@ -22,7 +22,8 @@ pub struct Update {
     /// file of the previous build stays as it was.
     pub files: Vec<OutputFile>,
     /// Briefing pages rendered again: 1 when nothing that other pages show
-    /// of the briefing changed, every briefing otherwise.
+    /// of the briefing changed; else also those listing it as related, or
+    /// every briefing when templates read `briefings` or `get_page`.
     pub briefings: usize,
 }
 
@@ -94,10 +95,26 @@ impl Site {
         visible_change: bool,
         previous: &dyn Fn(&str) -> Option<Vec<u8>>,
     ) -> Result<Update> {
-        let indexes: Vec<usize> = if visible_change {
+        let indexes: Vec<usize> = if !visible_change {
+            vec![i]
+        } else if ["briefings", "get_page"]
+            .iter()
+            .any(|name| self.templates.use_name(name))
+        {
+            // Any page may show any briefing.
             (0..self.pages.len()).collect()
         } else {
-            vec![i]
+            // Otherwise a briefing shows others only as related briefings,
+            // which depend on tags alone, and those did not change.
+            (0..self.pages.len())
+                .filter(|&j| {
+                    j == i
+                        || self
+                            .tags
+                            .related(&self.pages, j, super::RELATED)
+                            .contains(&i)
+                })
+                .collect()
         };
         let rendered: Vec<Result<OutputFile>> = indexes
             .par_iter()
@@ -196,6 +213,7 @@ mod tests {
                 "content/b.md",
                 &briefing("B", "\"x\"", "## Two\n\nb text\n"),
             ),
+            ("content/c.md", &briefing("C", "\"y\"", "## Three\n")),
         ]);
         let mut site = Site::load(dir.path(), &LoadOptions::default()).unwrap();
         fs::write(
@@ -207,6 +225,10 @@ mod tests {
         let update = site.update_page(page, &|_| None).unwrap().unwrap();
         let paths: Vec<&str> = update.files.iter().map(|f| f.path.as_str()).collect();
         assert!(paths.contains(&"a/index.html"), "{paths:?}");
+        // b lists a as related (a shared tag); c cannot show a.
+        assert!(paths.contains(&"b/index.html"), "{paths:?}");
+        assert!(!paths.contains(&"c/index.html"), "{paths:?}");
+        assert_eq!(update.briefings, 2);
         assert!(paths.contains(&"index.html"), "{paths:?}");
         assert!(paths.contains(&"tags/x/index.html"), "{paths:?}");
         let html = match &update.files[paths.iter().position(|p| *p == "a/index.html").unwrap()]
@@ -216,6 +238,40 @@ mod tests {
             Contents::Copy(_) => unreachable!(),
         };
         assert!(html.contains("new words here"));
+    }
+
+    #[test]
+    fn templates_reading_every_briefing_rerender_every_briefing() {
+        let dir = site_with(&[
+            ("content/a.md", &briefing("A", "", "## One\n\nold\n")),
+            ("content/b.md", &briefing("B", "", "## Two\n")),
+            (
+                "templates/briefing.html",
+                "{{ page.title }}: {% for b in briefings %}{{ b.word_count }} {% endfor %}",
+            ),
+        ]);
+        let mut site = Site::load(dir.path(), &LoadOptions::default()).unwrap();
+        fs::write(
+            dir.path().join("content/a.md"),
+            briefing("A", "", "## One\n\nthree new words\n"),
+        )
+        .unwrap();
+        let page = reload(&site, dir.path(), "a.md");
+        let update = site.update_page(page, &|_| None).unwrap().unwrap();
+        assert_eq!(update.briefings, 2);
+        let b = update
+            .files
+            .iter()
+            .find(|f| f.path == "b/index.html")
+            .unwrap();
+        let Contents::Bytes(html) = &b.contents else {
+            panic!("rendered page")
+        };
+        // b's page shows a's new word count.
+        assert!(
+            String::from_utf8_lossy(html).starts_with("B: 4 "),
+            "{html:?}"
+        );
     }
 
     #[test]
