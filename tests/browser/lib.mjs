@@ -294,7 +294,8 @@ async function printProblems(page) {
       for (let n = walker.nextNode(); n; n = walker.nextNode()) {
         if (!/[\p{L}\p{N}]/u.test(n.data)) continue;
         const el = n.parentElement;
-        if (el.closest('script, style, template, noscript')) continue;
+        // Navigation is meant to vanish on paper (checked below), so its text is not expected.
+        if (el.closest('script, style, template, noscript, nav')) continue;
         const range = document.createRange(); range.selectNodeContents(n);
         const shown = el.checkVisibility({ visibilityProperty: true, opacityProperty: true }) && range.getClientRects().length > 0;
         if (!shown) missing.push(n.data.replace(/\s+/g, ' ').trim().slice(0, 80));
