@@ -210,7 +210,7 @@ async fn stop_signal() {
 fn report_failure(shared: &Shared, e: &anyhow::Error) {
     let text = error_text(e);
     eprintln!("error: {text}");
-    eprintln!("note: still serving the last good build; save a fix to rebuild");
+    eprintln!("note: serving the last good build until a fix is saved");
     shared.fail(text);
 }
 
@@ -543,7 +543,7 @@ pub const RELOAD_SCRIPT: &str = r#"<script data-brief-serve>
       box.style.cssText = "position:fixed;left:1rem;right:1rem;bottom:1rem;max-height:60vh;overflow:auto;z-index:2147483647;margin:0;padding:1rem;background:#2a0f0f;color:#ffecec;border:2px solid #e5484d;border-radius:6px;font:14px/1.45 ui-monospace,Menlo,Consolas,monospace;white-space:pre-wrap;box-shadow:0 6px 24px rgba(0,0,0,.35)";
       document.body.appendChild(box);
     }
-    box.textContent = "brief: the last change did not build, so this is the previous version.\n\nerror: " + e.data;
+    box.textContent = "brief: the site did not build; until it does, the last good build is shown.\n\nerror: " + e.data;
   });
 })();
 </script>
