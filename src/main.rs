@@ -96,9 +96,11 @@ fn new(args: brief::cli::NewArgs) -> anyhow::Result<()> {
         args.path.as_deref(),
         brief::date::Date::today(),
     )?;
+    // `./content/…` reads better as `content/…`.
+    let shown = path.strip_prefix(".").unwrap_or(&path);
     println!(
         "Wrote `{}` (a draft: build with --drafts to see it)",
-        path.display()
+        shown.display()
     );
     Ok(())
 }

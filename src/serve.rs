@@ -214,6 +214,12 @@ fn report_failure(shared: &Shared, e: &anyhow::Error) {
     shared.fail(text);
 }
 
+fn print_warnings(warnings: &[crate::SourceError]) {
+    for w in warnings {
+        eprintln!("warning: {w}\n");
+    }
+}
+
 /// The whole error chain, outermost first, one cause a line.
 pub fn error_text(e: &anyhow::Error) -> String {
     let mut parts: Vec<String> = e.chain().map(|c| c.to_string()).collect();
@@ -258,6 +264,7 @@ impl Session {
     pub fn full(&mut self) -> Result<Arc<Files>> {
         self.site = None;
         let site = Site::load(&self.root, &self.load)?;
+        print_warnings(&site.warnings);
         let files: Files = site
             .render()?
             .into_iter()
@@ -320,6 +327,7 @@ impl Session {
                 assets: old.assets.clone(),
             };
             let page = crate::content::Page::load(&self.root, &source, &site.config)?;
+            print_warnings(&crate::site::page_warnings(&page));
             let previous = |path: &str| match files.get(path).map(|c| &**c) {
                 Some(Contents::Bytes(b)) => Some(b.clone()),
                 _ => None,

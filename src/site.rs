@@ -118,22 +118,7 @@ impl Site {
         });
 
         for page in &pages {
-            if page.rendered.sections.is_empty() {
-                warnings.push(
-                    SourceError::new(&page.file, "this briefing has no `## ` sections")
-                        .with_help("split the body into sections with `## Heading` lines; templates list and link them"),
-                );
-            }
-            if !page.rendered.warnings.is_empty() {
-                let text = page.source();
-                for w in &page.rendered.warnings {
-                    warnings.push(
-                        SourceError::new(&page.file, w.message.clone())
-                            .at_offset(&text, page.body_offset + w.offset, w.len)
-                            .with_help(w.help.clone()),
-                    );
-                }
-            }
+            warnings.extend(page_warnings(page));
         }
 
         let anchored = resolve_links(&mut pages)?;
@@ -477,6 +462,30 @@ impl Site {
         ));
         Ok(files)
     }
+}
+
+/// What is worth telling the author about one briefing without stopping
+/// the build. Shared by [`Site::load`] and [`Site::update_page`].
+pub fn page_warnings(page: &Page) -> Vec<SourceError> {
+    let mut warnings = Vec::new();
+    if page.rendered.sections.is_empty() {
+        warnings.push(
+            SourceError::new(&page.file, "this briefing has no `## ` sections").with_help(
+                "split the body into sections with `## Heading` lines; templates list and link them",
+            ),
+        );
+    }
+    if !page.rendered.warnings.is_empty() {
+        let text = page.source();
+        for w in &page.rendered.warnings {
+            warnings.push(
+                SourceError::new(&page.file, w.message.clone())
+                    .at_offset(&text, page.body_offset + w.offset, w.len)
+                    .with_help(w.help.clone()),
+            );
+        }
+    }
+    warnings
 }
 
 /// Gives templates what they see of every briefing (`briefings`, `tags`,
