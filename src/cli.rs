@@ -17,6 +17,12 @@ pub struct Cli {
 pub enum Command {
     /// Build the site into the output folder (public/ by default).
     Build(BuildArgs),
+    /// Serve the site on this machine and rebuild it on every change.
+    Serve(ServeArgs),
+    /// Write a new draft briefing with every front matter field to fill in.
+    New(NewArgs),
+    /// Make a new site: settings, templates, stylesheet and an example briefing.
+    Init(InitArgs),
 }
 
 /// Flags of `brief build`.
@@ -44,4 +50,49 @@ pub struct BuildArgs {
     /// Print only errors.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+}
+
+/// Flags of `brief serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The site folder, holding site.toml, content/, templates/ and static/.
+    #[arg(long, short = 'r', default_value = ".", value_name = "DIR")]
+    pub root: PathBuf,
+    /// The port to listen on; 0 picks a free one.
+    #[arg(long, short = 'p', default_value_t = 1111)]
+    pub port: u16,
+    /// The address to listen on. The default lets only this machine in;
+    /// `0.0.0.0` lets in every machine that can reach this one.
+    #[arg(long, default_value = "127.0.0.1", value_name = "ADDRESS")]
+    pub bind: std::net::IpAddr,
+    /// Include briefings marked `draft = true`.
+    #[arg(long)]
+    pub drafts: bool,
+    /// Include briefings dated after today.
+    #[arg(long)]
+    pub future: bool,
+}
+
+/// Flags of `brief new`.
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The headline; the file is named after it.
+    pub title: String,
+    /// A folder inside content/ to put it in, e.g. `sahel/`.
+    #[arg(long, value_name = "FOLDER")]
+    pub path: Option<String>,
+    /// The site folder.
+    #[arg(long, short = 'r', default_value = ".", value_name = "DIR")]
+    pub root: PathBuf,
+}
+
+/// Flags of `brief init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The folder to make the site in; created if missing.
+    pub dir: PathBuf,
+    /// Add the site's files to a folder that is not empty. Existing files
+    /// are kept as they are, never replaced or removed.
+    #[arg(long)]
+    pub force: bool,
 }

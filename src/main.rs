@@ -9,6 +9,9 @@ fn main() -> ExitCode {
     let building = matches!(cli.command, Command::Build(_));
     let result = match cli.command {
         Command::Build(args) => build(args),
+        Command::Serve(args) => serve(args),
+        Command::New(args) => new(args),
+        Command::Init(args) => init(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -70,6 +73,49 @@ fn build(args: brief::cli::BuildArgs) -> anyhow::Result<()> {
             );
         }
     }
+    Ok(())
+}
+
+fn serve(args: brief::cli::ServeArgs) -> anyhow::Result<()> {
+    brief::serve::serve(&brief::serve::ServeOptions {
+        root: args.root,
+        bind: args.bind,
+        port: args.port,
+        load: brief::LoadOptions {
+            drafts: args.drafts,
+            future: args.future,
+            ..Default::default()
+        },
+    })
+}
+
+fn new(args: brief::cli::NewArgs) -> anyhow::Result<()> {
+    let path = brief::scaffold::new_briefing(
+        &args.root,
+        &args.title,
+        args.path.as_deref(),
+        brief::date::Date::today(),
+    )?;
+    // `./content/…` reads better as `content/…`.
+    let shown = path.strip_prefix(".").unwrap_or(&path);
+    println!(
+        "Wrote `{}` (a draft: build with --drafts to see it)",
+        shown.display()
+    );
+    Ok(())
+}
+
+fn init(args: brief::cli::InitArgs) -> anyhow::Result<()> {
+    let done = brief::scaffold::init(&args.dir, args.force, brief::date::Date::today())?;
+    for kept in &done.kept {
+        println!("kept the existing `{}`", kept.display());
+    }
+    println!(
+        "Made a site in `{}` ({} files). Next: brief serve --root {}",
+        args.dir.display(),
+        done.written.len(),
+        args.dir.display()
+    );
     Ok(())
 }
 

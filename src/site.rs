@@ -21,6 +21,9 @@ use std::sync::Mutex;
 use tera::Context;
 use walkdir::WalkDir;
 
+mod incremental;
+pub use incremental::Update;
+
 /// The folder copied as-is into the output, relative to the site root.
 pub const STATIC_DIR: &str = "static";
 
@@ -115,22 +118,7 @@ impl Site {
         });
 
         for page in &pages {
-            if page.rendered.sections.is_empty() {
-                warnings.push(
-                    SourceError::new(&page.file, "this briefing has no `## ` sections")
-                        .with_help("split the body into sections with `## Heading` lines; templates list and link them"),
-                );
-            }
-            if !page.rendered.warnings.is_empty() {
-                let text = page.source();
-                for w in &page.rendered.warnings {
-                    warnings.push(
-                        SourceError::new(&page.file, w.message.clone())
-                            .at_offset(&text, page.body_offset + w.offset, w.len)
-                            .with_help(w.help.clone()),
-                    );
-                }
-            }
+            warnings.extend(page_warnings(page));
         }
 
         let anchored = resolve_links(&mut pages)?;
@@ -145,25 +133,10 @@ impl Site {
                 ))
             })
             .collect::<Result<_>>()?;
-        // Converted once and shared: tera values are reference-counted, so
-        // `briefings` and `get_page` hold the same summaries.
-        let summaries: Vec<tera::Value> = pages
-            .par_iter()
-            .map(|p| tera::Value::from_serializable(&Summary::new(p, &config)))
-            .collect();
-        templates.set_function_data(FunctionData {
-            by_file: pages
-                .iter()
-                .zip(&summaries)
-                .map(|(p, s)| (p.rel.clone(), (format!("{}index.html", p.url), s.clone())))
-                .collect(),
-        });
         templates.set_global("site", &config);
         templates.set_global("assets", &assets);
-        templates.set_global_value("briefings", tera::Value::from(summaries));
-        templates.set_global("tags", &tags.sorted());
-        templates.set_global("taxonomies", &tags.groups(&config));
         templates.set_global("feeds", &!config.base_url.is_empty());
+        publish_pages(&mut templates, &config, &pages, &tags);
 
         Ok(Site {
             root: root.to_path_buf(),
@@ -490,6 +463,52 @@ impl Site {
         ));
         Ok(files)
     }
+}
+
+/// What is worth telling the author about one briefing without stopping
+/// the build. Shared by [`Site::load`] and [`Site::update_page`].
+pub fn page_warnings(page: &Page) -> Vec<SourceError> {
+    let mut warnings = Vec::new();
+    if page.rendered.sections.is_empty() {
+        warnings.push(
+            SourceError::new(&page.file, "this briefing has no `## ` sections").with_help(
+                "split the body into sections with `## Heading` lines; templates list and link them",
+            ),
+        );
+    }
+    if !page.rendered.warnings.is_empty() {
+        let text = page.source();
+        for w in &page.rendered.warnings {
+            warnings.push(
+                SourceError::new(&page.file, w.message.clone())
+                    .at_offset(&text, page.body_offset + w.offset, w.len)
+                    .with_help(w.help.clone()),
+            );
+        }
+    }
+    warnings
+}
+
+/// Gives templates what they see of every briefing (`briefings`, `tags`,
+/// `taxonomies`, `get_page`). Shared by [`Site::load`] and the incremental
+/// rebuild in [`incremental`], so an edited page is seen the same way by both.
+fn publish_pages(templates: &mut Templates, config: &Config, pages: &[Page], tags: &Tags) {
+    // Converted once and shared: tera values are reference-counted, so
+    // `briefings` and `get_page` hold the same summaries.
+    let summaries: Vec<tera::Value> = pages
+        .par_iter()
+        .map(|p| tera::Value::from_serializable(&Summary::new(p, config)))
+        .collect();
+    templates.set_function_data(FunctionData {
+        by_file: pages
+            .iter()
+            .zip(&summaries)
+            .map(|(p, s)| (p.rel.clone(), (format!("{}index.html", p.url), s.clone())))
+            .collect(),
+    });
+    templates.set_global_value("briefings", tera::Value::from(summaries));
+    templates.set_global("tags", &tags.sorted());
+    templates.set_global("taxonomies", &tags.groups(config));
 }
 
 /// Related briefings shown under each briefing.

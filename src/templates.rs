@@ -154,6 +154,13 @@ impl Templates {
         }
     }
 
+    /// Whether any template names `name` inside a `{{ }}` or `{% %}` tag: a
+    /// conservative test (it may say yes for a name in a string) of whether
+    /// templates read a variable or call a function.
+    pub fn use_name(&self, name: &str) -> bool {
+        self.origins.values().any(|o| uses_name(&o.source, name))
+    }
+
     /// Whether a template of this name exists.
     pub fn has(&self, name: &str) -> bool {
         self.tera.contains_template(name)
@@ -298,6 +305,35 @@ fn date_filter(value: &str, kwargs: Kwargs, _: &State) -> TeraResult<String> {
     Ok(date.format(format.unwrap_or("%-d %B %Y")))
 }
 
+/// Whether `name` appears as a whole word inside a tag of `source`.
+fn uses_name(source: &str, name: &str) -> bool {
+    let word = |c: char| c.is_alphanumeric() || c == '_';
+    let mut rest = source;
+    while let Some(open) = rest.find('{') {
+        rest = &rest[open + 1..];
+        let close = match rest.chars().next() {
+            Some('{') => "}}",
+            Some('%') => "%}",
+            _ => continue,
+        };
+        let end = rest.find(close).unwrap_or(rest.len());
+        let tag = &rest[..end];
+        let mut from = 0;
+        while let Some(at) = tag[from..].find(name) {
+            let start = from + at;
+            let stop = start + name.len();
+            let before = tag[..start].chars().next_back();
+            let after = tag[stop..].chars().next();
+            if !before.is_some_and(word) && !after.is_some_and(word) {
+                return true;
+            }
+            from = stop;
+        }
+        rest = &rest[end..];
+    }
+    false
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -368,5 +404,15 @@ mod tests {
             Templates::load(dir.path()).and_then(|t| t.render("a.html", &Context::new(), None));
         let err = result.unwrap_err().to_string();
         assert!(err.to_lowercase().contains("circular"), "{err}");
+    }
+
+    #[test]
+    fn finds_names_used_in_tags_only() {
+        assert!(uses_name("{% for b in briefings %}", "briefings"));
+        assert!(uses_name("{{ get_page(path=\"a.md\").title }}", "get_page"));
+        assert!(uses_name("{{briefings|length}}", "briefings"));
+        assert!(!uses_name("<h2>Related briefings</h2>", "briefings"));
+        assert!(!uses_name("{{ page.related_briefings }}", "briefings"));
+        assert!(!uses_name("{# briefings #} { briefings }", "briefings"));
     }
 }

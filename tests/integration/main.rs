@@ -6,4 +6,6 @@ mod errors;
 mod hostile;
 mod mali;
 mod many;
+mod scaffold;
+mod serve;
 mod support;

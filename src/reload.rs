@@ -1,0 +1,245 @@
+//! What a burst of file changes means for `brief serve`: the changes are
+//! gathered until the folder is quiet for a moment (editors save in several
+//! steps), then sorted into "re-render these briefings", "load the whole site
+//! again" or "nothing brief reads".
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::time::{Duration, Instant};
+
+/// How long the watched folders must be quiet before a rebuild starts.
+/// Long enough to gather an editor's write-rename-delete dance into one
+/// rebuild, short enough that the page seems to follow the keyboard.
+pub const QUIET: Duration = Duration::from_millis(100);
+
+/// The longest a rebuild waits for quiet, so a folder that never stops
+/// changing (a sync tool, a generator in a loop) still gets rebuilt.
+pub const MAX_WAIT: Duration = Duration::from_secs(2);
+
+/// What to rebuild after a batch of changes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Plan {
+    /// Nothing brief reads changed (the output folder, `.git`, editor
+    /// swap files…).
+    Nothing,
+    /// Only briefings the site already has were edited: parse these files
+    /// again (paths inside `content/`, sorted) and render what shows them.
+    Briefings(Vec<String>),
+    /// A template, a static file, `site.toml`, or a briefing added, removed
+    /// or renamed: load the whole site again. Holds the first such path,
+    /// relative to the root, to say why.
+    Full(String),
+}
+
+/// Waits for the next batch of changed paths: blocks for the first, then
+/// gathers more until none comes for `quiet` (or `max_wait` has passed since
+/// the first). `None` once the sender is gone.
+pub fn next_batch(
+    rx: &Receiver<PathBuf>,
+    quiet: Duration,
+    max_wait: Duration,
+) -> Option<BTreeSet<PathBuf>> {
+    let first = rx.recv().ok()?;
+    let started = Instant::now();
+    let mut batch = BTreeSet::from([first]);
+    loop {
+        let left = max_wait.saturating_sub(started.elapsed());
+        if left.is_zero() {
+            return Some(batch);
+        }
+        match rx.recv_timeout(quiet.min(left)) {
+            Ok(path) => {
+                batch.insert(path);
+            }
+            Err(RecvTimeoutError::Timeout) => return Some(batch),
+            // Rebuild what was gathered; the next call reports the end.
+            Err(RecvTimeoutError::Disconnected) => return Some(batch),
+        }
+    }
+}
+
+/// Sorts a batch of changed paths (absolute, under `root`) into a [`Plan`].
+/// `known` says whether the site uses a file at a path inside `content/`
+/// (a briefing, or a file copied beside one); `exists` whether a path is
+/// there now (parameters so tests need no disk).
+pub fn classify(
+    root: &Path,
+    changed: &BTreeSet<PathBuf>,
+    known: &dyn Fn(&str) -> bool,
+    exists: &dyn Fn(&Path) -> bool,
+) -> Plan {
+    let mut briefings = BTreeSet::new();
+    for path in changed {
+        let Some(parts) = relative_parts(root, path) else {
+            continue;
+        };
+        if ignored(&parts) {
+            continue;
+        }
+        let full = || Plan::Full(parts.join("/"));
+        match parts[0].as_str() {
+            "site.toml" if parts.len() == 1 => return full(),
+            "templates" | "static" => return full(),
+            "content" => {
+                let rel = parts[1..].join("/");
+                let is_known = parts.len() > 1 && known(&rel);
+                match (exists(path), is_known) {
+                    (true, true) if rel.ends_with(".md") => {
+                        briefings.insert(rel);
+                    }
+                    // An editor's temporary file that came and went, or a
+                    // folder whose files report their own changes.
+                    (false, false) => {}
+                    // New, deleted or renamed briefings, and the files
+                    // copied beside them, change what the site holds.
+                    _ => return full(),
+                }
+            }
+            _ => {}
+        }
+    }
+    if briefings.is_empty() {
+        Plan::Nothing
+    } else {
+        Plan::Briefings(briefings.into_iter().collect())
+    }
+}
+
+/// The parts of `path` below `root`, or `None` outside it (or the root itself).
+fn relative_parts(root: &Path, path: &Path) -> Option<Vec<String>> {
+    let rel = path.strip_prefix(root).ok()?;
+    let parts: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    (!parts.is_empty()).then_some(parts)
+}
+
+/// Hidden files and folders (brief skips them when building, and editors
+/// keep their swap files there) and editor backups.
+fn ignored(parts: &[String]) -> bool {
+    parts.iter().any(|p| p.starts_with('.'))
+        || parts.last().is_some_and(|name| {
+            name.ends_with('~')
+                || name.ends_with(".swp")
+                || name.ends_with(".swx")
+                || name.ends_with(".tmp")
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::mpsc;
+
+    fn plan(paths: &[&str]) -> Plan {
+        let root = Path::new("/site");
+        let changed = paths.iter().map(|p| root.join(p)).collect();
+        let known = |rel: &str| {
+            matches!(
+                rel,
+                "mali.md" | "sahel/niger.md" | "gone.md" | "mali/map.png"
+            )
+        };
+        let exists = |p: &Path| !p.ends_with("gone.md") && !p.ends_with("sedX1y2");
+        classify(root, &changed, &known, &exists)
+    }
+
+    #[test]
+    fn sorts_changes_into_plans() {
+        let cases: &[(&[&str], Plan)] = &[
+            (
+                &["content/mali.md"],
+                Plan::Briefings(vec!["mali.md".into()]),
+            ),
+            (
+                &[
+                    "content/sahel/niger.md",
+                    "content/mali.md",
+                    "public/index.html",
+                ],
+                Plan::Briefings(vec!["mali.md".into(), "sahel/niger.md".into()]),
+            ),
+            (&["content/new.md"], Plan::Full("content/new.md".into())),
+            (&["content/gone.md"], Plan::Full("content/gone.md".into())),
+            (&["content/sahel"], Plan::Full("content/sahel".into())),
+            // `sed -i` and many editors write a temporary file, then rename it.
+            (
+                &["content/sedX1y2", "content/mali.md"],
+                Plan::Briefings(vec!["mali.md".into()]),
+            ),
+            (
+                &["content/mali/map.png"],
+                Plan::Full("content/mali/map.png".into()),
+            ),
+            (&["content"], Plan::Full("content".into())),
+            (
+                &["content/mali.md", "templates/base.html"],
+                Plan::Full("templates/base.html".into()),
+            ),
+            (&["static/style.css"], Plan::Full("static/style.css".into())),
+            (&["site.toml"], Plan::Full("site.toml".into())),
+            (
+                &["public/index.html", "README.md", "target/x"],
+                Plan::Nothing,
+            ),
+            (&["content/.mali.md.swp", "content/mali.md~"], Plan::Nothing),
+            (&[".git/index", "templates/.#base.html"], Plan::Nothing),
+            (&["other/site.toml", "content.md"], Plan::Nothing),
+        ];
+        for (paths, want) in cases {
+            assert_eq!(&plan(paths), want, "{paths:?}");
+        }
+    }
+
+    #[test]
+    fn paths_outside_the_root_are_ignored() {
+        let changed = BTreeSet::from([
+            PathBuf::from("/elsewhere/site.toml"),
+            PathBuf::from("/site"),
+        ]);
+        let plan = classify(Path::new("/site"), &changed, &|_| true, &|_| true);
+        assert_eq!(plan, Plan::Nothing);
+    }
+
+    #[test]
+    fn a_burst_of_changes_is_one_batch() {
+        let (tx, rx) = mpsc::channel();
+        let sender = std::thread::spawn(move || {
+            for i in 0..5 {
+                tx.send(PathBuf::from(format!("/site/content/{i}.md")))
+                    .unwrap();
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            std::thread::sleep(Duration::from_millis(300));
+            tx.send(PathBuf::from("/site/later.md")).unwrap();
+        });
+        let first = next_batch(&rx, Duration::from_millis(100), MAX_WAIT).unwrap();
+        assert_eq!(first.len(), 5, "{first:?}");
+        let second = next_batch(&rx, Duration::from_millis(100), MAX_WAIT).unwrap();
+        assert_eq!(second, BTreeSet::from([PathBuf::from("/site/later.md")]));
+        sender.join().unwrap();
+        assert_eq!(next_batch(&rx, QUIET, MAX_WAIT), None);
+    }
+
+    #[test]
+    fn endless_changes_still_rebuild_after_max_wait() {
+        let (tx, rx) = mpsc::channel();
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let flag = stop.clone();
+        let sender = std::thread::spawn(move || {
+            while !flag.load(std::sync::atomic::Ordering::Relaxed) {
+                let _ = tx.send(PathBuf::from("/site/content/a.md"));
+                std::thread::sleep(Duration::from_millis(5));
+            }
+        });
+        let started = Instant::now();
+        let batch = next_batch(&rx, Duration::from_millis(50), Duration::from_millis(300));
+        let took = started.elapsed();
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        sender.join().unwrap();
+        assert!(batch.is_some());
+        assert!(took < Duration::from_secs(2), "{took:?}");
+    }
+}

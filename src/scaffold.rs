@@ -1,0 +1,366 @@
+//! `brief new` and `brief init`: files an author starts from. Both only ever
+//! create files; neither overwrites nor deletes one.
+
+use crate::content::CONTENT_DIR;
+use crate::date::Date;
+use crate::site::{BUILTIN_STATIC, STATIC_DIR};
+use crate::slug::slugify;
+use crate::templates::{BUILTIN, TEMPLATES_DIR};
+use anyhow::{Context as _, Result, bail};
+use std::fs;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+/// File names longer than this are cut at a word boundary: the title is in
+/// the front matter, and URLs are easier to share when short.
+const MAX_SLUG: usize = 60;
+
+/// The sections a new briefing starts with, each with a prompt to replace.
+const SECTIONS: &[(&str, &str)] = &[
+    (
+        "The request",
+        "Who asked whom for what, when, and in what form; what was explicitly left out.",
+    ),
+    (
+        "Diplomacy",
+        "Who backs the request, who resists it, and what each party needs from the outcome.",
+    ),
+    (
+        "Historical context",
+        "The earlier decisions, precedents and failures that explain why this is happening now.",
+    ),
+];
+
+/// The text of a new draft briefing titled `title`, dated `date`.
+pub fn briefing_text(title: &str, date: Date) -> String {
+    let mut text = format!(
+        "+++\n\
+         title = {title}\n\
+         summary = \"\"\n\
+         date = {date}\n\
+         draft = true\n\
+         tags = []\n\
+         key_points = []\n\
+         # authors = [\"Your Name\"]\n\
+         # updated = {date}\n\
+         \n\
+         # More blocks, ready to uncomment and fill in (README.md lists every field):\n\
+         #\n\
+         # [source]\n\
+         # name = \"Publication\"\n\
+         # url = \"https://example.org/article\"\n\
+         #\n\
+         # [pull_quote]\n\
+         # text = \"A line worth quoting.\"\n\
+         # cite = \"Who said it\"\n\
+         #\n\
+         # [[key_facts]]\n\
+         # label = \"Label\"\n\
+         # value = \"Value\"\n\
+         #\n\
+         # [[actors]]\n\
+         # name = \"Name\"\n\
+         # role = \"Role in the story\"\n\
+         #\n\
+         # [[timeline]]\n\
+         # date = {date}\n\
+         # event = \"What happened.\"\n\
+         #\n\
+         # [[sources]]\n\
+         # title = \"Document title\"\n\
+         # url = \"https://example.org/document\"\n\
+         +++\n",
+        title = toml_string(title),
+    );
+    for (heading, prompt) in SECTIONS {
+        text.push_str(&format!("\n## {heading}\n\n{prompt}\n"));
+    }
+    text
+}
+
+/// A TOML basic string holding `s`, escaped.
+fn toml_string(s: &str) -> String {
+    toml::Value::String(s.to_string()).to_string()
+}
+
+/// The file name (without `.md`) for a title: its slug, cut to a readable
+/// length at a hyphen.
+pub fn file_stem(title: &str) -> Result<String> {
+    let slug = slugify(title);
+    if slug.is_empty() {
+        bail!(
+            "`{title}` has no letters or digits to name the file after\n  = help: give the briefing a title with words in it"
+        );
+    }
+    if slug.chars().count() <= MAX_SLUG {
+        return Ok(slug);
+    }
+    let cut: String = slug.chars().take(MAX_SLUG).collect();
+    Ok(match cut.rfind('-') {
+        Some(i) if i > 0 => cut[..i].to_string(),
+        _ => cut,
+    })
+}
+
+/// Checks `--path`: folders inside `content/`, `/`-separated, none hidden
+/// (a build skips hidden folders) and none leaving the folder.
+pub fn content_subdir(path: &str) -> Result<PathBuf> {
+    let mut out = PathBuf::new();
+    for part in path.split('/').filter(|p| !p.is_empty()) {
+        if part.starts_with('.') || part.contains(['\\', '\0', ':']) {
+            bail!(
+                "`{path}` is not a folder inside content/: `{part}` is not allowed\n  = help: use plain folder names separated by `/`, e.g. --path sahel/"
+            );
+        }
+        out.push(part);
+    }
+    if path.starts_with('/') {
+        bail!(
+            "`{path}` is an absolute path; --path names a folder inside content/\n  = help: leave out the leading `/`, e.g. --path sahel/"
+        );
+    }
+    Ok(out)
+}
+
+/// Writes a new draft briefing to `content/<path><slug of title>.md` under
+/// `root` and returns its path. Refuses to replace an existing file.
+pub fn new_briefing(root: &Path, title: &str, path: Option<&str>, today: Date) -> Result<PathBuf> {
+    let title = title.trim();
+    let dir = root
+        .join(CONTENT_DIR)
+        .join(content_subdir(path.unwrap_or(""))?);
+    let file = dir.join(format!("{}.md", file_stem(title)?));
+    fs::create_dir_all(&dir).with_context(|| format!("failed to create `{}`", dir.display()))?;
+    create_new(&file, &briefing_text(title, today)).map_err(|e| match e {
+        Create::Exists => anyhow::anyhow!(
+            "`{}` already exists; brief new never replaces a briefing\n  = help: edit that file, or choose another title or --path",
+            file.display()
+        ),
+        Create::Failed(e) => e,
+    })?;
+    Ok(file)
+}
+
+/// What [`init`] did.
+#[derive(Debug, Default)]
+pub struct Initialized {
+    /// Files written, in order.
+    pub written: Vec<PathBuf>,
+    /// Files that were already there and were left alone (only with `force`).
+    pub kept: Vec<PathBuf>,
+}
+
+/// Why a file was not created.
+enum Create {
+    Exists,
+    Failed(anyhow::Error),
+}
+
+/// Creates `path` with `text`, failing if it exists (atomically: no window
+/// between checking and writing).
+fn create_new(path: &Path, text: &str) -> Result<(), Create> {
+    let mut f = match fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+    {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => return Err(Create::Exists),
+        Err(e) => {
+            return Err(Create::Failed(
+                anyhow::Error::from(e).context(format!("failed to create `{}`", path.display())),
+            ));
+        }
+    };
+    f.write_all(text.as_bytes())
+        .with_context(|| format!("failed to write `{}`", path.display()))
+        .map_err(Create::Failed)
+}
+
+/// Makes a new site in `dir`: `site.toml`, the built-in templates, the
+/// stylesheet, an example briefing dated `today` and a `.gitignore`. A
+/// folder that holds anything is refused unless `force`; even then no file
+/// is replaced or removed, only missing ones are added.
+pub fn init(dir: &Path, force: bool, today: Date) -> Result<Initialized> {
+    if dir.exists() {
+        if !dir.is_dir() {
+            bail!("`{}` exists and is not a folder", dir.display());
+        }
+        let mut entries =
+            fs::read_dir(dir).with_context(|| format!("failed to read `{}`", dir.display()))?;
+        if entries.next().is_some() && !force {
+            bail!(
+                "`{}` is not empty; brief init makes a site in a new or empty folder\n  = help: choose another folder, or pass --force to add the site's files beside what is there (existing files are kept, never replaced)",
+                dir.display()
+            );
+        }
+    }
+    let mut files: Vec<(PathBuf, String)> = vec![
+        (PathBuf::from("site.toml"), SITE_TOML.to_string()),
+        (PathBuf::from(".gitignore"), "/public\n".to_string()),
+    ];
+    for (name, text) in BUILTIN {
+        files.push((Path::new(TEMPLATES_DIR).join(name), text.to_string()));
+    }
+    for (name, text) in BUILTIN_STATIC {
+        files.push((Path::new(STATIC_DIR).join(name), text.to_string()));
+    }
+    files.push((
+        Path::new(CONTENT_DIR).join("example-briefing.md"),
+        example_text(today),
+    ));
+
+    let mut done = Initialized::default();
+    for (rel, text) in files {
+        let path = dir.join(&rel);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent)
+                .with_context(|| format!("failed to create `{}`", parent.display()))?;
+        }
+        match create_new(&path, &text) {
+            Ok(()) => done.written.push(rel),
+            Err(Create::Exists) => done.kept.push(rel),
+            Err(Create::Failed(e)) => return Err(e),
+        }
+    }
+    Ok(done)
+}
+
+const SITE_TOML: &str =
+    "# Site settings for brief. Every field is optional; README.md lists them all.
+title = \"Briefings\"
+description = \"\"
+language = \"en\"
+# The address the site will be published at; enables canonical links, feeds and a sitemap.
+# base_url = \"https://example.org/briefings/\"
+";
+
+/// The example briefing of a new site: it shows each part of a briefing by
+/// describing it, so it reads as a guide and builds as a page.
+fn example_text(today: Date) -> String {
+    format!(
+        r#"+++
+title = "How a Briefing Is Put Together"
+summary = "An example to read, copy and then delete: each part of this page comes from one field of its Markdown file."
+date = {today}
+tags = ["Example"]
+key_points = [
+  "The front matter between the +++ lines holds the facts; the Markdown below holds the prose.",
+  "Each level-two heading starts a section, listed in the page's contents.",
+  "Run brief serve while writing: the page in the browser follows every save.",
+]
+
+[[key_facts]]
+label = "Source file"
+value = "content/example-briefing.md"
+
+[[key_facts]]
+label = "Sections"
+value = "Three, one per level-two heading"
+
+[[actors]]
+name = "The analyst"
+role = "Writes the briefing in Markdown"
+
+[[actors]]
+name = "brief"
+role = "Turns it into this page"
+
+[[timeline]]
+date = {today}
+event = "This site was created with brief init."
+
+[[sources]]
+title = "README of brief (every front matter field)"
+url = "https://example.org/brief/README"
++++
+
+This paragraph sits before the first heading, so it becomes the introduction.
+
+## The request
+
+A briefing usually opens with what happened: who asked whom for what, and
+what was left out of the request. Keep it short and concrete.
+
+## Diplomacy
+
+The second section is a good place for the positions of the parties. A
+`[pull_quote]` in the front matter appears beside it.
+
+## Historical context
+
+End with what came before. Footnotes[^1] are gathered at the bottom of the
+page.
+
+[^1]: Like this one.
+"#
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::Page;
+
+    fn day() -> Date {
+        Date::new(2026, 11, 27).unwrap()
+    }
+
+    #[test]
+    fn new_briefing_text_parses_with_the_default_sections() {
+        let text = briefing_text("Niger's \"Junta\" \\ Talks", day());
+        let page = Page::parse(Path::new("content/x.md"), "x.md", text).unwrap();
+        assert_eq!(page.front.title, "Niger's \"Junta\" \\ Talks");
+        assert!(page.front.draft);
+        assert_eq!(page.front.date, day());
+        let ids: Vec<&str> = page
+            .rendered
+            .sections
+            .iter()
+            .map(|s| s.id.as_str())
+            .collect();
+        assert_eq!(ids, ["the-request", "diplomacy", "historical-context"]);
+    }
+
+    #[test]
+    fn example_briefing_parses() {
+        let page = Page::parse(Path::new("content/e.md"), "e.md", example_text(day())).unwrap();
+        assert!(!page.front.draft);
+        assert_eq!(page.rendered.sections.len(), 3);
+    }
+
+    #[test]
+    fn file_names_come_from_the_title() {
+        assert_eq!(
+            file_stem("Mali Asks ECOWAS For Help").unwrap(),
+            "mali-asks-ecowas-for-help"
+        );
+        let long = file_stem(&"word ".repeat(40)).unwrap();
+        assert!(long.len() <= MAX_SLUG && !long.ends_with('-'), "{long}");
+        assert!(file_stem("!!!").is_err());
+    }
+
+    #[test]
+    fn path_must_stay_inside_content() {
+        assert_eq!(content_subdir("sahel/").unwrap(), PathBuf::from("sahel"));
+        assert_eq!(content_subdir("a/b").unwrap(), PathBuf::from("a/b"));
+        assert_eq!(content_subdir("").unwrap(), PathBuf::new());
+        for bad in ["../x", "a/../../b", "/etc", ".hidden/", "a\\b"] {
+            assert!(content_subdir(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn init_with_force_keeps_existing_files() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("site.toml"), "title = \"Mine\"\n").unwrap();
+        assert!(init(dir.path(), false, day()).is_err());
+        let done = init(dir.path(), true, day()).unwrap();
+        assert_eq!(done.kept, [PathBuf::from("site.toml")]);
+        assert_eq!(
+            fs::read_to_string(dir.path().join("site.toml")).unwrap(),
+            "title = \"Mine\"\n"
+        );
+        assert!(dir.path().join("templates/base.html").is_file());
+    }
+}

@@ -1,0 +1,349 @@
+//! Re-rendering after one briefing changes, for `brief serve`: the edited
+//! file is parsed again and put in place of its old version, and only the
+//! pages that can show it are rendered again.
+//!
+//! This lives beside [`Site`] rather than in the serve module because it has
+//! to keep the site's private indexes (resolved links, what templates see of
+//! every briefing) in step with the replaced page.
+
+use super::{Site, publish_pages};
+use crate::content::Page;
+use crate::links;
+use crate::output::{Contents, OutputFile};
+use crate::views::Summary;
+use anyhow::Result;
+use rayon::prelude::*;
+use std::collections::{HashMap, HashSet};
+
+/// What [`Site::update_page`] rendered again.
+#[derive(Debug)]
+pub struct Update {
+    /// The files that changed, to lay over the previous build; every other
+    /// file of the previous build stays as it was.
+    pub files: Vec<OutputFile>,
+    /// Briefing pages rendered again: 1 when nothing that other pages show
+    /// of the briefing changed; else also those listing it as related, or
+    /// every briefing when templates read `briefings` or `get_page`.
+    pub briefings: usize,
+}
+
+impl Site {
+    /// Puts `page`, a fresh [`Page::load`] of a file the site already holds,
+    /// in place of the old version and renders what it affects.
+    ///
+    /// Returns `Ok(None)` when the change reaches further than one page can
+    /// be tracked: a new URL, date, draft state or set of tags moves the page
+    /// in lists, tag pages, related lists or the output paths, so the caller
+    /// should load the whole site again. `previous` gives the last build's
+    /// bytes of an output path, for checking `#anchor` links into pages that
+    /// are not rendered again. On an error the site is left as it was.
+    pub fn update_page(
+        &mut self,
+        mut page: Page,
+        previous: &dyn Fn(&str) -> Option<Vec<u8>>,
+    ) -> Result<Option<Update>> {
+        let Some(i) = self.pages.iter().position(|p| p.rel == page.rel) else {
+            return Ok(None);
+        };
+        let old = &self.pages[i];
+        if old.url != page.url
+            || old.front.date != page.front.date
+            || old.front.draft != page.front.draft
+            || old.front.tags != page.front.tags
+            || old.assets != page.assets
+        {
+            return Ok(None);
+        }
+        // Word counts, titles and summaries show in lists, related briefings
+        // and the `briefings` global that any template may read; when none of
+        // that changed, no other page can look different.
+        let seen_elsewhere = |p: &Page| serde_json::to_value(Summary::new(p, &self.config)).ok();
+        let visible_change = seen_elsewhere(old) != seen_elsewhere(&page);
+
+        let by_rel: HashMap<String, usize> = self
+            .pages
+            .iter()
+            .enumerate()
+            .map(|(j, p)| (p.rel.clone(), j))
+            .collect();
+        let urls: Vec<&str> = self.pages.iter().map(|p| p.url.as_str()).collect();
+        let anchored = links::resolve(&mut page, i, &by_rel, &urls)?;
+
+        let old_page = std::mem::replace(&mut self.pages[i], page);
+        let old_anchored = self.anchored.clone();
+        self.anchored.retain(|a| a.from != i);
+        self.anchored.extend(anchored);
+        if visible_change {
+            publish_pages(&mut self.templates, &self.config, &self.pages, &self.tags);
+        }
+        match self.render_affected(i, visible_change, previous) {
+            Ok(update) => Ok(Some(update)),
+            Err(e) => {
+                self.pages[i] = old_page;
+                self.anchored = old_anchored;
+                if visible_change {
+                    publish_pages(&mut self.templates, &self.config, &self.pages, &self.tags);
+                }
+                Err(e)
+            }
+        }
+    }
+
+    fn render_affected(
+        &self,
+        i: usize,
+        visible_change: bool,
+        previous: &dyn Fn(&str) -> Option<Vec<u8>>,
+    ) -> Result<Update> {
+        let indexes: Vec<usize> = if !visible_change {
+            vec![i]
+        } else if ["briefings", "get_page"]
+            .iter()
+            .any(|name| self.templates.use_name(name))
+        {
+            // Any page may show any briefing.
+            (0..self.pages.len()).collect()
+        } else {
+            // Otherwise a briefing shows others only as related briefings,
+            // which depend on tags alone, and those did not change.
+            (0..self.pages.len())
+                .filter(|&j| {
+                    j == i
+                        || self
+                            .tags
+                            .related(&self.pages, j, super::RELATED)
+                            .contains(&i)
+                })
+                .collect()
+        };
+        let rendered: Vec<Result<OutputFile>> = indexes
+            .par_iter()
+            .map(|&j| self.render_briefing_at(j))
+            .collect();
+        let errors: Vec<anyhow::Error> = rendered
+            .iter()
+            .filter_map(|r| r.as_ref().err())
+            .map(|e| anyhow::anyhow!("{e:#}"))
+            .collect();
+        if !errors.is_empty() {
+            return Err(super::combine(errors));
+        }
+        let briefings: Vec<OutputFile> = rendered.into_iter().filter_map(Result::ok).collect();
+        self.check_anchors_with(&indexes, &briefings, previous)?;
+
+        let mut files = briefings;
+        if visible_change {
+            files.extend(self.render_index()?);
+            files.extend(self.render_tags()?);
+        }
+        // Feeds carry whole briefings, so they change with any edit.
+        files.extend(self.render_machine_files()?);
+        Ok(Update {
+            briefings: indexes.len(),
+            files,
+        })
+    }
+
+    /// Checks every `#anchor` link against fresh HTML for the pages just
+    /// rendered and the previous build's HTML for the others.
+    fn check_anchors_with(
+        &self,
+        indexes: &[usize],
+        fresh: &[OutputFile],
+        previous: &dyn Fn(&str) -> Option<Vec<u8>>,
+    ) -> Result<()> {
+        let targets: HashSet<usize> = self.anchored.iter().map(|a| a.to).collect();
+        let mut ids = HashMap::new();
+        for t in targets {
+            let html = match indexes.iter().position(|&j| j == t) {
+                Some(k) => match &fresh[k].contents {
+                    Contents::Bytes(b) => Some(b.clone()),
+                    Contents::Copy(_) => None,
+                },
+                None => previous(&format!("{}index.html", self.pages[t].url)),
+            };
+            if let Some(html) = html {
+                ids.insert(t, links::ids_in(&String::from_utf8_lossy(&html)));
+            }
+        }
+        links::check_anchors(&self.pages, &self.anchored, &ids)?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::site::LoadOptions;
+    use crate::{Page, content::SourceFile};
+    use std::fs;
+    use std::path::Path;
+
+    fn site_with(files: &[(&str, &str)]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        for (rel, text) in files {
+            let path = dir.path().join(rel);
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(path, text).unwrap();
+        }
+        dir
+    }
+
+    fn reload(site: &Site, root: &Path, rel: &str) -> Page {
+        let file = SourceFile {
+            path: root.join("content").join(rel),
+            rel: rel.to_string(),
+            assets: Vec::new(),
+        };
+        Page::load(root, &file, &site.config).unwrap()
+    }
+
+    fn briefing(title: &str, tags: &str, body: &str) -> String {
+        format!("+++\ntitle = \"{title}\"\ndate = 2020-01-01\ntags = [{tags}]\n+++\n{body}")
+    }
+
+    #[test]
+    fn body_edit_rerenders_the_page_and_what_lists_it() {
+        let dir = site_with(&[
+            (
+                "content/a.md",
+                &briefing("A", "\"x\"", "## One\n\nold text\n"),
+            ),
+            (
+                "content/b.md",
+                &briefing("B", "\"x\"", "## Two\n\nb text\n"),
+            ),
+            ("content/c.md", &briefing("C", "\"y\"", "## Three\n")),
+        ]);
+        let mut site = Site::load(dir.path(), &LoadOptions::default()).unwrap();
+        fs::write(
+            dir.path().join("content/a.md"),
+            briefing("A", "\"x\"", "## One\n\nnew words here\n"),
+        )
+        .unwrap();
+        let page = reload(&site, dir.path(), "a.md");
+        let update = site.update_page(page, &|_| None).unwrap().unwrap();
+        let paths: Vec<&str> = update.files.iter().map(|f| f.path.as_str()).collect();
+        assert!(paths.contains(&"a/index.html"), "{paths:?}");
+        // b lists a as related (a shared tag); c cannot show a.
+        assert!(paths.contains(&"b/index.html"), "{paths:?}");
+        assert!(!paths.contains(&"c/index.html"), "{paths:?}");
+        assert_eq!(update.briefings, 2);
+        assert!(paths.contains(&"index.html"), "{paths:?}");
+        assert!(paths.contains(&"tags/x/index.html"), "{paths:?}");
+        let html = match &update.files[paths.iter().position(|p| *p == "a/index.html").unwrap()]
+            .contents
+        {
+            Contents::Bytes(b) => String::from_utf8(b.clone()).unwrap(),
+            Contents::Copy(_) => unreachable!(),
+        };
+        assert!(html.contains("new words here"));
+    }
+
+    #[test]
+    fn templates_reading_every_briefing_rerender_every_briefing() {
+        let dir = site_with(&[
+            ("content/a.md", &briefing("A", "", "## One\n\nold\n")),
+            ("content/b.md", &briefing("B", "", "## Two\n")),
+            (
+                "templates/briefing.html",
+                "{{ page.title }}: {% for b in briefings %}{{ b.word_count }} {% endfor %}",
+            ),
+        ]);
+        let mut site = Site::load(dir.path(), &LoadOptions::default()).unwrap();
+        fs::write(
+            dir.path().join("content/a.md"),
+            briefing("A", "", "## One\n\nthree new words\n"),
+        )
+        .unwrap();
+        let page = reload(&site, dir.path(), "a.md");
+        let update = site.update_page(page, &|_| None).unwrap().unwrap();
+        assert_eq!(update.briefings, 2);
+        let b = update
+            .files
+            .iter()
+            .find(|f| f.path == "b/index.html")
+            .unwrap();
+        let Contents::Bytes(html) = &b.contents else {
+            panic!("rendered page")
+        };
+        // b's page shows a's new word count.
+        assert!(
+            String::from_utf8_lossy(html).starts_with("B: 4 "),
+            "{html:?}"
+        );
+    }
+
+    #[test]
+    fn edit_invisible_to_other_pages_renders_one_page() {
+        // Same word count and summary: only the page itself can differ.
+        let dir = site_with(&[
+            ("content/a.md", &briefing("A", "", "## One\n\nalpha beta\n")),
+            ("content/b.md", &briefing("B", "", "## Two\n\nb text\n")),
+        ]);
+        let mut site = Site::load(dir.path(), &LoadOptions::default()).unwrap();
+        fs::write(
+            dir.path().join("content/a.md"),
+            briefing("A", "", "## One\n\ngamma delta\n"),
+        )
+        .unwrap();
+        let page = reload(&site, dir.path(), "a.md");
+        let update = site.update_page(page, &|_| None).unwrap().unwrap();
+        assert_eq!(update.briefings, 1);
+        let paths: Vec<&str> = update.files.iter().map(|f| f.path.as_str()).collect();
+        assert_eq!(paths, ["a/index.html"]);
+    }
+
+    #[test]
+    fn changes_that_move_the_page_ask_for_a_full_build() {
+        let dir = site_with(&[("content/a.md", &briefing("A", "\"x\"", "## One\n"))]);
+        let mut site = Site::load(dir.path(), &LoadOptions::default()).unwrap();
+        for changed in [
+            briefing("A", "\"y\"", "## One\n"),
+            briefing("A", "\"x\"", "## One\n").replace("2020-01-01", "2021-01-01"),
+            briefing("A", "\"x\"", "## One\n").replace("+++\n##", "slug = \"z\"\n+++\n##"),
+        ] {
+            fs::write(dir.path().join("content/a.md"), &changed).unwrap();
+            let page = reload(&site, dir.path(), "a.md");
+            assert!(
+                site.update_page(page, &|_| None).unwrap().is_none(),
+                "{changed}"
+            );
+        }
+    }
+
+    #[test]
+    fn broken_anchor_is_an_error_and_keeps_the_old_page() {
+        let dir = site_with(&[
+            (
+                "content/a.md",
+                &briefing("A", "", "## One\n\n[b](@/b.md#two)\n"),
+            ),
+            ("content/b.md", &briefing("B", "", "## Two\n")),
+        ]);
+        let mut site = Site::load(dir.path(), &LoadOptions::default()).unwrap();
+        let before = site.render().unwrap();
+        let previous = |path: &str| {
+            before
+                .iter()
+                .find(|f| f.path == path)
+                .and_then(|f| match &f.contents {
+                    Contents::Bytes(b) => Some(b.clone()),
+                    Contents::Copy(_) => None,
+                })
+        };
+        fs::write(
+            dir.path().join("content/a.md"),
+            briefing("A", "", "## One\n\n[b](@/b.md#nope)\n"),
+        )
+        .unwrap();
+        let page = reload(&site, dir.path(), "a.md");
+        let err = site.update_page(page, &previous).unwrap_err();
+        assert!(format!("{err:#}").contains("#nope"), "{err:#}");
+        assert!(
+            site.pages
+                .iter()
+                .any(|p| p.rendered.full_html().contains("#two"))
+        );
+    }
+}
