@@ -1,0 +1,95 @@
+//! brief turns briefings written in Markdown into a fast, accessible,
+//! printable static site.
+//!
+//! The pipeline runs one way: [`content::discover`] finds the files,
+//! [`Page::load`] parses front matter and renders Markdown into sections,
+//! [`Site::render`] runs the Tera templates, and [`output::write`] puts the
+//! result in place atomically. [`build`] does all of it.
+
+pub mod cli;
+pub mod config;
+pub mod content;
+pub mod date;
+pub mod diagnostics;
+pub mod frontmatter;
+pub mod markdown;
+pub mod output;
+pub mod site;
+pub mod slug;
+pub mod templates;
+
+pub use config::Config;
+pub use content::Page;
+pub use diagnostics::SourceError;
+pub use frontmatter::FrontMatter;
+pub use markdown::{Rendered, Section};
+pub use site::{LoadOptions, Site};
+
+use anyhow::Result;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+/// What `brief build` is asked to do.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// The site folder (holding `site.toml`, `content/`…).
+    pub root: PathBuf,
+    /// Where to write; `public/` inside the root by default.
+    pub output: Option<PathBuf>,
+    /// Include drafts.
+    pub drafts: bool,
+}
+
+/// What a build did, for the summary line.
+#[derive(Debug)]
+pub struct BuildReport {
+    /// Briefings rendered.
+    pub briefings: usize,
+    /// HTML pages written (briefings and lists).
+    pub pages: usize,
+    /// All files written.
+    pub files: usize,
+    /// Drafts left out.
+    pub drafts_skipped: usize,
+    /// Where the site went.
+    pub output: PathBuf,
+    /// Problems that did not stop the build.
+    pub warnings: Vec<SourceError>,
+    /// Wall time of the whole build.
+    pub elapsed: Duration,
+}
+
+impl BuildOptions {
+    /// The output folder, resolved against the root.
+    pub fn output_dir(&self) -> PathBuf {
+        self.output
+            .clone()
+            .unwrap_or_else(|| self.root.join("public"))
+    }
+}
+
+/// Loads, renders and writes the site. On any error nothing is written and
+/// the previous output stays as it was.
+pub fn build(options: &BuildOptions) -> Result<BuildReport> {
+    let start = Instant::now();
+    let output = options.output_dir();
+    site::check_output_location(&options.root, &output)?;
+    let site = Site::load(
+        &options.root,
+        &LoadOptions {
+            drafts: options.drafts,
+        },
+    )?;
+    let files = site.render()?;
+    let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
+    let written = output::write(&output, &files)?;
+    Ok(BuildReport {
+        briefings: site.pages.len(),
+        pages,
+        files: written.files,
+        drafts_skipped: site.drafts_skipped,
+        output,
+        warnings: site.warnings,
+        elapsed: start.elapsed(),
+    })
+}

@@ -1,0 +1,182 @@
+//! The site configuration, `site.toml` in the site root.
+
+use crate::diagnostics::SourceError;
+use crate::frontmatter::toml_error;
+use anyhow::{Context, Result};
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+/// The name of the config file in the site root.
+pub const CONFIG_FILE: &str = "site.toml";
+
+/// Site-wide settings. Every field has a default, so an empty or missing
+/// `site.toml` builds; a misspelt field is an error rather than silence.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// The site's name, shown in every page header and in titles.
+    pub title: String,
+    /// One sentence about the site, for the home page's meta description.
+    pub description: String,
+    /// The BCP 47 language tag of the content (`lang` attribute), e.g. `en`.
+    pub language: String,
+    /// Absolute URL the site is published at, e.g. `https://example.org/briefings/`.
+    /// Empty (the default) keeps every URL relative, so the output works from
+    /// disk and from any sub-path. When set, canonical links, Open Graph URLs
+    /// and JSON-LD use it; links between pages stay relative.
+    pub base_url: String,
+    /// Authors used for briefings whose front matter names none.
+    pub authors: Vec<String>,
+    /// Reading speed for the reading-time estimate.
+    pub words_per_minute: u32,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            title: "Briefings".to_string(),
+            description: String::new(),
+            language: "en".to_string(),
+            base_url: String::new(),
+            authors: Vec::new(),
+            words_per_minute: 230,
+        }
+    }
+}
+
+impl Config {
+    /// Reads `site.toml` from `root`; a missing file gives the defaults.
+    pub fn load(root: &Path) -> Result<Config> {
+        let path = root.join(CONFIG_FILE);
+        let text = match std::fs::read(&path) {
+            Ok(bytes) => String::from_utf8(bytes).map_err(|e| {
+                SourceError::new(CONFIG_FILE, "the file is not valid UTF-8")
+                    .at_offset(
+                        &String::from_utf8_lossy(e.as_bytes()),
+                        e.utf8_error().valid_up_to(),
+                        1,
+                    )
+                    .with_help("save the file as UTF-8")
+            })?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
+            Err(e) => {
+                return Err(e).with_context(|| format!("failed to read `{}`", path.display()));
+            }
+        };
+        Config::parse(&text)
+    }
+
+    /// Parses the text of `site.toml` and checks the values.
+    pub fn parse(text: &str) -> Result<Config> {
+        let config: Config =
+            toml::from_str(text).map_err(|e| toml_error(CONFIG_FILE, text, 0, &e))?;
+        config.validate(text)?;
+        Ok(config)
+    }
+
+    fn validate(&self, text: &str) -> Result<(), SourceError> {
+        let at = |field: &str, message: String, help: &str| {
+            let offset = find_key(text, field).unwrap_or(0);
+            SourceError::new(CONFIG_FILE, message)
+                .at_offset(text, offset, field.len())
+                .with_help(help)
+        };
+        if !self.base_url.is_empty()
+            && !(self.base_url.starts_with("https://") || self.base_url.starts_with("http://"))
+        {
+            return Err(at(
+                "base_url",
+                format!(
+                    "`base_url` must be an absolute http(s) URL, not `{}`",
+                    self.base_url
+                ),
+                "write e.g. base_url = \"https://example.org/briefings/\", or remove it to keep every URL relative",
+            ));
+        }
+        if self.language.trim().is_empty()
+            || !self
+                .language
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-')
+        {
+            return Err(at(
+                "language",
+                format!(
+                    "`language` must be a language tag like `en` or `fr-FR`, not `{}`",
+                    self.language
+                ),
+                "use a BCP 47 tag such as en, en-GB, fr",
+            ));
+        }
+        if self.words_per_minute == 0 {
+            return Err(at(
+                "words_per_minute",
+                "`words_per_minute` must be above zero".to_string(),
+                "230 is a typical adult reading speed",
+            ));
+        }
+        Ok(())
+    }
+
+    /// `base_url` with exactly one trailing slash, or empty.
+    pub fn base_url_slash(&self) -> String {
+        if self.base_url.is_empty() {
+            String::new()
+        } else {
+            format!("{}/", self.base_url.trim_end_matches('/'))
+        }
+    }
+}
+
+/// Byte offset of a top-level `key =` line, to point errors at it.
+fn find_key(text: &str, key: &str) -> Option<usize> {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if let Some(rest) = trimmed.strip_prefix(key)
+            && rest.trim_start().starts_with('=')
+        {
+            return Some(offset + (line.len() - trimmed.len()));
+        }
+        offset += line.len();
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_config_gives_defaults() {
+        assert_eq!(Config::parse("").unwrap(), Config::default());
+    }
+
+    #[test]
+    fn errors_on_unknown_field_with_location() {
+        let err = Config::parse("title = \"x\"\ntitel = \"y\"\n").unwrap_err();
+        let err = err.downcast::<SourceError>().unwrap();
+        assert_eq!(err.location(), "site.toml:2:1");
+        assert!(
+            err.message.contains("unknown field `titel`"),
+            "{}",
+            err.message
+        );
+    }
+
+    #[test]
+    fn errors_on_relative_base_url() {
+        let err = Config::parse("base_url = \"example.org\"\n").unwrap_err();
+        let err = err.downcast::<SourceError>().unwrap();
+        assert_eq!(err.location(), "site.toml:1:1");
+        assert!(err.message.contains("absolute"));
+    }
+
+    #[test]
+    fn base_url_gets_one_trailing_slash() {
+        let mut c = Config::default();
+        assert_eq!(c.base_url_slash(), "");
+        c.base_url = "https://e.org/b//".into();
+        assert_eq!(c.base_url_slash(), "https://e.org/b/");
+    }
+}

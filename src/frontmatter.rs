@@ -1,0 +1,445 @@
+//! The TOML front matter of a briefing: how it is fenced, what fields it
+//! has, and what makes a value invalid.
+
+use crate::date::{Approx, Date};
+use crate::diagnostics::SourceError;
+use serde::{Deserialize, Deserializer, Serialize};
+use std::path::Path;
+
+/// The fence line that opens and closes front matter.
+pub const FENCE: &str = "+++";
+
+const TEMPLATE_HELP: &str =
+    "a briefing starts like this:\n    +++\n    title = \"…\"\n    date = 2012-09-05\n    +++";
+
+/// Everything a briefing can say about itself. Unknown fields are errors so a
+/// misspelt field never silently drops information.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct FrontMatter {
+    /// The headline.
+    pub title: String,
+    /// The dek: one or two sentences under the headline, also the meta description.
+    #[serde(default)]
+    pub summary: String,
+    /// Publication date.
+    pub date: Date,
+    /// Date of the last substantive revision.
+    #[serde(default)]
+    pub updated: Option<Date>,
+    /// Who wrote it; falls back to the site's `authors`.
+    #[serde(default)]
+    pub authors: Vec<String>,
+    /// The original publication this briefing is based on.
+    #[serde(default)]
+    pub source: Option<Source>,
+    /// Topics, shown as the kicker above the headline.
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// Drafts are left out of builds unless `--drafts` is given.
+    #[serde(default)]
+    pub draft: bool,
+    /// The last part of the URL, instead of the file name.
+    #[serde(default)]
+    pub slug: Option<String>,
+    /// The takeaways, one sentence each.
+    #[serde(default)]
+    pub key_points: Vec<String>,
+    /// Figures and facts as label/value pairs.
+    #[serde(default)]
+    pub key_facts: Vec<KeyFact>,
+    /// People and organisations and the part they play.
+    #[serde(default)]
+    pub actors: Vec<Actor>,
+    /// Dated events, oldest first.
+    #[serde(default)]
+    pub timeline: Vec<TimelineEntry>,
+    /// Documents the briefing draws on.
+    #[serde(default)]
+    pub sources: Vec<SourceLink>,
+    /// A short quotation set large beside a section.
+    #[serde(default)]
+    pub pull_quote: Option<PullQuote>,
+}
+
+/// The original publication.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    /// Publication name, e.g. "UN Dispatch".
+    pub name: String,
+    /// Link to the original article.
+    #[serde(default)]
+    pub url: Option<Url>,
+}
+
+/// One key fact.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct KeyFact {
+    /// What the figure is, e.g. "Stand-by force".
+    pub label: String,
+    /// The figure, e.g. "3,000 soldiers".
+    pub value: String,
+}
+
+/// One actor.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Actor {
+    /// Person or organisation.
+    pub name: String,
+    /// Their role in the story.
+    pub role: String,
+}
+
+/// One timeline event.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct TimelineEntry {
+    /// A day (`2012-07-05`), month (`"2012-07"`) or year (`"1990"`).
+    #[serde(serialize_with = "serialize_approx")]
+    pub date: Approx,
+    /// Wording for the date when it is vaguer than the value, e.g. "Early July 2012".
+    #[serde(default)]
+    pub label: Option<String>,
+    /// What happened.
+    pub event: String,
+}
+
+/// One source document.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct SourceLink {
+    /// Title of the document.
+    pub title: String,
+    /// Where to read it.
+    pub url: Url,
+    /// Who published it.
+    #[serde(default)]
+    pub publisher: Option<String>,
+}
+
+/// A pull quote.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct PullQuote {
+    /// The quoted words.
+    pub text: String,
+    /// Who said it.
+    #[serde(default)]
+    pub cite: Option<String>,
+    /// The id of the section it accompanies; the second section by default.
+    #[serde(default)]
+    pub section: Option<String>,
+}
+
+fn serialize_approx<S: serde::Serializer>(a: &Approx, s: S) -> Result<S::Ok, S::Error> {
+    a.machine().serialize(s)
+}
+
+/// A link target from front matter: http(s), mailto, or relative. Script
+/// schemes are refused, because these values end up in `href` attributes.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[serde(transparent)]
+pub struct Url(pub String);
+
+impl Url {
+    /// Checks that `s` is a link a reader can safely follow.
+    pub fn parse(s: &str) -> Result<Url, String> {
+        if s.trim().is_empty() {
+            return Err("the URL is empty".into());
+        }
+        if s.chars().any(|c| c.is_control() || c.is_whitespace()) {
+            return Err(format!(
+                "`{}` contains spaces or control characters; encode spaces as %20",
+                s.escape_debug()
+            ));
+        }
+        if let Some(colon) = s.find(':') {
+            let scheme = &s[..colon];
+            let is_scheme = !scheme.is_empty()
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+            if is_scheme
+                && !matches!(
+                    scheme.to_ascii_lowercase().as_str(),
+                    "http" | "https" | "mailto"
+                )
+            {
+                return Err(format!(
+                    "links with the `{scheme}:` scheme are not allowed; use an http(s) or relative URL"
+                ));
+            }
+        }
+        Ok(Url(s.to_string()))
+    }
+}
+
+impl<'de> Deserialize<'de> for Url {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Url::parse(&s).map_err(serde::de::Error::custom)
+    }
+}
+
+/// A file split at its front matter fences.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Split<'a> {
+    /// The TOML between the fences.
+    pub front: &'a str,
+    /// Byte offset of `front` in the file.
+    pub front_offset: usize,
+    /// The Markdown after the closing fence.
+    pub body: &'a str,
+    /// Byte offset of `body` in the file.
+    pub body_offset: usize,
+}
+
+/// Finds the `+++` fences. `text` is the whole file (a byte-order mark is allowed).
+pub fn split<'a>(path: &Path, text: &'a str) -> Result<Split<'a>, SourceError> {
+    let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let mut lines = line_spans(text, start);
+    let first = lines.next();
+    let opened = first.is_some_and(|(a, b)| text[a..b].trim_end() == FENCE);
+    if !opened {
+        let starts_yaml = first.is_some_and(|(a, b)| text[a..b].trim_end() == "---");
+        let help = if starts_yaml {
+            "brief reads TOML front matter between `+++` lines, not YAML between `---`: change both fences to `+++` and write fields as `key = \"value\"`".to_string()
+        } else {
+            format!("did you forget the opening `+++` fence? {TEMPLATE_HELP}")
+        };
+        return Err(SourceError::new(path, "this briefing has no front matter")
+            .at_offset(text, start, 3)
+            .with_help(help));
+    }
+    let front_offset = first.map_or(start, |(_, b)| next_line(text, b));
+    for (a, b) in lines {
+        if text[a..b].trim_end() == FENCE {
+            return Ok(Split {
+                front: &text[front_offset..a],
+                front_offset,
+                body: &text[next_line(text, b)..],
+                body_offset: next_line(text, b),
+            });
+        }
+    }
+    Err(
+        SourceError::new(path, "the front matter opened here is never closed")
+            .at_offset(text, start, 3)
+            .with_help("add a line with just `+++` after the last front matter field"),
+    )
+}
+
+/// Start and end (exclusive of the newline) of each line from `from`.
+fn line_spans(text: &str, from: usize) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let mut pos = from;
+    std::iter::from_fn(move || {
+        if pos >= text.len() {
+            return None;
+        }
+        let end = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
+        let span = (pos, end);
+        pos = end + 1;
+        Some(span)
+    })
+}
+
+fn next_line(text: &str, line_end: usize) -> usize {
+    (line_end + 1).min(text.len())
+}
+
+/// Parses and checks front matter; errors point into the whole file.
+pub fn parse(path: &Path, text: &str, split: &Split<'_>) -> Result<FrontMatter, SourceError> {
+    let fm: FrontMatter =
+        toml::from_str(split.front).map_err(|e| toml_error(path, text, split.front_offset, &e))?;
+    let field_error = |key: &str, message: &str, help: &str| {
+        let offset = split
+            .front
+            .find(&format!("{key} ="))
+            .or_else(|| split.front.find(key))
+            .map_or(split.front_offset, |o| split.front_offset + o);
+        SourceError::new(path, message)
+            .at_offset(text, offset, key.len())
+            .with_help(help)
+    };
+    if fm.title.trim().is_empty() {
+        return Err(field_error(
+            "title",
+            "the title is empty",
+            "give the briefing a headline",
+        ));
+    }
+    if let Some(slug) = &fm.slug
+        && !is_slug(slug)
+    {
+        return Err(field_error(
+            "slug",
+            &format!("`{slug}` is not a valid slug"),
+            "use lower-case letters, digits and hyphens, e.g. slug = \"mali-ecowas\"",
+        ));
+    }
+    if let Some(updated) = fm.updated
+        && updated < fm.date
+    {
+        return Err(field_error(
+            "updated",
+            &format!("`updated` ({updated}) is before `date` ({})", fm.date),
+            "`updated` is the date of the latest revision, on or after `date`",
+        ));
+    }
+    Ok(fm)
+}
+
+/// A URL segment: lower-case ASCII letters, digits and single inner hyphens.
+pub fn is_slug(s: &str) -> bool {
+    !s.is_empty()
+        && !s.starts_with('-')
+        && !s.ends_with('-')
+        && !s.contains("--")
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// Turns a TOML error into one that points into the whole file.
+pub fn toml_error(
+    path: impl AsRef<Path>,
+    text: &str,
+    base: usize,
+    e: &toml::de::Error,
+) -> SourceError {
+    let message = e.message().trim().trim_end_matches('.').to_string();
+    let (offset, len) = e.span().map_or((base, 1), |s| {
+        (base + s.start, s.end.saturating_sub(s.start))
+    });
+    let help = if message.starts_with("unknown field") {
+        "check the spelling; README.md lists every field"
+    } else if message.starts_with("missing field") {
+        "add the field to the front matter"
+    } else if message.contains("invalid type") {
+        "strings need quotes, lists need [ ], and tables need [name] or [[name]] headers"
+    } else {
+        "fix the TOML syntax at the marked place"
+    };
+    SourceError::new(path.as_ref(), message)
+        .at_offset(text, offset, len)
+        .with_help(help)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_str(text: &str) -> Result<FrontMatter, SourceError> {
+        let p = Path::new("content/a.md");
+        let s = split(p, text)?;
+        parse(p, text, &s)
+    }
+
+    #[test]
+    fn splits_fences_and_keeps_offsets() {
+        let text = "+++\ntitle = \"T\"\n+++\nBody\n";
+        let s = split(Path::new("a"), text).unwrap();
+        assert_eq!(s.front, "title = \"T\"\n");
+        assert_eq!(s.body, "Body\n");
+        assert_eq!(&text[s.body_offset..], "Body\n");
+    }
+
+    #[test]
+    fn accepts_crlf_and_bom() {
+        let text = "\u{feff}+++\r\ntitle = \"T\"\r\ndate = 2012-01-01\r\n+++\r\nBody";
+        let fm = parse_str(text).unwrap();
+        assert_eq!(fm.title, "T");
+    }
+
+    #[test]
+    fn errors_on_missing_front_matter() {
+        let err = parse_str("# Hello\n").unwrap_err();
+        assert_eq!(err.location(), "content/a.md:1:1");
+        assert!(err.message.contains("no front matter"));
+    }
+
+    #[test]
+    fn errors_on_yaml_fences_with_a_hint() {
+        let err = parse_str("---\ntitle: x\n---\n").unwrap_err();
+        assert!(err.help.unwrap().contains("not YAML"));
+    }
+
+    #[test]
+    fn errors_on_unclosed_fence() {
+        let err = parse_str("+++\ntitle = \"x\"\n").unwrap_err();
+        assert!(err.message.contains("never closed"));
+    }
+
+    #[test]
+    fn errors_name_the_line_of_an_unknown_field() {
+        let err = parse_str("+++\ntitle = \"x\"\ndate = 2012-01-01\ntagz = []\n+++\n").unwrap_err();
+        assert_eq!(err.location(), "content/a.md:4:1");
+        assert!(
+            err.message.contains("unknown field `tagz`"),
+            "{}",
+            err.message
+        );
+    }
+
+    #[test]
+    fn errors_on_impossible_date_at_its_value() {
+        let err = parse_str("+++\ntitle = \"x\"\ndate = \"2012-02-30\"\n+++\n").unwrap_err();
+        assert_eq!(err.location(), "content/a.md:3:8");
+        assert!(err.message.contains("29 days"), "{}", err.message);
+    }
+
+    #[test]
+    fn refuses_script_urls() {
+        let text = "+++\ntitle = \"x\"\ndate = 2012-01-01\n[[sources]]\ntitle = \"s\"\nurl = \"JavaScript:alert(1)\"\n+++\n";
+        let err = parse_str(text).unwrap_err();
+        assert_eq!(err.line, Some(6));
+        assert!(
+            err.message.contains("`JavaScript:` scheme"),
+            "{}",
+            err.message
+        );
+    }
+
+    #[test]
+    fn url_rules() {
+        for ok in [
+            "https://a.org/x?y#z",
+            "http://a",
+            "mailto:a@b.org",
+            "/x",
+            "../x",
+            "#x",
+            "a/b:c",
+        ] {
+            assert!(Url::parse(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "javascript:x",
+            "data:text/html,x",
+            "vbscript:x",
+            "x:y/z",
+            "",
+            "a b",
+            "https://a\u{0}",
+        ] {
+            assert!(Url::parse(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn slugs() {
+        assert!(is_slug("mali-ecowas-2012"));
+        for bad in ["", "-a", "a-", "a--b", "A", "a/b", "..", "é"] {
+            assert!(!is_slug(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn errors_when_updated_precedes_date() {
+        let err = parse_str("+++\ntitle = \"x\"\ndate = 2012-05-01\nupdated = 2012-04-01\n+++\n")
+            .unwrap_err();
+        assert_eq!(err.line, Some(4));
+    }
+}

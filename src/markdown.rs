@@ -1,0 +1,526 @@
+//! Markdown to HTML, split into the sections of a briefing.
+//!
+//! Each `## ` heading opens a section. The heading itself is not part of the
+//! section's HTML: templates render it, so they control the markup of the
+//! self-link. Footnotes are numbered in order of first reference and gathered
+//! at the end, whichever section defines them.
+
+use crate::slug::IdSet;
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
+use serde::Serialize;
+use std::collections::HashMap;
+use std::fmt::Write;
+
+/// Ids the default templates put on the page themselves; headings never get them.
+pub const RESERVED_IDS: &[&str] = &[
+    "main",
+    "top",
+    "content",
+    "contents",
+    "key-points",
+    "key-facts",
+    "actors",
+    "timeline",
+    "sources",
+    "footnotes",
+    "footnotes-label",
+    "updates",
+    "related",
+    "site-header",
+    "site-footer",
+];
+
+/// One part of a briefing, from a `## ` heading to the next.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Section {
+    /// The element id: `{#id}` from the heading, or a slug of its text.
+    pub id: String,
+    /// The heading as plain text.
+    pub title: String,
+    /// The heading as inline HTML (emphasis, code…).
+    pub title_html: String,
+    /// The section's body as HTML, without its heading.
+    pub html: String,
+    /// Words in the section, heading included.
+    pub words: usize,
+    /// 1-based line of the heading in the Markdown body.
+    pub line: usize,
+}
+
+/// A heading, for the table of contents.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct TocEntry {
+    /// 2 for a section, 3 to 6 below it.
+    pub level: u8,
+    /// The element id.
+    pub id: String,
+    /// The heading as plain text.
+    pub title: String,
+    /// Headings one level down inside this one.
+    pub children: Vec<TocEntry>,
+}
+
+/// A link or image target found in the Markdown.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Link {
+    /// The target as written.
+    pub url: String,
+    /// Byte offset in the Markdown body.
+    pub offset: usize,
+    /// Whether it is an image.
+    pub image: bool,
+}
+
+/// The rendered body of a briefing.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct Rendered {
+    /// HTML before the first `## ` heading (often empty).
+    pub intro_html: String,
+    /// The sections in order.
+    pub sections: Vec<Section>,
+    /// Headings as a tree: sections with their sub-headings.
+    pub toc: Vec<TocEntry>,
+    /// The footnotes as an ordered list, or empty.
+    pub footnotes_html: String,
+    /// Words in the whole body.
+    pub words: usize,
+    /// Every link and image target, in order.
+    pub links: Vec<Link>,
+    /// Every id the body puts on the page (headings and footnotes).
+    pub ids: Vec<String>,
+}
+
+impl Rendered {
+    /// The whole body as one piece of HTML, headings included.
+    pub fn full_html(&self) -> String {
+        let mut out = self.intro_html.clone();
+        for s in &self.sections {
+            let _ = write!(out, "<h2 id=\"{}\">{}</h2>\n{}", s.id, s.title_html, s.html);
+        }
+        out.push_str(&self.footnotes_html);
+        out
+    }
+}
+
+/// A problem in the Markdown itself, at a byte offset of the body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MarkdownError {
+    /// Byte offset in the body.
+    pub offset: usize,
+    /// Length of the offending text.
+    pub len: usize,
+    /// What is wrong.
+    pub message: String,
+    /// How to fix it.
+    pub help: String,
+}
+
+/// The pulldown-cmark extensions briefings use.
+pub fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_SMART_PUNCTUATION
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+struct Footnote {
+    number: usize,
+    slug: String,
+    refs: usize,
+    html: Option<String>,
+}
+
+/// Renders a Markdown body into sections.
+pub fn render(body: &str) -> Result<Rendered, MarkdownError> {
+    let mut ids = IdSet::with_reserved(RESERVED_IDS);
+    let mut out = Rendered::default();
+    let mut footnotes: Vec<Footnote> = Vec::new();
+    let mut footnote_index: HashMap<String, usize> = HashMap::new();
+    let mut fn_ids = IdSet::default();
+
+    // Events of the current section body, and where they go when it ends.
+    let mut current: Vec<Event<'_>> = Vec::new();
+    let mut open_section: Option<Section> = None;
+    let mut words = 0usize;
+    let mut section_words = 0usize;
+
+    let mut parser = Parser::new_ext(body, options()).into_offset_iter();
+    let mut toc_flat: Vec<(u8, String, String)> = Vec::new();
+
+    let line_of = |offset: usize| body[..offset.min(body.len())].matches('\n').count() + 1;
+
+    while let Some((event, range)) = parser.next() {
+        match event {
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }) => {
+                let mut inline = Vec::new();
+                let mut text = String::new();
+                for (e, _) in parser.by_ref() {
+                    if matches!(e, Event::End(TagEnd::Heading(_))) {
+                        break;
+                    }
+                    if let Event::Text(t) | Event::Code(t) = &e {
+                        text.push_str(t);
+                    }
+                    inline.push(e);
+                }
+                let heading_words = count_words(&text);
+                words += heading_words;
+                let id = match id {
+                    Some(explicit) => {
+                        if !ids.claim(&explicit) {
+                            return Err(MarkdownError {
+                                offset: range.start,
+                                len: range.len(),
+                                message: format!("the id `{explicit}` is used twice on this page"),
+                                help: if RESERVED_IDS.contains(&explicit.as_ref()) {
+                                    format!(
+                                        "`{explicit}` is used by the page template; choose another id"
+                                    )
+                                } else {
+                                    "give each heading its own id".to_string()
+                                },
+                            });
+                        }
+                        explicit.to_string()
+                    }
+                    None => ids.unique(&text, "section"),
+                };
+                let level_num = heading_level(level);
+                toc_flat.push((level_num, id.clone(), text.trim().to_string()));
+                if level == HeadingLevel::H2 {
+                    finish_section(&mut out, open_section.take(), &mut current, section_words);
+                    section_words = heading_words;
+                    let mut title_html = String::new();
+                    html::push_html(&mut title_html, inline.into_iter());
+                    open_section = Some(Section {
+                        id,
+                        title: text.trim().to_string(),
+                        title_html,
+                        html: String::new(),
+                        words: 0,
+                        line: line_of(range.start),
+                    });
+                } else {
+                    section_words += heading_words;
+                    current.push(Event::Start(Tag::Heading {
+                        level,
+                        id: Some(CowStr::from(id)),
+                        classes,
+                        attrs,
+                    }));
+                    current.extend(inline);
+                    current.push(Event::End(TagEnd::Heading(level)));
+                }
+            }
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                let mut inner = Vec::new();
+                let mut depth = 0usize;
+                for (e, _) in parser.by_ref() {
+                    match &e {
+                        Event::Start(Tag::FootnoteDefinition(_)) => depth += 1,
+                        Event::End(TagEnd::FootnoteDefinition) if depth == 0 => break,
+                        Event::End(TagEnd::FootnoteDefinition) => depth -= 1,
+                        Event::Text(t) | Event::Code(t) => {
+                            let n = count_words(t);
+                            words += n;
+                        }
+                        _ => {}
+                    }
+                    inner.push(e);
+                }
+                let idx = footnote_slot(&mut footnotes, &mut footnote_index, &mut fn_ids, &label);
+                let mut html_out = String::new();
+                html::push_html(&mut html_out, inner.into_iter());
+                footnotes[idx].html = Some(html_out);
+            }
+            Event::FootnoteReference(label) => {
+                let idx = footnote_slot(&mut footnotes, &mut footnote_index, &mut fn_ids, &label);
+                if footnotes[idx].number == 0 {
+                    footnotes[idx].number = footnote_number(&footnotes);
+                }
+                let f = &mut footnotes[idx];
+                f.refs += 1;
+                let ref_id = if f.refs == 1 {
+                    format!("fnref-{}", f.slug)
+                } else {
+                    format!("fnref-{}-{}", f.slug, f.refs)
+                };
+                current.push(Event::InlineHtml(CowStr::from(format!(
+                    "<sup class=\"footnote-ref\" id=\"{ref_id}\"><a href=\"#fn-{}\" aria-describedby=\"footnotes-label\">{}</a></sup>",
+                    f.slug, f.number
+                ))));
+            }
+            Event::Start(Tag::Link { ref dest_url, .. }) => {
+                out.links.push(Link {
+                    url: dest_url.to_string(),
+                    offset: range.start,
+                    image: false,
+                });
+                current.push(event);
+            }
+            Event::Start(Tag::Image { ref dest_url, .. }) => {
+                out.links.push(Link {
+                    url: dest_url.to_string(),
+                    offset: range.start,
+                    image: true,
+                });
+                current.push(event);
+            }
+            Event::Text(ref t) | Event::Code(ref t) => {
+                let n = count_words(t);
+                words += n;
+                section_words += n;
+                current.push(event);
+            }
+            other => current.push(other),
+        }
+    }
+    finish_section(&mut out, open_section.take(), &mut current, section_words);
+
+    out.footnotes_html = render_footnotes(&mut footnotes);
+    for f in &footnotes {
+        if f.html.is_some() {
+            out.ids.push(format!("fn-{}", f.slug));
+        }
+        for n in 1..=f.refs {
+            out.ids.push(if n == 1 {
+                format!("fnref-{}", f.slug)
+            } else {
+                format!("fnref-{}-{n}", f.slug)
+            });
+        }
+    }
+    out.ids.extend(toc_flat.iter().map(|(_, id, _)| id.clone()));
+    out.toc = build_toc(&toc_flat);
+    out.words = words;
+    Ok(out)
+}
+
+fn finish_section(
+    out: &mut Rendered,
+    section: Option<Section>,
+    events: &mut Vec<Event<'_>>,
+    words: usize,
+) {
+    let mut html_out = String::new();
+    html::push_html(&mut html_out, events.drain(..));
+    match section {
+        Some(mut s) => {
+            s.html = html_out;
+            s.words = words;
+            out.sections.push(s);
+        }
+        None => out.intro_html = html_out,
+    }
+}
+
+fn footnote_slot(
+    footnotes: &mut Vec<Footnote>,
+    index: &mut HashMap<String, usize>,
+    ids: &mut IdSet,
+    label: &str,
+) -> usize {
+    if let Some(&i) = index.get(label) {
+        return i;
+    }
+    footnotes.push(Footnote {
+        number: 0,
+        slug: ids.unique(label, "note"),
+        refs: 0,
+        html: None,
+    });
+    index.insert(label.to_string(), footnotes.len() - 1);
+    footnotes.len() - 1
+}
+
+fn footnote_number(footnotes: &[Footnote]) -> usize {
+    footnotes.iter().filter(|f| f.number > 0).count() + 1
+}
+
+fn render_footnotes(footnotes: &mut [Footnote]) -> String {
+    // Referenced notes keep their reference order; unreferenced ones follow.
+    let mut next = footnote_number(footnotes);
+    for f in footnotes.iter_mut().filter(|f| f.number == 0) {
+        f.number = next;
+        next += 1;
+    }
+    let mut defined: Vec<&Footnote> = footnotes.iter().filter(|f| f.html.is_some()).collect();
+    if defined.is_empty() {
+        return String::new();
+    }
+    defined.sort_by_key(|f| f.number);
+    let mut s = String::from(
+        "<section class=\"footnotes\" id=\"footnotes\" aria-labelledby=\"footnotes-label\">\n<h2 id=\"footnotes-label\">Notes</h2>\n<ol>\n",
+    );
+    for f in defined {
+        let body = f.html.as_deref().unwrap_or_default().trim_end();
+        let back = if f.refs > 0 {
+            format!(
+                " <a href=\"#fnref-{}\" class=\"footnote-back\" aria-label=\"Back to reference {}\">↩</a>",
+                f.slug, f.number
+            )
+        } else {
+            String::new()
+        };
+        // Put the back link inside the last paragraph so it does not sit on a line of its own.
+        let body = match body.strip_suffix("</p>") {
+            Some(inner) if !back.is_empty() => format!("{inner}{back}</p>"),
+            _ => format!("{body}{back}"),
+        };
+        let _ = writeln!(
+            s,
+            "<li id=\"fn-{}\" value=\"{}\">{body}</li>",
+            f.slug, f.number
+        );
+    }
+    s.push_str("</ol>\n</section>\n");
+    s
+}
+
+fn heading_level(level: HeadingLevel) -> u8 {
+    match level {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
+}
+
+fn build_toc(flat: &[(u8, String, String)]) -> Vec<TocEntry> {
+    fn insert(into: &mut Vec<TocEntry>, entry: TocEntry) {
+        match into.last_mut() {
+            Some(last) if last.level < entry.level => insert(&mut last.children, entry),
+            _ => into.push(entry),
+        }
+    }
+    let mut root = Vec::new();
+    for (level, id, title) in flat {
+        // The page's one h1 is the title; an h1 in the body is shown but not listed.
+        if *level < 2 {
+            continue;
+        }
+        insert(
+            &mut root,
+            TocEntry {
+                level: *level,
+                id: id.clone(),
+                title: title.clone(),
+                children: Vec::new(),
+            },
+        );
+    }
+    root
+}
+
+/// Counts words the way readers do: runs of letters or digits, with inner
+/// apostrophes and hyphens kept inside the word.
+pub fn count_words(text: &str) -> usize {
+    text.split(|c: char| c.is_whitespace() || matches!(c, '—' | '–' | '/'))
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_sections_at_h2_with_explicit_and_slug_ids() {
+        let r = render(
+            "Intro.\n\n## The request {#request}\n\nOne.\n\n## Historical context\n\nTwo.\n",
+        )
+        .unwrap();
+        assert_eq!(r.intro_html, "<p>Intro.</p>\n");
+        let ids: Vec<_> = r.sections.iter().map(|s| s.id.as_str()).collect();
+        assert_eq!(ids, ["request", "historical-context"]);
+        assert_eq!(r.sections[0].title, "The request");
+        assert_eq!(r.sections[0].html, "<p>One.</p>\n");
+        assert_eq!(r.sections[1].line, 7);
+        assert_eq!(r.words, 7);
+        assert_eq!(r.sections[0].words, 3);
+    }
+
+    #[test]
+    fn sub_headings_get_ids_and_nest_in_the_toc() {
+        let r = render("## A\n\n### B\n\n### B\n\n## C\n").unwrap();
+        assert!(r.sections[0].html.contains("<h3 id=\"b\">B</h3>"));
+        assert!(r.sections[0].html.contains("<h3 id=\"b-2\">B</h3>"));
+        assert_eq!(r.toc.len(), 2);
+        assert_eq!(r.toc[0].children.len(), 2);
+    }
+
+    #[test]
+    fn heading_slug_avoids_template_ids() {
+        let r = render("## Sources\n").unwrap();
+        assert_eq!(r.sections[0].id, "sources-2");
+    }
+
+    #[test]
+    fn errors_on_duplicate_explicit_id() {
+        let err = render("## A {#x}\n\n## B {#x}\n").unwrap_err();
+        assert_eq!(err.offset, 11);
+        assert!(err.message.contains("`x` is used twice"));
+    }
+
+    #[test]
+    fn footnotes_are_numbered_by_reference_and_gathered() {
+        let r =
+            render("## A\n\nSee[^b] and[^a].\n\n[^a]: First def.\n\n## B\n\n[^b]: Second def.\n")
+                .unwrap();
+        assert!(
+            r.sections[0]
+                .html
+                .contains("href=\"#fn-b\" aria-describedby=\"footnotes-label\">1</a>")
+        );
+        assert!(
+            r.sections[0]
+                .html
+                .contains("href=\"#fn-a\" aria-describedby=\"footnotes-label\">2</a>")
+        );
+        assert!(!r.sections[1].html.contains("Second def"));
+        let b = r.footnotes_html.find("Second def").unwrap();
+        let a = r.footnotes_html.find("First def").unwrap();
+        assert!(b < a, "{}", r.footnotes_html);
+        assert!(r.ids.contains(&"fn-a".to_string()));
+        assert!(r.ids.contains(&"fnref-b".to_string()));
+    }
+
+    #[test]
+    fn collects_links_and_images() {
+        let r = render("[a](https://x.org) ![i](p.png)").unwrap();
+        assert_eq!(r.links.len(), 2);
+        assert!(r.links[1].image);
+        assert_eq!(r.links[0].offset, 0);
+    }
+
+    #[test]
+    fn keeps_curly_quotes_and_dashes_verbatim() {
+        let text = "Mali’s “two heads” – said.";
+        let r = render(text).unwrap();
+        assert_eq!(r.intro_html, format!("<p>{text}</p>\n"));
+    }
+
+    #[test]
+    fn word_counts() {
+        assert_eq!(count_words("Mali’s stand-by force – 3,000 soldiers"), 5);
+        assert_eq!(count_words("  "), 0);
+    }
+
+    #[test]
+    fn deep_nesting_does_not_overflow() {
+        let deep = ">".repeat(10_000) + " x\n";
+        assert!(render(&deep).is_ok());
+        let list = (0..10_000)
+            .map(|i| format!("{}- x\n", "  ".repeat(i)))
+            .collect::<String>();
+        assert!(render(&list).is_ok());
+    }
+}

@@ -1,0 +1,137 @@
+//! Readable, stable slugs for URLs and element ids.
+
+use std::collections::HashSet;
+
+/// Lower-cases, folds Latin accents to ASCII ("Côte d'Ivoire" → "cote-d-ivoire"),
+/// and joins words with single hyphens. Letters of other scripts are kept,
+/// so a heading in Arabic or Greek still gets a meaningful id. Returns an
+/// empty string when nothing usable is left.
+pub fn slugify(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut gap = false;
+    for c in text.chars().flat_map(char::to_lowercase) {
+        let folded = fold(c);
+        let mut pushed = false;
+        for f in folded.chars() {
+            if f.is_alphanumeric() {
+                if gap && !out.is_empty() {
+                    out.push('-');
+                }
+                gap = false;
+                out.push(f);
+                pushed = true;
+            }
+        }
+        if !pushed && !matches!(c, '\u{2019}' | '\'') {
+            // Apostrophes join ("Mali's" → "malis"); everything else separates.
+            gap = true;
+        }
+    }
+    out
+}
+
+/// ASCII spelling of common Latin letters with diacritics.
+fn fold(c: char) -> std::borrow::Cow<'static, str> {
+    let s = match c {
+        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' | 'ă' | 'ą' => "a",
+        'æ' => "ae",
+        'ç' | 'ć' | 'ĉ' | 'ċ' | 'č' => "c",
+        'ď' | 'đ' | 'ð' => "d",
+        'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ĕ' | 'ė' | 'ę' | 'ě' => "e",
+        'ĝ' | 'ğ' | 'ġ' | 'ģ' => "g",
+        'ĥ' | 'ħ' => "h",
+        'ì' | 'í' | 'î' | 'ï' | 'ĩ' | 'ī' | 'ĭ' | 'į' | 'ı' => "i",
+        'ĵ' => "j",
+        'ķ' => "k",
+        'ĺ' | 'ļ' | 'ľ' | 'ŀ' | 'ł' => "l",
+        'ñ' | 'ń' | 'ņ' | 'ň' => "n",
+        'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ō' | 'ŏ' | 'ő' => "o",
+        'œ' => "oe",
+        'ŕ' | 'ŗ' | 'ř' => "r",
+        'ś' | 'ŝ' | 'ş' | 'š' | 'ș' => "s",
+        'ß' => "ss",
+        'ţ' | 'ť' | 'ŧ' | 'ț' => "t",
+        'þ' => "th",
+        'ù' | 'ú' | 'û' | 'ü' | 'ũ' | 'ū' | 'ŭ' | 'ů' | 'ű' | 'ų' => "u",
+        'ŵ' => "w",
+        'ý' | 'ÿ' | 'ŷ' => "y",
+        'ź' | 'ż' | 'ž' => "z",
+        _ => return std::borrow::Cow::Owned(c.to_string()),
+    };
+    std::borrow::Cow::Borrowed(s)
+}
+
+/// Hands out unique ids within one page: a repeated heading gets `-2`,
+/// `-3`…, and ids the templates use themselves are never handed out.
+#[derive(Debug, Clone, Default)]
+pub struct IdSet {
+    taken: HashSet<String>,
+}
+
+impl IdSet {
+    /// A set with `reserved` ids already taken.
+    pub fn with_reserved(reserved: &[&str]) -> Self {
+        IdSet {
+            taken: reserved.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
+    /// Whether `id` is taken.
+    pub fn contains(&self, id: &str) -> bool {
+        self.taken.contains(id)
+    }
+
+    /// Takes an explicit id; false when it was already taken.
+    pub fn claim(&mut self, id: &str) -> bool {
+        self.taken.insert(id.to_string())
+    }
+
+    /// A unique id derived from `text`, falling back to `fallback` when the
+    /// text has no letters or digits.
+    pub fn unique(&mut self, text: &str, fallback: &str) -> String {
+        let mut base = slugify(text);
+        if base.is_empty() {
+            base = fallback.to_string();
+        }
+        if self.taken.insert(base.clone()) {
+            return base;
+        }
+        (2..)
+            .map(|n| format!("{base}-{n}"))
+            .find(|candidate| self.taken.insert(candidate.clone()))
+            .unwrap_or(base)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugify_cases() {
+        let cases = [
+            ("The request", "the-request"),
+            ("Historical context", "historical-context"),
+            ("Côte d’Ivoire", "cote-divoire"),
+            ("  ECOWAS & the AU  ", "ecowas-the-au"),
+            ("Mali's army", "malis-army"),
+            ("Straße", "strasse"),
+            ("Ελλάδα", "ελλάδα"),
+            ("2012: a year", "2012-a-year"),
+            ("!!!", ""),
+        ];
+        for (input, want) in cases {
+            assert_eq!(slugify(input), want, "{input}");
+        }
+    }
+
+    #[test]
+    fn ids_are_unique_and_avoid_reserved() {
+        let mut ids = IdSet::with_reserved(&["sources"]);
+        assert_eq!(ids.unique("Sources", "s"), "sources-2");
+        assert_eq!(ids.unique("Diplomacy", "s"), "diplomacy");
+        assert_eq!(ids.unique("Diplomacy", "s"), "diplomacy-2");
+        assert_eq!(ids.unique("???", "section"), "section");
+        assert!(!ids.claim("diplomacy"));
+    }
+}

@@ -1,0 +1,287 @@
+//! Tera set-up: the built-in templates, overridden by the site's own, and the
+//! filters brief adds.
+
+use crate::date::Date;
+use crate::diagnostics::{SourceError, display_path};
+use anyhow::{Context as _, Result};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use tera::{Context, ErrorKind, Kwargs, State, Tera, TeraResult};
+use walkdir::WalkDir;
+
+/// The folder of templates, relative to the site root.
+pub const TEMPLATES_DIR: &str = "templates";
+
+/// Templates compiled into the binary, so a site without `templates/` builds.
+pub const BUILTIN: &[(&str, &str)] = &[
+    ("base.html", include_str!("../templates/base.html")),
+    ("briefing.html", include_str!("../templates/briefing.html")),
+    ("index.html", include_str!("../templates/index.html")),
+];
+
+/// Where a template came from, for error messages.
+#[derive(Debug, Clone)]
+struct Origin {
+    /// `templates/base.html`, or `(built-in) base.html`.
+    shown: PathBuf,
+    source: String,
+}
+
+/// The compiled templates.
+pub struct Templates {
+    tera: Tera,
+    origins: BTreeMap<String, Origin>,
+}
+
+impl std::fmt::Debug for Templates {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Templates")
+            .field("names", &self.origins.keys().collect::<Vec<_>>())
+            .finish()
+    }
+}
+
+impl Templates {
+    /// Compiles the built-in templates with the site's `templates/*.html`
+    /// taking the place of any built-in of the same name.
+    pub fn load(root: &Path) -> Result<Templates> {
+        let mut origins: BTreeMap<String, Origin> = BUILTIN
+            .iter()
+            .map(|(name, source)| {
+                (
+                    name.to_string(),
+                    Origin {
+                        shown: PathBuf::from(format!("(built-in) {name}")),
+                        source: source.to_string(),
+                    },
+                )
+            })
+            .collect();
+        let dir = root.join(TEMPLATES_DIR);
+        if dir.is_dir() {
+            for entry in WalkDir::new(&dir).follow_links(false).sort_by_file_name() {
+                let entry = entry.with_context(|| format!("failed to read `{}`", dir.display()))?;
+                let path = entry.path();
+                if !entry.file_type().is_file()
+                    || path.extension().is_none_or(|e| e != "html" && e != "xml")
+                {
+                    continue;
+                }
+                let name = path
+                    .strip_prefix(&dir)
+                    .unwrap_or(path)
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy())
+                    .collect::<Vec<_>>()
+                    .join("/");
+                let shown = display_path(root, path);
+                let bytes = std::fs::read(path)
+                    .with_context(|| format!("failed to read `{}`", shown.display()))?;
+                let source = String::from_utf8(bytes).map_err(|e| {
+                    SourceError::new(&shown, "this template is not valid UTF-8")
+                        .at_offset(
+                            &String::from_utf8_lossy(e.as_bytes()),
+                            e.utf8_error().valid_up_to(),
+                            1,
+                        )
+                        .with_help("save the file as UTF-8")
+                })?;
+                origins.insert(name, Origin { shown, source });
+            }
+        }
+        Templates::compile(origins)
+    }
+
+    /// Compiles only the built-in templates.
+    pub fn builtin() -> Result<Templates> {
+        Templates::load(Path::new("/nonexistent-brief-site"))
+    }
+
+    fn compile(origins: BTreeMap<String, Origin>) -> Result<Templates> {
+        let mut tera = Tera::new();
+        register(&mut tera);
+        let mut templates = Templates { tera, origins };
+        let sources: Vec<(String, String)> = templates
+            .origins
+            .iter()
+            .map(|(n, o)| (n.clone(), o.source.clone()))
+            .collect();
+        if let Err(e) = templates.tera.add_raw_templates(sources) {
+            return Err(templates.explain(e, None).into());
+        }
+        Ok(templates)
+    }
+
+    /// Site-wide values every template sees (`site`, `assets`…), set once.
+    pub fn set_global<T: serde::Serialize + ?Sized>(&mut self, key: &'static str, value: &T) {
+        self.tera.global_context().insert(key, value);
+    }
+
+    /// Whether a template of this name exists.
+    pub fn has(&self, name: &str) -> bool {
+        self.tera.contains_template(name)
+    }
+
+    /// Renders `name`; errors name the template, the line, and the briefing
+    /// being rendered.
+    pub fn render(&self, name: &str, context: &Context, page: Option<&Path>) -> Result<String> {
+        self.tera
+            .render(name, context)
+            .map_err(|e| self.explain(e, page).into())
+    }
+
+    /// Turns a Tera error into one that names the template file and line.
+    fn explain(&self, e: tera::Error, page: Option<&Path>) -> SourceError {
+        let rendering = page
+            .map(|p| format!(" (while rendering `{}`)", p.display()))
+            .unwrap_or_default();
+        match e.kind() {
+            ErrorKind::SyntaxError(report) | ErrorKind::RenderingError(report) => {
+                let origin = self.origins.get(report.filename());
+                let shown =
+                    origin.map_or_else(|| PathBuf::from(report.filename()), |o| o.shown.clone());
+                let span = report.span();
+                let mut message = lower_first(report.message());
+                message.push_str(&rendering);
+                let help = if message.contains("not found in context")
+                    || message.contains("undefined")
+                {
+                    "check the spelling against the template variables in README.md, or guard it with `{% if x is defined %}`"
+                } else if matches!(e.kind(), ErrorKind::SyntaxError(_)) {
+                    "fix the template syntax at the marked place"
+                } else {
+                    "see the template variables and filters in README.md"
+                };
+                let err = SourceError::new(shown, message).with_help(help);
+                match origin {
+                    Some(o) => err.at_offset(&o.source, span.range.start, span.range.len().max(1)),
+                    None => {
+                        let mut err = err;
+                        err.line = Some(span.start_line);
+                        err.column = Some(span.start_col + 1);
+                        err
+                    }
+                }
+            }
+            other => {
+                let name = match other {
+                    ErrorKind::CircularExtend { tpl, .. }
+                    | ErrorKind::CircularInclude { tpl, .. }
+                    | ErrorKind::MissingParent { current: tpl, .. } => tpl.clone(),
+                    ErrorKind::TemplateNotFound(name) => name.clone(),
+                    _ => String::new(),
+                };
+                let shown = self.origins.get(&name).map_or_else(
+                    || PathBuf::from(format!("{TEMPLATES_DIR}/{name}")),
+                    |o| o.shown.clone(),
+                );
+                let mut chain = lower_first(&other.to_string());
+                let mut source = std::error::Error::source(&e);
+                while let Some(s) = source {
+                    chain.push_str(": ");
+                    chain.push_str(&s.to_string());
+                    source = s.source();
+                }
+                chain.push_str(&rendering);
+                SourceError::new(shown, chain).with_help(
+                    "check `{% extends %}` and `{% include %}` names against the files in templates/",
+                )
+            }
+        }
+    }
+}
+
+fn lower_first(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) if !s.starts_with("HTML") && !s.starts_with("JSON") => {
+            f.to_lowercase().chain(c).collect()
+        }
+        _ => s.to_string(),
+    }
+}
+
+/// Filters brief adds to Tera's built-ins.
+fn register(tera: &mut Tera) {
+    tera.register_filter("date", date_filter);
+}
+
+/// `{{ page.date | date }}` → "5 September 2012"; `date(format="%Y")` for others.
+fn date_filter(value: &str, kwargs: Kwargs, _: &State) -> TeraResult<String> {
+    let date = Date::parse(value).map_err(tera::Error::message)?;
+    let format: Option<&str> = kwargs.get("format")?;
+    Ok(date.format(format.unwrap_or("%-d %B %Y")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn site_with(templates: &[(&str, &str)]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("templates")).unwrap();
+        for (name, body) in templates {
+            std::fs::write(dir.path().join("templates").join(name), body).unwrap();
+        }
+        dir
+    }
+
+    #[test]
+    fn site_template_overrides_builtin() {
+        let dir = site_with(&[("index.html", "custom {{ x }}")]);
+        let t = Templates::load(dir.path()).unwrap();
+        let mut ctx = Context::new();
+        ctx.insert("x", &1);
+        assert_eq!(t.render("index.html", &ctx, None).unwrap(), "custom 1");
+    }
+
+    #[test]
+    fn syntax_errors_name_the_file_and_line() {
+        let dir = site_with(&[("extra.html", "ok\n{% if %}\n")]);
+        let err = Templates::load(dir.path()).unwrap_err();
+        let err = err.downcast::<SourceError>().unwrap();
+        assert_eq!(err.path, Path::new("templates/extra.html"));
+        assert_eq!(err.line, Some(2));
+    }
+
+    #[test]
+    fn undefined_variables_are_errors_naming_the_page() {
+        let dir = site_with(&[("index.html", "a\n{{ nope }}")]);
+        let t = Templates::load(dir.path()).unwrap();
+        let err = t
+            .render(
+                "index.html",
+                &Context::new(),
+                Some(Path::new("content/a.md")),
+            )
+            .unwrap_err()
+            .downcast::<SourceError>()
+            .unwrap();
+        assert_eq!(err.location(), "templates/index.html:2:4");
+        assert!(err.message.contains("content/a.md"), "{}", err.message);
+    }
+
+    #[test]
+    fn date_filter_formats() {
+        let dir = site_with(&[("index.html", "{{ d | date }}|{{ d | date(format=\"%Y\") }}")]);
+        let t = Templates::load(dir.path()).unwrap();
+        let mut ctx = Context::new();
+        ctx.insert("d", "2012-09-05");
+        assert_eq!(
+            t.render("index.html", &ctx, None).unwrap(),
+            "5 September 2012|2012"
+        );
+    }
+
+    #[test]
+    fn circular_includes_are_errors_not_hangs() {
+        let dir = site_with(&[
+            ("a.html", "{% include \"b.html\" %}"),
+            ("b.html", "{% include \"a.html\" %}"),
+        ]);
+        let result =
+            Templates::load(dir.path()).and_then(|t| t.render("a.html", &Context::new(), None));
+        let err = result.unwrap_err().to_string();
+        assert!(err.to_lowercase().contains("circular"), "{err}");
+    }
+}
