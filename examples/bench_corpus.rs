@@ -456,25 +456,14 @@ const HUGO_FILES: &[(&str, &str)] = &[
 
 const HUGO_CONFIG: &str = include_str!("../bench/hugo/hugo.toml");
 
-fn write_hugo(out: &Path, layout: Layout) -> Result<()> {
+fn write_hugo(out: &Path) -> Result<()> {
     let hugo = out.join("hugo");
     for (rel, body) in HUGO_FILES {
         let path = hugo.join(rel);
         fs::create_dir_all(path.parent().expect("template paths have a parent"))?;
         fs::write(&path, body).with_context(|| format!("writing {}", path.display()))?;
     }
-    let mut config = HUGO_CONFIG.to_string();
-    match layout {
-        Layout::Nested => {
-            for topic in TOPICS {
-                let _ = writeln!(config, "  {topic} = \"/:filename/\"");
-            }
-        }
-        // Pages directly under content/ belong to Hugo's home section, whose
-        // URLs are already /:filename/-shaped once the `.md` is dropped.
-        Layout::Flat => {}
-    }
-    fs::write(hugo.join("hugo.toml"), config)?;
+    fs::write(hugo.join("hugo.toml"), HUGO_CONFIG)?;
     Ok(())
 }
 
@@ -523,7 +512,7 @@ fn main() -> Result<()> {
         let path = content.join(&page.rel_path);
         fs::write(&path, page.text).with_context(|| format!("writing {}", path.display()))
     })?;
-    write_hugo(&args.out, args.layout)?;
+    write_hugo(&args.out)?;
     println!(
         "wrote {} pages to {}",
         args.pages,
