@@ -81,9 +81,9 @@ impl Config {
                 .at_offset(text, offset, field.len())
                 .with_help(help)
         };
-        if !self.base_url.is_empty()
-            && !(self.base_url.starts_with("https://") || self.base_url.starts_with("http://"))
-        {
+        let absolute =
+            self.base_url.starts_with("https://") || self.base_url.starts_with("http://");
+        if !self.base_url.is_empty() && !absolute {
             return Err(at(
                 "base_url",
                 format!(

@@ -9,9 +9,14 @@ use std::path::{Path, PathBuf};
 ///
 /// This is the error type for everything a writer can get wrong in their own
 /// files (front matter, Markdown, templates, config), so that the message
-/// always says where to look.
+/// always says where to look. The details are boxed to keep `Result`s small
+/// on the success path; fields read through `Deref`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SourceError {
+pub struct SourceError(Box<Located>);
+
+/// The details of a [`SourceError`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Located {
     /// The file, as the user would type it (relative to the site root when possible).
     pub path: PathBuf,
     /// 1-based line, when known.
@@ -31,7 +36,7 @@ pub struct SourceError {
 impl SourceError {
     /// An error about a whole file, with no position inside it.
     pub fn new(path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
-        SourceError {
+        SourceError(Box::new(Located {
             path: path.into(),
             line: None,
             column: None,
@@ -39,7 +44,7 @@ impl SourceError {
             source_line: None,
             marker_len: 1,
             help: None,
-        }
+        }))
     }
 
     /// Points the error at a byte offset of `text`, the full contents of the
@@ -92,6 +97,19 @@ impl SourceError {
             }
         }
         s
+    }
+}
+
+impl std::ops::Deref for SourceError {
+    type Target = Located;
+    fn deref(&self) -> &Located {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for SourceError {
+    fn deref_mut(&mut self) -> &mut Located {
+        &mut self.0
     }
 }
 

@@ -319,6 +319,10 @@ pub fn toml_error(
         "add the field to the front matter"
     } else if message.contains("invalid type") {
         "strings need quotes, lists need [ ], and tables need [name] or [[name]] headers"
+    } else if message.contains("date") || message.contains(" days") || message.contains("month") {
+        "write dates as YYYY-MM-DD, and check that the day exists"
+    } else if message.contains("scheme") || message.contains("URL") {
+        "link to an http(s) address or a relative path"
     } else {
         "fix the TOML syntax at the marked place"
     };
@@ -363,7 +367,7 @@ mod tests {
     #[test]
     fn errors_on_yaml_fences_with_a_hint() {
         let err = parse_str("---\ntitle: x\n---\n").unwrap_err();
-        assert!(err.help.unwrap().contains("not YAML"));
+        assert!(err.help.as_deref().unwrap().contains("not YAML"));
     }
 
     #[test]

@@ -345,10 +345,9 @@ fn footnote_number(footnotes: &[Footnote]) -> usize {
 
 fn render_footnotes(footnotes: &mut [Footnote]) -> String {
     // Referenced notes keep their reference order; unreferenced ones follow.
-    let mut next = footnote_number(footnotes);
-    for f in footnotes.iter_mut().filter(|f| f.number == 0) {
-        f.number = next;
-        next += 1;
+    let first_free = footnote_number(footnotes);
+    for (n, f) in (first_free..).zip(footnotes.iter_mut().filter(|f| f.number == 0)) {
+        f.number = n;
     }
     let mut defined: Vec<&Footnote> = footnotes.iter().filter(|f| f.html.is_some()).collect();
     if defined.is_empty() {

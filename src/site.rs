@@ -150,7 +150,8 @@ impl Site {
         Ok(files)
     }
 
-    fn render_briefing(&self, page: &Page) -> Result<OutputFile> {
+    /// Renders one briefing page.
+    pub fn render_briefing(&self, page: &Page) -> Result<OutputFile> {
         let view = BriefingView::new(page, &self.config);
         let mut ctx = Context::new();
         ctx.insert("page", &view);
@@ -164,7 +165,8 @@ impl Site {
         })
     }
 
-    fn render_index(&self) -> Result<OutputFile> {
+    /// Renders the home page.
+    pub fn render_index(&self) -> Result<OutputFile> {
         let list: Vec<Summary<'_>> = self
             .pages
             .iter()
@@ -188,8 +190,10 @@ fn combine(mut errors: Vec<anyhow::Error>) -> anyhow::Error {
         return errors.remove(0);
     }
     let mut text = String::new();
-    for e in &errors {
-        let _ = write!(text, "{e:#}\n\n");
+    for (i, e) in errors.iter().enumerate() {
+        // The caller prints the first `error: `; the rest need their own.
+        let prefix = if i == 0 { "" } else { "error: " };
+        let _ = write!(text, "{prefix}{e:#}\n\n");
     }
     let _ = write!(text, "{} files have errors", errors.len());
     anyhow::anyhow!(text)

@@ -1,0 +1,82 @@
+//! Bad input: one clear error naming the file and line, exit status 1, no
+//! panic, and the previous output left exactly as it was.
+
+use crate::support::*;
+
+const CASES: &[&str] = &[
+    "bad-config",
+    "broken-toml",
+    "duplicate-heading-id",
+    "duplicate-slug",
+    "impossible-date",
+    "missing-fence",
+    "script-url",
+    "template-syntax",
+    "template-undefined",
+    "two-bad-files",
+    "unclosed-fence",
+    "unknown-field",
+    "wrong-type",
+    "yaml-front-matter",
+];
+
+#[test]
+fn each_invalid_fixture_fails_with_a_located_message() {
+    let mut all = std::fs::read_dir(fixture("invalid"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect::<Vec<_>>();
+    all.sort();
+    assert_eq!(all, CASES, "every invalid fixture has a snapshot");
+    for case in CASES {
+        let root = fixture(&format!("invalid/{case}"));
+        let out = tempfile::tempdir().unwrap();
+        let o = brief(
+            &root,
+            &[
+                "build",
+                "--output",
+                out.path().join("public").to_str().unwrap(),
+            ],
+        );
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(1), "{case}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{case}: {stderr}");
+        assert!(
+            !out.path().join("public").exists(),
+            "{case}: nothing written"
+        );
+        insta::assert_snapshot!(format!("error_{case}"), stderr);
+    }
+}
+
+#[test]
+fn failed_build_leaves_previous_output_byte_for_byte() {
+    let site = copy_site(&fixture("minimal"));
+    let out = site.path().join("public");
+    build_ok(site.path(), &out);
+    let before = snapshot_dir(&out);
+    std::fs::write(site.path().join("content/first.md"), "+++\ntitle = \"x\"\n").unwrap();
+    let o = brief(site.path(), &["build"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(snapshot_dir(&out), before);
+    let leftovers: Vec<_> = std::fs::read_dir(site.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("brief-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn errors_on_invalid_utf8_with_line() {
+    let site = copy_site(&fixture("minimal"));
+    let mut bytes = b"+++\ntitle = \"x\"\ndate = 2012-01-01\n+++\n\nfine\nbad \xff here\n".to_vec();
+    bytes.extend_from_slice(b"more\n");
+    std::fs::write(site.path().join("content/first.md"), bytes).unwrap();
+    let o = brief(site.path(), &["build"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("not valid UTF-8"), "{err}");
+    assert!(err.contains("content/first.md:7:5"), "{err}");
+}

@@ -1,0 +1,7 @@
+//! Integration tests: the real `brief` binary over fixture sites in
+//! `tests/fixtures/`. One test binary, a module per feature.
+
+mod build;
+mod errors;
+mod mali;
+mod support;
