@@ -31,6 +31,12 @@ pub struct BuildArgs {
     /// Include briefings marked `draft = true`.
     #[arg(long)]
     pub drafts: bool,
+    /// Include briefings dated after today.
+    #[arg(long)]
+    pub future: bool,
+    /// Treat warnings (such as images without alt text) as errors.
+    #[arg(long)]
+    pub strict: bool,
     /// Print only errors.
     #[arg(long, short = 'q')]
     pub quiet: bool,

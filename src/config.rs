@@ -4,6 +4,7 @@ use crate::diagnostics::SourceError;
 use crate::frontmatter::toml_error;
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::path::Path;
 
 /// The name of the config file in the site root.
@@ -29,6 +30,16 @@ pub struct Config {
     pub authors: Vec<String>,
     /// Reading speed for the reading-time estimate.
     pub words_per_minute: u32,
+    /// Briefings per page of the home page list.
+    pub paginate: usize,
+    /// Groups of tags shown together on the tags page, e.g.
+    /// `countries = ["Mali", "Liberia"]`. Tags in no group are listed as topics.
+    pub taxonomies: BTreeMap<String, Vec<String>>,
+    /// The site's share image (a path in `static/`), used for briefings without one.
+    pub image: String,
+    /// Pass raw HTML in Markdown through to the page (authors are trusted).
+    /// `false` escapes it, so it shows as text.
+    pub raw_html: bool,
 }
 
 impl Default for Config {
@@ -40,6 +51,10 @@ impl Default for Config {
             base_url: String::new(),
             authors: Vec::new(),
             words_per_minute: 230,
+            paginate: 10,
+            taxonomies: BTreeMap::new(),
+            image: String::new(),
+            raw_html: true,
         }
     }
 }
@@ -106,6 +121,13 @@ impl Config {
                     self.language
                 ),
                 "use a BCP 47 tag such as en, en-GB, fr",
+            ));
+        }
+        if self.paginate == 0 {
+            return Err(at(
+                "paginate",
+                "`paginate` must be above zero".to_string(),
+                "it is the number of briefings per page of the home page, e.g. 10",
             ));
         }
         if self.words_per_minute == 0 {

@@ -1,8 +1,9 @@
 //! Finding briefings under `content/` and parsing each into a [`Page`].
 
+use crate::config::Config;
 use crate::diagnostics::SourceError;
 use crate::frontmatter::{self, FrontMatter};
-use crate::markdown::{self, Rendered};
+use crate::markdown::{self, RenderOptions, Rendered};
 use crate::slug::slugify;
 use anyhow::{Context, Result};
 use std::path::{Path, PathBuf};
@@ -11,6 +12,11 @@ use walkdir::WalkDir;
 /// The folder of briefings, relative to the site root.
 pub const CONTENT_DIR: &str = "content";
 
+/// The largest briefing brief reads. The longest real briefings are well
+/// under 1 MB; anything near this is a misplaced data file, and reading it
+/// whole would stall the build and the preview.
+pub const MAX_FILE_BYTES: u64 = 10_000_000;
+
 /// A Markdown file found under `content/`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SourceFile {
@@ -18,6 +24,9 @@ pub struct SourceFile {
     pub path: PathBuf,
     /// Its path inside `content/`, with `/` separators, e.g. `sahel/mali.md`.
     pub rel: String,
+    /// For an `index.md`, the other files of its folder (images, PDFs…),
+    /// copied beside the page: (file on disk, path relative to the folder).
+    pub assets: Vec<(PathBuf, String)>,
 }
 
 /// What [`discover`] found: the Markdown files, and what it passed over.
@@ -42,6 +51,7 @@ pub fn discover(root: &Path, content_dir: &Path) -> Result<Discovered> {
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    let mut others: Vec<(PathBuf, String)> = Vec::new();
     for entry in walker {
         let entry = entry.with_context(|| format!("failed to read `{}`", content_dir.display()))?;
         let path = entry.path();
@@ -55,7 +65,7 @@ pub fn discover(root: &Path, content_dir: &Path) -> Result<Discovered> {
             );
             continue;
         }
-        if !entry.file_type().is_file() || path.extension().is_none_or(|e| e != "md") {
+        if !entry.file_type().is_file() {
             continue;
         }
         let rel = path
@@ -65,10 +75,43 @@ pub fn discover(root: &Path, content_dir: &Path) -> Result<Discovered> {
             .map(|c| c.as_os_str().to_string_lossy())
             .collect::<Vec<_>>()
             .join("/");
-        found.files.push(SourceFile {
-            path: path.to_path_buf(),
-            rel,
-        });
+        if path.extension().is_some_and(|e| e == "md") {
+            found.files.push(SourceFile {
+                path: path.to_path_buf(),
+                rel,
+                assets: Vec::new(),
+            });
+        } else {
+            others.push((path.to_path_buf(), rel));
+        }
+    }
+    // A folder with an index.md is a page bundle: its other files belong to
+    // that page, unless a deeper bundle claims them.
+    let bundles: Vec<(usize, String)> = found
+        .files
+        .iter()
+        .enumerate()
+        .filter_map(|(i, f)| {
+            let dir = f.rel.strip_suffix("index.md")?;
+            (dir.is_empty() || dir.ends_with('/')).then(|| (i, dir.to_string()))
+        })
+        .filter(|(_, dir)| !dir.is_empty())
+        .collect();
+    for (path, rel) in others {
+        let owner = bundles
+            .iter()
+            .filter(|(_, dir)| rel.starts_with(dir.as_str()))
+            .max_by_key(|(_, dir)| dir.len());
+        match owner {
+            Some((i, dir)) => {
+                let inner = rel[dir.len()..].to_string();
+                found.files[*i].assets.push((path, inner));
+            }
+            None => found.warnings.push(
+                SourceError::new(crate::diagnostics::display_path(root, &path), "file not copied")
+                    .with_help("only files in a briefing's own folder (beside its index.md) are copied with it; put shared files in static/"),
+            ),
+        }
     }
     Ok(found)
 }
@@ -91,12 +134,33 @@ pub struct Page {
     /// Where the page goes, relative to the output root, as a folder with a
     /// trailing slash: `sahel/mali-ecowas/`.
     pub url: String,
+    /// Files copied beside the page: (file on disk, path inside the page folder).
+    pub assets: Vec<(PathBuf, String)>,
+    /// The folder of the source file on disk, for resolving image paths.
+    pub dir: PathBuf,
 }
 
 impl Page {
-    /// Reads, parses and renders one briefing file.
-    pub fn load(root: &Path, file: &SourceFile) -> Result<Page> {
+    /// Reads, parses and renders one briefing file with the site's settings.
+    pub fn load(root: &Path, file: &SourceFile, config: &Config) -> Result<Page> {
         let display = crate::diagnostics::display_path(root, &file.path);
+        let size = std::fs::metadata(&file.path)
+            .with_context(|| format!("failed to read `{}`", display.display()))?
+            .len();
+        if size > MAX_FILE_BYTES {
+            return Err(SourceError::new(
+                &display,
+                format!(
+                    "this file is {} MB; briefings are limited to {} MB",
+                    size / 1_000_000,
+                    MAX_FILE_BYTES / 1_000_000
+                ),
+            )
+            .with_help(
+                "is this the right file? Move data files out of content/, or split the briefing",
+            )
+            .into());
+        }
         let bytes = std::fs::read(&file.path)
             .with_context(|| format!("failed to read `{}`", display.display()))?;
         let text = String::from_utf8(bytes).map_err(|e| {
@@ -107,20 +171,46 @@ impl Page {
                     "save the file as UTF-8 (most editors have an encoding option when saving)",
                 )
         })?;
-        Ok(Page::parse(&display, &file.rel, text)?)
+        let dir = file
+            .path
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default();
+        let size = |src: &str| image_size(&dir, src);
+        let options = RenderOptions {
+            raw_html: config.raw_html,
+            image_size: &size,
+        };
+        let mut page = Page::parse_with(&display, &file.rel, text, &options)?;
+        page.assets = file.assets.clone();
+        page.dir = dir;
+        Ok(page)
     }
 
     /// Parses a briefing from its text. `file` is used in messages, `rel` for the URL.
     pub fn parse(file: &Path, rel: &str, text: String) -> Result<Page, SourceError> {
+        Page::parse_with(file, rel, text, &RenderOptions::default())
+    }
+
+    /// [`Page::parse`] with rendering options.
+    pub fn parse_with(
+        file: &Path,
+        rel: &str,
+        text: String,
+        options: &RenderOptions<'_>,
+    ) -> Result<Page, SourceError> {
         let split = frontmatter::split(file, &text)?;
         let front = frontmatter::parse(file, &text, &split)?;
         let body_offset = split.body_offset;
-        let rendered = markdown::render(split.body).map_err(|e| {
+        let rendered = markdown::render_with(split.body, options).map_err(|e| {
             SourceError::new(file, e.message)
                 .at_offset(&text, body_offset + e.offset, e.len)
                 .with_help(e.help)
         })?;
-        let url = url_for(file, &text, rel, front.slug.as_deref())?;
+        let url = match &front.path {
+            Some(path) => format!("{path}/"),
+            None => url_for(file, &text, rel, front.slug.as_deref())?,
+        };
         Ok(Page {
             file: file.to_path_buf(),
             rel: rel.to_string(),
@@ -129,6 +219,8 @@ impl Page {
             rendered,
             url,
             text,
+            assets: Vec::new(),
+            dir: PathBuf::new(),
         })
     }
 
@@ -137,6 +229,20 @@ impl Page {
         let at = (self.body_offset + offset).min(self.text.len());
         self.text[..at].matches('\n').count() + 1
     }
+}
+
+/// The pixel size of a local image, read from its header; `None` for remote
+/// images, unreadable files and formats `imagesize` does not know.
+fn image_size(dir: &Path, src: &str) -> Option<(u32, u32)> {
+    if src.contains(':') || src.starts_with('/') || src.starts_with('@') {
+        return None;
+    }
+    let path = dir.join(src.split(['?', '#']).next()?);
+    let size = imagesize::size(path).ok()?;
+    Some((
+        u32::try_from(size.width).ok()?,
+        u32::try_from(size.height).ok()?,
+    ))
 }
 
 /// The output folder for a content path: `sahel/mali.md` → `sahel/mali/`,

@@ -104,6 +104,28 @@ impl Date {
         era * 146_097 + doe - 719_468
     }
 
+    /// Today's date in UTC, from the system clock.
+    pub fn today() -> Date {
+        let secs = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        Date::from_days((secs / 86_400) as i64)
+    }
+
+    /// The date `days` after 1970-01-01 (Howard Hinnant's inverse civil algorithm).
+    pub fn from_days(days: i64) -> Date {
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+        let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
+        Date { year, month, day }
+    }
+
     /// Formats with a small strftime subset: `%Y %m %d %-d %-m %B %b %A %a %%`.
     /// Unknown directives are kept as written so a typo shows on the page.
     pub fn format(&self, pattern: &str) -> String {
@@ -317,6 +339,21 @@ mod tests {
         assert_eq!(Date::parse("2000-02-29").unwrap().weekday(), "Tuesday");
         assert_eq!(Date::parse("1899-12-31").unwrap().weekday(), "Sunday");
         assert_eq!(Date::parse("2026-11-27").unwrap().weekday(), "Friday");
+    }
+
+    #[test]
+    fn from_days_inverts_days_from_civil() {
+        for s in [
+            "1970-01-01",
+            "2000-02-29",
+            "2012-09-26",
+            "1899-12-31",
+            "2400-12-31",
+        ] {
+            let d = Date::parse(s).unwrap();
+            assert_eq!(Date::from_days(d.days_from_civil()), d, "{s}");
+        }
+        assert!(Date::today().year >= 2024);
     }
 
     #[test]

@@ -42,6 +42,15 @@ pub struct FrontMatter {
     /// The last part of the URL, instead of the file name.
     #[serde(default)]
     pub slug: Option<String>,
+    /// The whole URL path, instead of the content path (`sahel/2012/mali`).
+    #[serde(default)]
+    pub path: Option<String>,
+    /// Share image for Open Graph: a file beside the briefing, or in `static/`.
+    #[serde(default)]
+    pub image: Option<Url>,
+    /// Dated notes of what changed since publication.
+    #[serde(default)]
+    pub updates: Vec<Update>,
     /// The takeaways, one sentence each.
     #[serde(default)]
     pub key_points: Vec<String>,
@@ -60,6 +69,16 @@ pub struct FrontMatter {
     /// A short quotation set large beside a section.
     #[serde(default)]
     pub pull_quote: Option<PullQuote>,
+}
+
+/// One entry of the "Updated" log.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Update {
+    /// When.
+    pub date: Date,
+    /// What changed.
+    pub note: String,
 }
 
 /// The original publication.
@@ -280,6 +299,25 @@ pub fn parse(path: &Path, text: &str, split: &Split<'_>) -> Result<FrontMatter, 
             "use lower-case letters, digits and hyphens, e.g. slug = \"mali-ecowas\"",
         ));
     }
+    if let Some(path) = &fm.path
+        && !path.split('/').all(is_slug)
+    {
+        return Err(field_error(
+            "path",
+            &format!("`{path}` is not a valid path"),
+            "use slug segments joined by `/`, e.g. path = \"sahel/2012/mali\" (no leading or trailing `/`, no `..`)",
+        ));
+    }
+    if let Some(update) = fm.updates.iter().find(|u| u.date < fm.date) {
+        return Err(field_error(
+            "updates",
+            &format!(
+                "an update is dated {}, before the briefing's `date` ({})",
+                update.date, fm.date
+            ),
+            "updates come after publication; check the dates in [[updates]]",
+        ));
+    }
     if let Some(updated) = fm.updated
         && updated < fm.date
     {
@@ -290,6 +328,17 @@ pub fn parse(path: &Path, text: &str, split: &Split<'_>) -> Result<FrontMatter, 
         ));
     }
     Ok(fm)
+}
+
+impl FrontMatter {
+    /// The latest of `date`, `updated` and the `[[updates]]` dates.
+    pub fn modified(&self) -> Date {
+        self.updates
+            .iter()
+            .map(|u| u.date)
+            .chain(self.updated)
+            .fold(self.date, Date::max)
+    }
 }
 
 /// A URL segment: lower-case ASCII letters, digits and single inner hyphens.

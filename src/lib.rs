@@ -11,12 +11,16 @@ pub mod config;
 pub mod content;
 pub mod date;
 pub mod diagnostics;
+pub mod feeds;
 pub mod frontmatter;
+pub mod links;
 pub mod markdown;
 pub mod output;
 pub mod site;
 pub mod slug;
+pub mod taxonomy;
 pub mod templates;
+pub mod views;
 
 pub use config::Config;
 pub use content::Page;
@@ -38,6 +42,10 @@ pub struct BuildOptions {
     pub output: Option<PathBuf>,
     /// Include drafts.
     pub drafts: bool,
+    /// Include briefings dated after today.
+    pub future: bool,
+    /// Treat warnings as errors.
+    pub strict: bool,
 }
 
 /// What a build did, for the summary line.
@@ -51,6 +59,10 @@ pub struct BuildReport {
     pub files: usize,
     /// Drafts left out.
     pub drafts_skipped: usize,
+    /// Future-dated briefings left out.
+    pub future_skipped: usize,
+    /// Whether feeds and the sitemap were written (they need `base_url`).
+    pub feeds: bool,
     /// Where the site went.
     pub output: PathBuf,
     /// Problems that did not stop the build.
@@ -78,16 +90,37 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         &options.root,
         &LoadOptions {
             drafts: options.drafts,
+            future: options.future,
+            today: None,
         },
     )?;
-    let files = site.render()?;
-    let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
-    let written = output::write(&output, &files)?;
+    if options.strict && !site.warnings.is_empty() {
+        let mut text = String::new();
+        for w in &site.warnings {
+            text.push_str(&format!("{w}\n\n"));
+        }
+        anyhow::bail!(
+            "{text}--strict turns these {} warnings into errors; nothing was written",
+            site.warnings.len()
+        );
+    }
+    let pages = std::sync::atomic::AtomicUsize::new(0);
+    let written = output::write_with(&output, |staging| {
+        site.render_to(&|file| {
+            if file.path.ends_with(".html") {
+                pages.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            }
+            staging.put(&file)
+        })
+    })?;
+    let pages = pages.into_inner();
     Ok(BuildReport {
         briefings: site.pages.len(),
         pages,
         files: written.files,
         drafts_skipped: site.drafts_skipped,
+        future_skipped: site.future_skipped,
+        feeds: !site.config.base_url.is_empty(),
         output,
         warnings: site.warnings,
         elapsed: start.elapsed(),

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let building = matches!(cli.command, Command::Build(_));
     let result = match cli.command {
         Command::Build(args) => build(args),
     };
@@ -13,6 +14,10 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("{}", render_error(&e));
+            if building {
+                // Output is staged and swapped in whole, so a failed build never touches it.
+                eprintln!("note: nothing was written; the previous output is unchanged");
+            }
             ExitCode::FAILURE
         }
     }
@@ -23,6 +28,8 @@ fn build(args: brief::cli::BuildArgs) -> anyhow::Result<()> {
         root: args.root,
         output: args.output,
         drafts: args.drafts,
+        future: args.future,
+        strict: args.strict,
     };
     let report = brief::build(&options)?;
     for w in &report.warnings {
@@ -43,6 +50,12 @@ fn build(args: brief::cli::BuildArgs) -> anyhow::Result<()> {
                 plural(report.drafts_skipped, "draft")
             ));
         }
+        if report.future_skipped > 0 {
+            line.push_str(&format!(
+                " ({} dated after today left out; add --future to include)",
+                plural(report.future_skipped, "briefing")
+            ));
+        }
         if !report.warnings.is_empty() {
             line.push_str(&format!(
                 " with {}",
@@ -50,6 +63,11 @@ fn build(args: brief::cli::BuildArgs) -> anyhow::Result<()> {
             ));
         }
         println!("{line}");
+        if !report.feeds && report.briefings > 0 {
+            println!(
+                "note: no feeds, sitemap, robots.txt or 404 page: they need absolute URLs; set `base_url` in site.toml"
+            );
+        }
     }
     Ok(())
 }

@@ -88,6 +88,9 @@ pub struct Rendered {
     pub links: Vec<Link>,
     /// Every id the body puts on the page (headings and footnotes).
     pub ids: Vec<String>,
+    /// Problems that do not stop the build (images without alt text).
+    #[serde(skip)]
+    pub warnings: Vec<MarkdownError>,
 }
 
 impl Rendered {
@@ -116,7 +119,7 @@ pub struct MarkdownError {
 }
 
 /// The pulldown-cmark extensions briefings use.
-pub fn options() -> Options {
+pub fn extensions() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
@@ -133,6 +136,30 @@ struct Footnote {
 
 /// Renders a Markdown body into sections.
 pub fn render(body: &str) -> Result<Rendered, MarkdownError> {
+    render_with(body, &RenderOptions::default())
+}
+
+/// How to render a body.
+pub struct RenderOptions<'a> {
+    /// Pass raw HTML through (authors are trusted by default); when false it
+    /// is escaped and shows as text.
+    pub raw_html: bool,
+    /// The pixel size of an image, so pages can reserve its space before it loads.
+    pub image_size: &'a (dyn Fn(&str) -> Option<(u32, u32)> + 'a),
+}
+
+impl Default for RenderOptions<'_> {
+    fn default() -> Self {
+        RenderOptions {
+            raw_html: true,
+            image_size: &|_| None,
+        }
+    }
+}
+
+/// Renders a Markdown body into sections.
+pub fn render_with(body: &str, options: &RenderOptions<'_>) -> Result<Rendered, MarkdownError> {
+    let image_size = options.image_size;
     let mut ids = IdSet::with_reserved(RESERVED_IDS);
     let mut out = Rendered::default();
     let mut footnotes: Vec<Footnote> = Vec::new();
@@ -145,8 +172,11 @@ pub fn render(body: &str) -> Result<Rendered, MarkdownError> {
     let mut words = 0usize;
     let mut section_words = 0usize;
 
-    let mut parser = Parser::new_ext(body, options()).into_offset_iter();
+    let mut parser = Parser::new_ext(body, extensions()).into_offset_iter();
     let mut toc_flat: Vec<(u8, String, String)> = Vec::new();
+    let mut images = 0usize;
+    let mut paragraph_start = usize::MAX;
+    let mut last_image: Option<(usize, String, String)> = None;
 
     let line_of = |offset: usize| body[..offset.min(body.len())].matches('\n').count() + 1;
 
@@ -264,19 +294,87 @@ pub fn render(body: &str) -> Result<Rendered, MarkdownError> {
                 });
                 current.push(event);
             }
-            Event::Start(Tag::Image { ref dest_url, .. }) => {
+            Event::Start(Tag::Image {
+                dest_url, title, ..
+            }) => {
                 out.links.push(Link {
                     url: dest_url.to_string(),
                     offset: range.start,
                     image: true,
                 });
+                let mut alt = String::new();
+                for (e, _) in parser.by_ref() {
+                    match e {
+                        Event::End(TagEnd::Image) => break,
+                        Event::Text(t) | Event::Code(t) => alt.push_str(&t),
+                        Event::SoftBreak | Event::HardBreak => alt.push(' '),
+                        _ => {}
+                    }
+                }
+                if alt.trim().is_empty() {
+                    out.warnings.push(MarkdownError {
+                        offset: range.start,
+                        len: range.len(),
+                        message: format!("the image `{dest_url}` has no alt text"),
+                        help: "describe the image for readers who cannot see it: ![a map of northern Mali](map.png)".to_string(),
+                    });
+                }
+                images += 1;
+                let size = image_size(&dest_url);
+                let mut tag = format!(
+                    "<img src=\"{}\" alt=\"{}\"",
+                    escape_attr(&dest_url),
+                    escape_attr(alt.trim())
+                );
+                if let Some((w, h)) = size {
+                    let _ = write!(tag, " width=\"{w}\" height=\"{h}\"");
+                }
+                // The first image is likely in view on load; later ones can wait.
+                if images > 1 {
+                    tag.push_str(" loading=\"lazy\"");
+                }
+                tag.push_str(" decoding=\"async\"");
+                let caption = title.trim().to_string();
+                let inline_tag = if caption.is_empty() {
+                    format!("{tag}>")
+                } else {
+                    format!("{tag} title=\"{}\">", escape_attr(&caption))
+                };
+                last_image = Some((current.len(), format!("{tag}>"), caption));
+                current.push(Event::InlineHtml(CowStr::from(inline_tag)));
+            }
+            Event::Start(Tag::Paragraph) => {
+                paragraph_start = current.len();
                 current.push(event);
+            }
+            Event::End(TagEnd::Paragraph) => {
+                // An image alone in its paragraph is a figure, its title the caption.
+                match last_image.take() {
+                    Some((at, tag, caption))
+                        if at == paragraph_start + 1 && current.len() == at + 1 =>
+                    {
+                        current.truncate(paragraph_start);
+                        let figure = if caption.is_empty() {
+                            format!("<figure>{tag}</figure>\n")
+                        } else {
+                            format!(
+                                "<figure>{tag}<figcaption>{}</figcaption></figure>\n",
+                                escape_text(&caption)
+                            )
+                        };
+                        current.push(Event::Html(CowStr::from(figure)));
+                    }
+                    _ => current.push(event),
+                }
             }
             Event::Text(ref t) | Event::Code(ref t) => {
                 let n = count_words(t);
                 words += n;
                 section_words += n;
                 current.push(event);
+            }
+            Event::Html(html) | Event::InlineHtml(html) if !options.raw_html => {
+                current.push(Event::Text(html));
             }
             other => current.push(other),
         }
@@ -300,6 +398,16 @@ pub fn render(body: &str) -> Result<Rendered, MarkdownError> {
     out.toc = build_toc(&toc_flat);
     out.words = words;
     Ok(out)
+}
+
+fn escape_attr(s: &str) -> String {
+    escape_text(s).replace('"', "&quot;")
+}
+
+fn escape_text(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 fn finish_section(
@@ -498,6 +606,61 @@ mod tests {
         assert_eq!(r.links.len(), 2);
         assert!(r.links[1].image);
         assert_eq!(r.links[0].offset, 0);
+    }
+
+    #[test]
+    fn lone_images_become_figures_with_size_and_caption() {
+        let size = |src: &str| (src == "map.png").then_some((640, 480));
+        let options = RenderOptions {
+            raw_html: true,
+            image_size: &size,
+        };
+        let r = render_with(
+            "![Map of Mali](map.png \"The north\")\n\nText ![x](b.png) more.\n",
+            &options,
+        )
+        .unwrap();
+        assert_eq!(
+            r.intro_html,
+            "<figure><img src=\"map.png\" alt=\"Map of Mali\" width=\"640\" height=\"480\" decoding=\"async\"><figcaption>The north</figcaption></figure>\n<p>Text <img src=\"b.png\" alt=\"x\" loading=\"lazy\" decoding=\"async\"> more.</p>\n"
+        );
+        assert!(r.warnings.is_empty());
+    }
+
+    #[test]
+    fn raw_html_passes_through_or_is_escaped() {
+        let body =
+            "<div class=\"x\">block</div>\n\nInline <b>bold</b> and <script>alert(1)</script>.\n";
+        let trusted = render(body).unwrap();
+        assert!(trusted.intro_html.contains("<div class=\"x\">block</div>"));
+        let options = RenderOptions {
+            raw_html: false,
+            ..RenderOptions::default()
+        };
+        let escaped = render_with(body, &options).unwrap();
+        assert!(
+            !escaped.intro_html.contains("<script>"),
+            "{}",
+            escaped.intro_html
+        );
+        assert!(
+            escaped
+                .intro_html
+                .contains("&lt;script&gt;alert(1)&lt;/script&gt;")
+        );
+        assert!(
+            escaped
+                .intro_html
+                .contains("&lt;div class=&quot;x&quot;&gt;")
+                || escaped.intro_html.contains("&lt;div class=\"x\"&gt;")
+        );
+    }
+
+    #[test]
+    fn images_without_alt_are_warnings() {
+        let r = render("![](a.png)").unwrap();
+        assert_eq!(r.warnings.len(), 1);
+        assert!(r.warnings[0].message.contains("no alt text"));
     }
 
     #[test]

@@ -4,9 +4,11 @@
 
 use anyhow::{Context, Result, bail};
 use rayon::prelude::*;
-use std::collections::BTreeSet;
+use std::collections::HashSet;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 /// The file that marks a folder as brief's output, so brief never replaces
 /// a folder it did not make.
@@ -66,6 +68,62 @@ pub struct Written {
 /// Writes `files` as the new contents of `output`, replacing the old
 /// contents only once every file is written.
 pub fn write(output: &Path, files: &[OutputFile]) -> Result<Written> {
+    write_with(output, |staging| {
+        files.par_iter().try_for_each(|f| staging.put(f))
+    })
+}
+
+/// A folder being filled with a new build. [`Staging::put`] may be called
+/// from many threads at once, so pages can be written as they are rendered
+/// instead of being held in memory until the end.
+#[derive(Debug)]
+pub struct Staging {
+    dir: PathBuf,
+    dirs: Mutex<HashSet<PathBuf>>,
+    files: AtomicUsize,
+    bytes: AtomicU64,
+}
+
+impl Staging {
+    /// Writes one file into the new build.
+    pub fn put(&self, file: &OutputFile) -> Result<()> {
+        let dest = self.dir.join(&file.path);
+        if let Some(parent) = dest.parent() {
+            let known = self
+                .dirs
+                .lock()
+                .map(|d| d.contains(parent))
+                .unwrap_or(false);
+            if !known {
+                fs::create_dir_all(parent)
+                    .with_context(|| format!("failed to create `{}`", parent.display()))?;
+                if let Ok(mut d) = self.dirs.lock() {
+                    d.insert(parent.to_path_buf());
+                }
+            }
+        }
+        let n = match &file.contents {
+            Contents::Bytes(b) => fs::write(&dest, b)
+                .map(|_| b.len() as u64)
+                .with_context(|| format!("failed to write `{}`", dest.display()))?,
+            Contents::Copy(src) => fs::copy(src, &dest).with_context(|| {
+                format!("failed to copy `{}` to `{}`", src.display(), dest.display())
+            })?,
+        };
+        self.files.fetch_add(1, Ordering::Relaxed);
+        self.bytes.fetch_add(n, Ordering::Relaxed);
+        Ok(())
+    }
+}
+
+/// Builds a new `output` through `fill`, which puts every file into the
+/// staging folder; the previous output is replaced only if `fill` succeeds.
+/// Holding a lock file beside the output, so two builds of one site cannot
+/// interleave their files.
+pub fn write_with<F>(output: &Path, fill: F) -> Result<Written>
+where
+    F: FnOnce(&Staging) -> Result<()>,
+{
     let name = output
         .file_name()
         .with_context(|| {
@@ -82,6 +140,7 @@ pub fn write(output: &Path, files: &[OutputFile]) -> Result<Written> {
     };
     fs::create_dir_all(&parent)
         .with_context(|| format!("failed to create `{}`", parent.display()))?;
+    let _lock = lock(&parent.join(format!(".{name}.brief-lock")), output)?;
     refuse_foreign(output)?;
 
     let staging = parent.join(format!(".{name}.brief-new"));
@@ -94,18 +153,50 @@ pub fn write(output: &Path, files: &[OutputFile]) -> Result<Written> {
             staging.display()
         )
     })?;
-
-    match fill(&staging, files) {
-        Ok(written) => {
+    let stage = Staging {
+        dir: staging.clone(),
+        dirs: Mutex::new(HashSet::new()),
+        files: AtomicUsize::new(0),
+        bytes: AtomicU64::new(0),
+    };
+    let filled = fill(&stage).and_then(|()| {
+        fs::write(
+            staging.join(MARKER),
+            "This folder is written by brief and replaced whole on every build.\n",
+        )
+        .with_context(|| format!("failed to write `{}`", staging.join(MARKER).display()))
+    });
+    match filled {
+        Ok(()) => {
             swap_in(&staging, output, &old)?;
-            Ok(written)
+            Ok(Written {
+                files: stage.files.load(Ordering::Relaxed),
+                bytes: stage.bytes.load(Ordering::Relaxed),
+            })
         }
         Err(e) => {
             let _ = fs::remove_dir_all(&staging);
-            Err(e.context(format!(
-                "the build was not written; `{}` is unchanged",
-                output.display()
-            )))
+            Err(e)
+        }
+    }
+}
+
+/// Takes the build lock: an OS file lock, released even if brief is killed.
+fn lock(path: &Path, output: &Path) -> Result<fs::File> {
+    let file = fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(path)
+        .with_context(|| format!("failed to create the lock file `{}`", path.display()))?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(fs::TryLockError::WouldBlock) => bail!(
+            "another brief build is writing `{}` right now\n  = help: wait for it to finish and run the build again",
+            output.display()
+        ),
+        Err(fs::TryLockError::Error(e)) => {
+            Err(e).with_context(|| format!("failed to lock `{}`", path.display()))
         }
     }
 }
@@ -130,41 +221,6 @@ fn refuse_foreign(output: &Path) -> Result<()> {
             }
         }
     }
-}
-
-fn fill(staging: &Path, files: &[OutputFile]) -> Result<Written> {
-    let dirs: BTreeSet<&str> = files
-        .iter()
-        .filter_map(|f| f.path.rsplit_once('/').map(|(d, _)| d))
-        .collect();
-    for dir in dirs {
-        let path = staging.join(dir);
-        fs::create_dir_all(&path)
-            .with_context(|| format!("failed to create `{}`", path.display()))?;
-    }
-    let bytes = files
-        .par_iter()
-        .map(|f| {
-            let dest = staging.join(&f.path);
-            match &f.contents {
-                Contents::Bytes(b) => fs::write(&dest, b)
-                    .map(|_| b.len() as u64)
-                    .with_context(|| format!("failed to write `{}`", dest.display())),
-                Contents::Copy(src) => fs::copy(src, &dest).with_context(|| {
-                    format!("failed to copy `{}` to `{}`", src.display(), dest.display())
-                }),
-            }
-        })
-        .try_reduce(|| 0, |a, b| Ok(a + b))?;
-    fs::write(
-        staging.join(MARKER),
-        "This folder is written by brief and replaced whole on every build.\n",
-    )
-    .with_context(|| format!("failed to write `{}`", staging.join(MARKER).display()))?;
-    Ok(Written {
-        files: files.len(),
-        bytes,
-    })
 }
 
 fn swap_in(staging: &Path, output: &Path, old: &Path) -> Result<()> {
@@ -223,11 +279,13 @@ mod tests {
         assert_eq!(w.files, 1);
         assert_eq!(fs::read_to_string(out.join("a/index.html")).unwrap(), "two");
         assert!(!out.join("old.txt").exists());
-        let leftovers: Vec<_> = fs::read_dir(dir.path())
+        let mut leftovers: Vec<_> = fs::read_dir(dir.path())
             .unwrap()
-            .map(|e| e.unwrap().file_name())
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .collect();
-        assert_eq!(leftovers, ["public"]);
+        leftovers.sort();
+        // The lock file stays: removing it would race with a waiting build.
+        assert_eq!(leftovers, [".public.brief-lock", "public"]);
     }
 
     #[test]
@@ -240,7 +298,7 @@ mod tests {
             contents: Contents::Copy(dir.path().join("does-not-exist")),
         };
         let err = write(&out, &[file("index.html", "bad"), missing]).unwrap_err();
-        assert!(format!("{err:#}").contains("unchanged"));
+        assert!(format!("{err:#}").contains("does-not-exist"));
         assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "good");
         assert!(!dir.path().join(".public.brief-new").exists());
     }
@@ -255,6 +313,23 @@ mod tests {
         assert_eq!(
             fs::read_to_string(out.join("thesis.txt")).unwrap(),
             "years of work"
+        );
+    }
+
+    #[test]
+    fn a_second_build_at_once_is_refused_while_the_first_holds_the_lock() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let err = write_with(&out, |_| {
+            let inner = write(&out, &[file("index.html", "second")]);
+            assert!(format!("{:#}", inner.unwrap_err()).contains("another brief build"));
+            Ok(())
+        });
+        assert!(err.is_ok());
+        assert!(out.join(MARKER).is_file());
+        assert!(
+            !out.join("index.html").exists(),
+            "the refused build wrote nothing"
         );
     }
 

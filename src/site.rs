@@ -5,17 +5,19 @@ use crate::config::Config;
 use crate::content::{self, CONTENT_DIR, Page};
 use crate::date::Date;
 use crate::diagnostics::{SourceError, display_path};
-use crate::frontmatter::{Actor, KeyFact, PullQuote, Source, SourceLink};
-use crate::markdown::{Section, TocEntry};
+use crate::feeds::{self, SitemapEntry};
+use crate::links::{self, Anchored};
 use crate::output::{Contents, OutputFile};
-use crate::slug::slugify;
-use crate::templates::Templates;
+use crate::taxonomy::Tags;
+use crate::templates::{FunctionData, Templates};
+use crate::views::{BriefingView, Summary, collection_json_ld};
 use anyhow::{Context as _, Result, bail};
 use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use tera::Context;
 use walkdir::WalkDir;
 
@@ -30,6 +32,10 @@ pub const BUILTIN_STATIC: &[(&str, &str)] = &[("style.css", include_str!("../sta
 pub struct LoadOptions {
     /// Include briefings marked `draft = true`.
     pub drafts: bool,
+    /// Include briefings dated after today.
+    pub future: bool,
+    /// What "today" is, for leaving out future briefings; the system date when `None`.
+    pub today: Option<Date>,
 }
 
 /// A loaded site, ready to render.
@@ -47,6 +53,11 @@ pub struct Site {
     pub statics: BTreeMap<String, Contents>,
     /// Drafts left out because `--drafts` was not given.
     pub drafts_skipped: usize,
+    /// Future-dated briefings left out because `--future` was not given.
+    pub future_skipped: usize,
+    /// Every tag, with the briefings that carry it.
+    pub tags: Tags,
+    anchored: Vec<Anchored>,
     templates: Templates,
 }
 
@@ -63,7 +74,7 @@ impl Site {
         let results: Vec<Result<Page>> = discovered
             .files
             .par_iter()
-            .map(|f| Page::load(root, f))
+            .map(|f| Page::load(root, f, &config))
             .collect();
         let mut pages = Vec::with_capacity(results.len());
         let mut errors = Vec::new();
@@ -81,6 +92,12 @@ impl Site {
             pages.retain(|p| !p.front.draft);
         }
         let drafts_skipped = before - pages.len();
+        let today = options.today.unwrap_or_else(Date::today);
+        let before = pages.len();
+        if !options.future {
+            pages.retain(|p| p.front.date <= today);
+        }
+        let future_skipped = before - pages.len();
         check_unique_urls(&pages)?;
         pages.sort_by(|a, b| {
             b.front
@@ -96,8 +113,17 @@ impl Site {
                         .with_help("split the body into sections with `## Heading` lines; templates list and link them"),
                 );
             }
+            for w in &page.rendered.warnings {
+                warnings.push(
+                    SourceError::new(&page.file, w.message.clone())
+                        .at_offset(&page.text, page.body_offset + w.offset, w.len)
+                        .with_help(w.help.clone()),
+                );
+            }
         }
 
+        let anchored = resolve_links(&mut pages)?;
+        let tags = Tags::index(&pages);
         let statics = load_statics(root, &mut warnings)?;
         let assets: BTreeMap<&str, String> = statics
             .iter()
@@ -108,8 +134,26 @@ impl Site {
                 ))
             })
             .collect::<Result<_>>()?;
+        let summaries: Vec<Summary<'_>> = pages.iter().map(|p| Summary::new(p, &config)).collect();
+        templates.set_function_data(FunctionData {
+            by_file: pages
+                .iter()
+                .zip(&summaries)
+                .map(|(p, s)| {
+                    (
+                        p.rel.clone(),
+                        (s.path.clone(), tera::Value::from_serializable(s)),
+                    )
+                })
+                .collect(),
+        });
         templates.set_global("site", &config);
         templates.set_global("assets", &assets);
+        templates.set_global("briefings", &summaries);
+        templates.set_global("tags", &tags.sorted());
+        templates.set_global("taxonomies", &tags.groups(&config));
+        templates.set_global("feeds", &!config.base_url.is_empty());
+        drop(summaries);
 
         Ok(Site {
             root: root.to_path_buf(),
@@ -118,41 +162,112 @@ impl Site {
             warnings,
             statics,
             drafts_skipped,
+            future_skipped,
+            tags,
+            anchored,
             templates,
         })
     }
 
-    /// Renders every page and lists every file of the output.
+    /// Renders every page and lists every file of the output, sorted by path.
     pub fn render(&self) -> Result<Vec<OutputFile>> {
-        let rendered: Vec<Result<OutputFile>> = self
-            .pages
-            .par_iter()
-            .map(|page| self.render_briefing(page))
+        let files = Mutex::new(Vec::new());
+        self.render_to(&|f| {
+            files
+                .lock()
+                .map_err(|_| anyhow::anyhow!("a rendering thread panicked"))?
+                .push(f);
+            Ok(())
+        })?;
+        let mut files = files
+            .into_inner()
+            .map_err(|_| anyhow::anyhow!("a rendering thread panicked"))?;
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok(files)
+    }
+
+    /// Renders every file of the output and hands each to `sink` as soon as
+    /// it is ready (from several threads), so a big site is never held in
+    /// memory whole. Errors in any briefing are all reported together.
+    pub fn render_to(&self, sink: &(dyn Fn(OutputFile) -> Result<()> + Sync)) -> Result<()> {
+        self.check_output_paths()?;
+        let targets: HashSet<usize> = self.anchored.iter().map(|a| a.to).collect();
+        let ids: Mutex<HashMap<usize, HashSet<String>>> = Mutex::new(HashMap::new());
+        let results: Vec<Result<()>> = (0..self.pages.len())
+            .into_par_iter()
+            .map(|i| {
+                let file = self.render_briefing_at(i)?;
+                if targets.contains(&i)
+                    && let Contents::Bytes(b) = &file.contents
+                {
+                    let found = links::ids_in(&String::from_utf8_lossy(b));
+                    if let Ok(mut map) = ids.lock() {
+                        map.insert(i, found);
+                    }
+                }
+                sink(file)
+            })
             .collect();
-        let mut files = Vec::with_capacity(rendered.len() + self.statics.len() + 1);
-        let mut errors = Vec::new();
-        for r in rendered {
-            match r {
-                Ok(f) => files.push(f),
-                Err(e) => errors.push(e),
-            }
-        }
+        let errors: Vec<anyhow::Error> = results.into_iter().filter_map(Result::err).collect();
         if !errors.is_empty() {
             return Err(combine(errors));
         }
-        files.push(self.render_index()?);
+        let ids = ids
+            .into_inner()
+            .map_err(|_| anyhow::anyhow!("a rendering thread panicked"))?;
+        links::check_anchors(&self.pages, &self.anchored, &ids)?;
+        for page in &self.pages {
+            for (src, rel) in &page.assets {
+                sink(OutputFile {
+                    path: format!("{}{rel}", page.url),
+                    contents: Contents::Copy(src.clone()),
+                })?;
+            }
+        }
+        for f in self
+            .render_index()?
+            .into_iter()
+            .chain(self.render_tags()?)
+            .chain(self.render_machine_files()?)
+        {
+            sink(f)?;
+        }
         for (path, contents) in &self.statics {
-            files.push(OutputFile {
+            sink(OutputFile {
                 path: path.clone(),
                 contents: contents.clone(),
-            });
+            })?;
         }
-        Ok(files)
+        Ok(())
     }
 
     /// Renders one briefing page.
     pub fn render_briefing(&self, page: &Page) -> Result<OutputFile> {
-        let view = BriefingView::new(page, &self.config);
+        // The index is needed for related briefings; pages of this site are
+        // found by address without a search.
+        let index = self
+            .pages
+            .as_ptr_range()
+            .contains(&(page as *const Page))
+            .then(|| {
+                (page as *const Page as usize - self.pages.as_ptr() as usize)
+                    / std::mem::size_of::<Page>()
+            });
+        self.render_view(page, index)
+    }
+
+    fn render_briefing_at(&self, i: usize) -> Result<OutputFile> {
+        self.render_view(&self.pages[i], Some(i))
+    }
+
+    fn render_view(&self, page: &Page, index: Option<usize>) -> Result<OutputFile> {
+        let related = index
+            .map(|i| self.tags.related(&self.pages, i, RELATED))
+            .unwrap_or_default()
+            .into_iter()
+            .map(|j| Summary::new(&self.pages[j], &self.config))
+            .collect();
+        let view = BriefingView::new(page, &self.config, related);
         let mut ctx = Context::new();
         ctx.insert("page", &view);
         ctx.insert("root", &root_prefix(&page.url));
@@ -165,22 +280,249 @@ impl Site {
         })
     }
 
-    /// Renders the home page.
-    pub fn render_index(&self) -> Result<OutputFile> {
-        let list: Vec<Summary<'_>> = self
+    /// Every path the build will write with what writes it, checked before
+    /// rendering so two sources can never silently share one file.
+    fn check_output_paths(&self) -> Result<()> {
+        let mut owners: HashMap<String, String> = HashMap::new();
+        let mut claim = |path: String, owner: String| -> Result<()> {
+            if let Some(first) = owners.get(&path) {
+                bail!(
+                    "`{first}` and `{owner}` would both be written to `{path}`\n  = help: a briefing's URL must not be `tags/…`, `page/…` or a static file's path; set `slug` or `path` in its front matter"
+                );
+            }
+            owners.insert(path, owner);
+            Ok(())
+        };
+        for page in &self.pages {
+            let owner = page.file.display().to_string();
+            claim(format!("{}index.html", page.url), owner.clone())?;
+            for (_, rel) in &page.assets {
+                claim(format!("{}{rel}", page.url), owner.clone())?;
+            }
+        }
+        let lists = self
             .pages
-            .iter()
-            .map(|p| Summary::new(p, &self.config))
-            .collect();
+            .len()
+            .div_ceil(self.config.paginate.max(1))
+            .max(1);
+        for n in 2..=lists {
+            claim(format!("page/{n}/index.html"), "the home page list".into())?;
+        }
+        for tag in self.tags.by_slug.values() {
+            claim(
+                format!("tags/{}/index.html", tag.slug),
+                format!("the tag `{}`", tag.name),
+            )?;
+        }
+        for path in self.statics.keys() {
+            claim(path.clone(), format!("static/{path}"))?;
+        }
+        Ok(())
+    }
+    /// Renders the home page, split into pages of `paginate` briefings:
+    /// `index.html`, `page/2/index.html`…
+    pub fn render_index(&self) -> Result<Vec<OutputFile>> {
+        let per_page = self.config.paginate.max(1);
+        let chunks: Vec<&[Page]> = if self.pages.is_empty() {
+            vec![&[]]
+        } else {
+            self.pages.chunks(per_page).collect()
+        };
+        let total = chunks.len();
+        let page_path = |n: usize| {
+            if n == 1 {
+                String::new()
+            } else {
+                format!("page/{n}/")
+            }
+        };
+        chunks
+            .par_iter()
+            .enumerate()
+            .map(|(i, chunk)| {
+                let n = i + 1;
+                let url = page_path(n);
+                let root = root_prefix(&url);
+                let list: Vec<Summary<'_>> = chunk
+                    .iter()
+                    .map(|p| Summary::new(p, &self.config))
+                    .collect();
+                let paginator = Paginator {
+                    number: n,
+                    total,
+                    previous: (n > 1).then(|| format!("{}index.html", page_path(n - 1))),
+                    next: (n < total).then(|| format!("{}index.html", page_path(n + 1))),
+                };
+                let mut ctx = Context::new();
+                ctx.insert("pages", &list);
+                ctx.insert("paginator", &paginator);
+                ctx.insert("root", &root);
+                ctx.insert(
+                    "json_ld",
+                    &collection_json_ld(&self.config, &self.config.title, &url, &list),
+                );
+                let html = self.templates.render("index.html", &ctx, None)?;
+                Ok(OutputFile {
+                    path: format!("{url}index.html"),
+                    contents: Contents::Bytes(html.into_bytes()),
+                })
+            })
+            .collect()
+    }
+
+    /// Renders `tags/index.html` and a page per tag.
+    pub fn render_tags(&self) -> Result<Vec<OutputFile>> {
+        if self.tags.by_slug.is_empty() {
+            return Ok(Vec::new());
+        }
         let mut ctx = Context::new();
-        ctx.insert("pages", &list);
-        ctx.insert("root", "");
-        ctx.insert("json_ld", &collection_json_ld(&self.config, &list));
-        let html = self.templates.render("index.html", &ctx, None)?;
-        Ok(OutputFile {
-            path: "index.html".to_string(),
-            contents: Contents::Bytes(html.into_bytes()),
-        })
+        ctx.insert("root", "../");
+        let overview = OutputFile {
+            path: "tags/index.html".to_string(),
+            contents: Contents::Bytes(self.templates.render("tags.html", &ctx, None)?.into_bytes()),
+        };
+        let mut files: Vec<OutputFile> = self
+            .tags
+            .by_slug
+            .values()
+            .collect::<Vec<_>>()
+            .par_iter()
+            .map(|tag| {
+                let url = format!("tags/{}/", tag.slug);
+                let list: Vec<Summary<'_>> = tag
+                    .pages
+                    .iter()
+                    .map(|&i| Summary::new(&self.pages[i], &self.config))
+                    .collect();
+                let mut ctx = Context::new();
+                ctx.insert("tag", tag);
+                ctx.insert("pages", &list);
+                ctx.insert("root", &root_prefix(&url));
+                ctx.insert(
+                    "json_ld",
+                    &collection_json_ld(&self.config, &tag.name, &url, &list),
+                );
+                let html = self.templates.render("tag.html", &ctx, None)?;
+                Ok(OutputFile {
+                    path: format!("{url}index.html"),
+                    contents: Contents::Bytes(html.into_bytes()),
+                })
+            })
+            .collect::<Result<_>>()?;
+        files.push(overview);
+        Ok(files)
+    }
+
+    /// Feeds, sitemap, robots.txt and 404.html: only with a `base_url`,
+    /// because they need absolute URLs.
+    pub fn render_machine_files(&self) -> Result<Vec<OutputFile>> {
+        if self.config.base_url.is_empty() {
+            return Ok(Vec::new());
+        }
+        let bytes = |path: &str, text: String| OutputFile {
+            path: path.to_string(),
+            contents: Contents::Bytes(text.into_bytes()),
+        };
+        let all: Vec<&Page> = self.pages.iter().collect();
+        let mut files = vec![bytes(
+            "atom.xml",
+            feeds::atom(&self.config, &self.config.title, "atom.xml", "", &all),
+        )];
+        for tag in self.tags.by_slug.values() {
+            let pages: Vec<&Page> = tag.pages.iter().map(|&i| &self.pages[i]).collect();
+            let dir = format!("tags/{}/", tag.slug);
+            let title = format!("{}: {}", self.config.title, tag.name);
+            files.push(bytes(
+                &format!("{dir}atom.xml"),
+                feeds::atom(
+                    &self.config,
+                    &title,
+                    &format!("{dir}atom.xml"),
+                    &dir,
+                    &pages,
+                ),
+            ));
+        }
+        let newest = self.pages.iter().map(|p| p.front.modified()).max();
+        let mut entries = vec![SitemapEntry {
+            path: String::new(),
+            lastmod: newest,
+        }];
+        entries.extend(self.pages.iter().map(|p| SitemapEntry {
+            path: p.url.clone(),
+            lastmod: Some(p.front.modified()),
+        }));
+        if !self.tags.by_slug.is_empty() {
+            entries.push(SitemapEntry {
+                path: "tags/".into(),
+                lastmod: newest,
+            });
+            entries.extend(self.tags.by_slug.values().map(|t| {
+                SitemapEntry {
+                    path: format!("tags/{}/", t.slug),
+                    lastmod: t
+                        .pages
+                        .iter()
+                        .map(|&i| self.pages[i].front.modified())
+                        .max(),
+                }
+            }));
+        }
+        files.push(bytes("sitemap.xml", feeds::sitemap(&self.config, &entries)));
+        files.push(bytes("robots.txt", feeds::robots(&self.config)));
+        // A 404 page is served at any path, so it links by absolute URL.
+        let mut ctx = Context::new();
+        ctx.insert("root", &self.config.base_url_slash());
+        files.push(bytes(
+            "404.html",
+            self.templates.render("404.html", &ctx, None)?,
+        ));
+        Ok(files)
+    }
+}
+
+/// Related briefings shown under each briefing.
+const RELATED: usize = 3;
+
+/// Where a page of the home page list sits among the others.
+#[derive(Debug, Serialize)]
+struct Paginator {
+    /// 1-based number of this page.
+    number: usize,
+    /// How many pages the list has.
+    total: usize,
+    /// Path of the previous page relative to the root, if any.
+    previous: Option<String>,
+    /// Path of the next page relative to the root, if any.
+    next: Option<String>,
+}
+
+/// Rewrites `@/` links in every page and lists the anchors to check.
+fn resolve_links(pages: &mut [Page]) -> Result<Vec<Anchored>> {
+    let by_rel: HashMap<String, usize> = pages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.rel.clone(), i))
+        .collect();
+    let urls: Vec<String> = pages.iter().map(|p| p.url.clone()).collect();
+    let urls: Vec<&str> = urls.iter().map(String::as_str).collect();
+    let results: Vec<Result<Vec<Anchored>, SourceError>> = pages
+        .par_iter_mut()
+        .enumerate()
+        .map(|(i, page)| links::resolve(page, i, &by_rel, &urls))
+        .collect();
+    let mut anchored = Vec::new();
+    let mut errors = Vec::new();
+    for r in results {
+        match r {
+            Ok(a) => anchored.extend(a),
+            Err(e) => errors.push(anyhow::Error::from(e)),
+        }
+    }
+    if errors.is_empty() {
+        Ok(anchored)
+    } else {
+        Err(combine(errors))
     }
 }
 
@@ -262,265 +604,6 @@ pub fn root_prefix(url: &str) -> String {
     "../".repeat(url.matches('/').count())
 }
 
-/// A tag as templates see it.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct TagView {
-    /// As written.
-    pub name: String,
-    /// For URLs and ids.
-    pub slug: String,
-}
-
-fn tags(page: &Page) -> Vec<TagView> {
-    page.front
-        .tags
-        .iter()
-        .map(|t| TagView {
-            name: t.clone(),
-            slug: slugify(t),
-        })
-        .collect()
-}
-
-/// A timeline entry as templates see it.
-#[derive(Debug, Clone, Serialize)]
-pub struct TimelineView<'a> {
-    /// For the `datetime` attribute: `2012-07-05`, `2012-07` or `2012`.
-    pub datetime: String,
-    /// For readers: the entry's label, or the date in long form.
-    pub label: String,
-    /// What happened.
-    pub event: &'a str,
-}
-
-/// What a list of briefings needs to know about each.
-#[derive(Debug, Clone, Serialize)]
-pub struct Summary<'a> {
-    /// Headline.
-    pub title: &'a str,
-    /// Dek.
-    pub summary: &'a str,
-    /// Publication date, `YYYY-MM-DD`.
-    pub date: Date,
-    /// Last revision, `YYYY-MM-DD`.
-    pub updated: Option<Date>,
-    /// Authors (the site's when the briefing names none).
-    pub authors: &'a [String],
-    /// Tags.
-    pub tags: Vec<TagView>,
-    /// The page's folder relative to the site root, e.g. `mali/`.
-    pub url: &'a str,
-    /// The page's file relative to the site root, e.g. `mali/index.html`;
-    /// prefix it with `root` to link to it from any page.
-    pub path: String,
-    /// Absolute URL when `base_url` is set, else empty.
-    pub permalink: String,
-    /// Words in the body.
-    pub word_count: usize,
-    /// Minutes to read, at least 1.
-    pub reading_time: usize,
-    /// Whether it is a draft.
-    pub draft: bool,
-}
-
-impl<'a> Summary<'a> {
-    fn new(page: &'a Page, config: &'a Config) -> Self {
-        let authors = if page.front.authors.is_empty() {
-            &config.authors
-        } else {
-            &page.front.authors
-        };
-        let words = page.rendered.words;
-        let wpm = config.words_per_minute as usize;
-        Summary {
-            title: &page.front.title,
-            summary: &page.front.summary,
-            date: page.front.date,
-            updated: page.front.updated,
-            authors,
-            tags: tags(page),
-            url: &page.url,
-            path: format!("{}index.html", page.url),
-            permalink: if config.base_url.is_empty() {
-                String::new()
-            } else {
-                format!("{}{}", config.base_url_slash(), page.url)
-            },
-            word_count: words,
-            reading_time: words.div_ceil(wpm).max(1),
-            draft: page.front.draft,
-        }
-    }
-}
-
-/// A briefing as `briefing.html` sees it, as `page`: borrowed from the
-/// loaded page rather than copied.
-#[derive(Debug, Serialize)]
-pub struct BriefingView<'a> {
-    /// Everything a list shows, flattened in.
-    #[serde(flatten)]
-    pub summary: Summary<'a>,
-    /// The original publication.
-    pub source: Option<&'a Source>,
-    /// Takeaways.
-    pub key_points: &'a [String],
-    /// Label/value facts.
-    pub key_facts: &'a [KeyFact],
-    /// People and organisations.
-    pub actors: &'a [Actor],
-    /// Dated events.
-    pub timeline: Vec<TimelineView<'a>>,
-    /// Documents drawn on.
-    pub sources: &'a [SourceLink],
-    /// The pull quote, if any.
-    pub pull_quote: Option<&'a PullQuote>,
-    /// HTML before the first section.
-    pub intro_html: &'a str,
-    /// The sections.
-    pub sections: &'a [Section],
-    /// Headings as a tree.
-    pub toc: &'a [TocEntry],
-    /// Footnotes as a `<section>`, or empty.
-    pub footnotes_html: &'a str,
-    /// The whole body as HTML, headings included.
-    pub content: String,
-    /// The source file, relative to the site root.
-    pub file: String,
-    /// Schema.org `NewsArticle` as JSON, safe to put inside `<script>`.
-    pub json_ld: String,
-}
-
-impl<'a> BriefingView<'a> {
-    /// The view of `page`.
-    pub fn new(page: &'a Page, config: &'a Config) -> Self {
-        let summary = Summary::new(page, config);
-        let json_ld = article_json_ld(page, config, &summary);
-        BriefingView {
-            summary,
-            source: page.front.source.as_ref(),
-            key_points: &page.front.key_points,
-            key_facts: &page.front.key_facts,
-            actors: &page.front.actors,
-            timeline: page
-                .front
-                .timeline
-                .iter()
-                .map(|t| TimelineView {
-                    datetime: t.date.machine(),
-                    label: t.label.clone().unwrap_or_else(|| t.date.long()),
-                    event: &t.event,
-                })
-                .collect(),
-            sources: &page.front.sources,
-            pull_quote: page.front.pull_quote.as_ref(),
-            intro_html: &page.rendered.intro_html,
-            sections: &page.rendered.sections,
-            toc: &page.rendered.toc,
-            footnotes_html: &page.rendered.footnotes_html,
-            content: page.rendered.full_html(),
-            file: page.file.display().to_string(),
-            json_ld,
-        }
-    }
-}
-
-fn article_json_ld(page: &Page, config: &Config, summary: &Summary<'_>) -> String {
-    let fm = &page.front;
-    let mut ld = serde_json::json!({
-        "@context": "https://schema.org",
-        "@type": "NewsArticle",
-        "headline": fm.title,
-        "datePublished": fm.date.to_string(),
-        "dateModified": fm.updated.unwrap_or(fm.date).to_string(),
-        "inLanguage": config.language,
-        "wordCount": page.rendered.words,
-    });
-    let obj = ld.as_object_mut().expect("json! object literal");
-    if !fm.summary.is_empty() {
-        obj.insert("description".into(), fm.summary.clone().into());
-    }
-    if !summary.authors.is_empty() {
-        let authors: Vec<_> = summary
-            .authors
-            .iter()
-            .map(|a| serde_json::json!({"@type": "Person", "name": a}))
-            .collect();
-        obj.insert("author".into(), authors.into());
-    }
-    if !fm.tags.is_empty() {
-        obj.insert("keywords".into(), fm.tags.join(", ").into());
-    }
-    if !config.title.is_empty() {
-        obj.insert(
-            "publisher".into(),
-            serde_json::json!({"@type": "Organization", "name": config.title}),
-        );
-    }
-    if !summary.permalink.is_empty() {
-        obj.insert("url".into(), summary.permalink.clone().into());
-        obj.insert("mainEntityOfPage".into(), summary.permalink.clone().into());
-    }
-    if let Some(url) = fm.source.as_ref().and_then(|s| s.url.as_ref()) {
-        obj.insert("isBasedOn".into(), url.0.clone().into());
-    }
-    if !fm.sources.is_empty() {
-        let cited: Vec<_> = fm
-            .sources
-            .iter()
-            .map(|s| serde_json::json!({"@type": "CreativeWork", "name": s.title, "url": s.url.0}))
-            .collect();
-        obj.insert("citation".into(), cited.into());
-    }
-    script_safe_json(&ld)
-}
-
-fn collection_json_ld(config: &Config, pages: &[Summary<'_>]) -> String {
-    let items: Vec<_> = pages
-        .iter()
-        .enumerate()
-        .map(|(i, p)| {
-            let mut item =
-                serde_json::json!({"@type": "ListItem", "position": i + 1, "name": p.title});
-            if !p.permalink.is_empty() {
-                item["url"] = p.permalink.clone().into();
-            }
-            item
-        })
-        .collect();
-    let mut ld = serde_json::json!({
-        "@context": "https://schema.org",
-        "@type": "CollectionPage",
-        "name": config.title,
-        "inLanguage": config.language,
-        "mainEntity": {"@type": "ItemList", "itemListElement": items},
-    });
-    if !config.description.is_empty() {
-        ld["description"] = config.description.clone().into();
-    }
-    if !config.base_url.is_empty() {
-        ld["url"] = config.base_url_slash().into();
-    }
-    script_safe_json(&ld)
-}
-
-/// JSON that cannot end a `<script>` element or start an HTML comment,
-/// whatever the strings in it say.
-pub fn script_safe_json(value: &serde_json::Value) -> String {
-    let raw = serde_json::to_string(value).unwrap_or_else(|_| "{}".to_string());
-    let mut out = String::with_capacity(raw.len());
-    for c in raw.chars() {
-        match c {
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            '\u{2028}' => out.push_str("\\u2028"),
-            '\u{2029}' => out.push_str("\\u2029"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 /// Refuses an output folder that would overwrite the site's own files.
 pub fn check_output_location(root: &Path, output: &Path) -> Result<()> {
     let root = absolute(root)?;
@@ -584,15 +667,6 @@ mod tests {
         assert_eq!(root_prefix(""), "");
         assert_eq!(root_prefix("mali/"), "../");
         assert_eq!(root_prefix("sahel/mali/"), "../../");
-    }
-
-    #[test]
-    fn json_cannot_break_out_of_script() {
-        let v = serde_json::json!({"t": "</script><!-- & \u{2028}"});
-        let s = script_safe_json(&v);
-        assert!(!s.contains('<') && !s.contains('>') && !s.contains('&'));
-        let back: serde_json::Value = serde_json::from_str(&s).unwrap();
-        assert_eq!(back, v);
     }
 
     #[test]

@@ -5,7 +5,9 @@ use crate::date::Date;
 use crate::diagnostics::{SourceError, display_path};
 use anyhow::{Context as _, Result};
 use std::collections::BTreeMap;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
 use tera::{Context, ErrorKind, Kwargs, State, Tera, TeraResult};
 use walkdir::WalkDir;
 
@@ -17,6 +19,13 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("base.html", include_str!("../templates/base.html")),
     ("briefing.html", include_str!("../templates/briefing.html")),
     ("index.html", include_str!("../templates/index.html")),
+    ("tag.html", include_str!("../templates/tag.html")),
+    ("tags.html", include_str!("../templates/tags.html")),
+    ("404.html", include_str!("../templates/404.html")),
+    (
+        "briefing-list.html",
+        include_str!("../templates/briefing-list.html"),
+    ),
 ];
 
 /// Where a template came from, for error messages.
@@ -27,10 +36,21 @@ struct Origin {
     source: String,
 }
 
+/// What the `get_page` and `url_for` functions look up: each briefing's
+/// source path (`sahel/mali.md`) with its page path and its summary. Filled
+/// once the site is loaded; the functions are registered before templates
+/// compile, because Tera rejects templates calling unknown functions.
+#[derive(Debug, Default)]
+pub struct FunctionData {
+    /// Source path inside `content/` → (page path relative to the root, summary).
+    pub by_file: HashMap<String, (String, tera::Value)>,
+}
+
 /// The compiled templates.
 pub struct Templates {
     tera: Tera,
     origins: BTreeMap<String, Origin>,
+    data: Arc<RwLock<FunctionData>>,
 }
 
 impl std::fmt::Debug for Templates {
@@ -99,8 +119,13 @@ impl Templates {
 
     fn compile(origins: BTreeMap<String, Origin>) -> Result<Templates> {
         let mut tera = Tera::new();
-        register(&mut tera);
-        let mut templates = Templates { tera, origins };
+        let data = Arc::new(RwLock::new(FunctionData::default()));
+        register(&mut tera, &data);
+        let mut templates = Templates {
+            tera,
+            origins,
+            data,
+        };
         let sources: Vec<(String, String)> = templates
             .origins
             .iter()
@@ -115,6 +140,13 @@ impl Templates {
     /// Site-wide values every template sees (`site`, `assets`…), set once.
     pub fn set_global<T: serde::Serialize + ?Sized>(&mut self, key: &'static str, value: &T) {
         self.tera.global_context().insert(key, value);
+    }
+
+    /// Gives `get_page` and `url_for` the loaded site.
+    pub fn set_function_data(&self, data: FunctionData) {
+        if let Ok(mut guard) = self.data.write() {
+            *guard = data;
+        }
     }
 
     /// Whether a template of this name exists.
@@ -201,9 +233,57 @@ fn lower_first(s: &str) -> String {
     }
 }
 
-/// Filters brief adds to Tera's built-ins.
-fn register(tera: &mut Tera) {
+/// Filters and functions brief adds to Tera's built-ins.
+fn register(tera: &mut Tera, data: &Arc<RwLock<FunctionData>>) {
     tera.register_filter("date", date_filter);
+    let d = Arc::clone(data);
+    tera.register_function(
+        "get_page",
+        move |kwargs: Kwargs, _: &State| -> TeraResult<tera::Value> {
+            let path: &str = kwargs.must_get("path")?;
+            let key = path.trim_start_matches("@/");
+            let guard = d
+                .read()
+                .map_err(|_| tera::Error::message("site data unavailable"))?;
+            guard
+                .by_file
+                .get(key)
+                .map(|(_, v)| v.clone())
+                .ok_or_else(|| {
+                    tera::Error::message(format!("get_page: no briefing `{path}` under content/"))
+                })
+        },
+    );
+    let d = Arc::clone(data);
+    tera.register_function(
+        "url_for",
+        move |kwargs: Kwargs, state: &State| -> TeraResult<String> {
+            let path: &str = kwargs.must_get("path")?;
+            let root: String = state.get("root")?.unwrap_or_default();
+            if let Some(file) = path.strip_prefix("@/") {
+                let (file, fragment) = file.split_once('#').map_or((file, ""), |(f, h)| (f, h));
+                let guard = d
+                    .read()
+                    .map_err(|_| tera::Error::message("site data unavailable"))?;
+                let (page_path, _) = guard.by_file.get(file).ok_or_else(|| {
+                    tera::Error::message(format!("url_for: no briefing `{path}` under content/"))
+                })?;
+                let hash = if fragment.is_empty() {
+                    String::new()
+                } else {
+                    format!("#{fragment}")
+                };
+                return Ok(format!("{root}{page_path}{hash}"));
+            }
+            let path = path.trim_start_matches('/');
+            // Folders get their index.html so links also work from disk.
+            if path.is_empty() || path.ends_with('/') {
+                Ok(format!("{root}{path}index.html"))
+            } else {
+                Ok(format!("{root}{path}"))
+            }
+        },
+    );
 }
 
 /// `{{ page.date | date }}` → "5 September 2012"; `date(format="%Y")` for others.

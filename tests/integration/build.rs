@@ -10,7 +10,7 @@ fn builds_home_and_briefings_with_builtin_templates() {
     let o = build_ok(&fixture("minimal"), out.path());
     let stdout = String::from_utf8_lossy(&o.stdout);
     assert!(
-        stdout.starts_with("Built 2 briefings, 3 pages in "),
+        stdout.starts_with("Built 2 briefings, 6 pages in "),
         "{stdout}"
     );
     assert!(
@@ -25,7 +25,10 @@ fn builds_home_and_briefings_with_builtin_templates() {
             "first/index.html",
             "index.html",
             "sahel/niger-2021/index.html",
-            "style.css"
+            "style.css",
+            "tags/cote-divoire/index.html",
+            "tags/index.html",
+            "tags/trade/index.html",
         ]
     );
 }

@@ -3,5 +3,7 @@
 
 mod build;
 mod errors;
+mod hostile;
 mod mali;
+mod many;
 mod support;

@@ -1,0 +1,212 @@
+//! Links between briefings: `[text](@/sahel/mali.md#diplomacy)` becomes a
+//! relative URL, and every `#anchor` is checked against the page it points
+//! at, including ids the templates add.
+
+use crate::content::Page;
+use crate::diagnostics::SourceError;
+use crate::markdown::Link;
+use crate::site::root_prefix;
+use std::collections::{HashMap, HashSet};
+
+/// The prefix of a link to another briefing's source file.
+pub const INTERNAL: &str = "@/";
+
+/// A link whose target must be checked once pages are rendered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Anchored {
+    /// The page (index into the site's pages) holding the link.
+    pub from: usize,
+    /// The page it points at.
+    pub to: usize,
+    /// The id it needs there.
+    pub fragment: String,
+    /// The link as written, for messages.
+    pub written: String,
+    /// Byte offset of the link in the source page's body.
+    pub offset: usize,
+}
+
+/// Rewrites `@/…` links of `pages[i]` in place and returns the anchors to
+/// check later; a link to a missing briefing is an error.
+pub fn resolve(
+    page: &mut Page,
+    i: usize,
+    by_rel: &HashMap<String, usize>,
+    urls: &[&str],
+) -> Result<Vec<Anchored>, SourceError> {
+    let mut anchored = Vec::new();
+    let mut replacements: Vec<(String, String)> = Vec::new();
+    for link in page.rendered.links.iter().filter(|l| !l.image) {
+        let (to, fragment) = if let Some(target) = link.url.strip_prefix(INTERNAL) {
+            let (path, fragment) = target.split_once('#').unwrap_or((target, ""));
+            let Some(&to) = by_rel.get(path.trim_start_matches('/')) else {
+                return Err(error_at(
+                    page,
+                    link,
+                    format!("`{}` links to a briefing that does not exist", link.url),
+                    "internal links name a file under content/, e.g. @/sahel/mali.md#diplomacy (drafts exist only with --drafts)",
+                ));
+            };
+            let url = format!("{}{}index.html", root_prefix(&page.url), urls[to]);
+            let href = if fragment.is_empty() {
+                url
+            } else {
+                format!("{url}#{fragment}")
+            };
+            replacements.push((link.url.clone(), href));
+            (to, fragment)
+        } else if let Some(fragment) = link.url.strip_prefix('#') {
+            (i, fragment)
+        } else {
+            continue;
+        };
+        if !fragment.is_empty() {
+            anchored.push(Anchored {
+                from: i,
+                to,
+                fragment: fragment.to_string(),
+                written: link.url.clone(),
+                offset: link.offset,
+            });
+        }
+    }
+    if !replacements.is_empty() {
+        let r = &mut page.rendered;
+        for html in std::iter::once(&mut r.intro_html)
+            .chain(r.sections.iter_mut().map(|s| &mut s.html))
+            .chain(std::iter::once(&mut r.footnotes_html))
+        {
+            for (from, to) in &replacements {
+                let needle = format!("href=\"{}\"", escape_href(from));
+                if html.contains(&needle) {
+                    *html = html.replace(&needle, &format!("href=\"{}\"", escape_href(to)));
+                }
+            }
+        }
+    }
+    Ok(anchored)
+}
+
+/// How pulldown-cmark writes a URL into an `href`.
+fn escape_href(url: &str) -> String {
+    let mut out = String::new();
+    pulldown_cmark_escape::escape_href(&mut out, url).expect("writing to a String");
+    out.replace('&', "&amp;")
+}
+
+/// Checks each anchored link against the ids found in its target's HTML.
+pub fn check_anchors(
+    pages: &[Page],
+    anchored: &[Anchored],
+    ids: &HashMap<usize, HashSet<String>>,
+) -> Result<(), SourceError> {
+    let none = HashSet::new();
+    for a in anchored {
+        if !ids.get(&a.to).unwrap_or(&none).contains(&a.fragment) {
+            let from = &pages[a.from];
+            let to = &pages[a.to];
+            let mut sections: Vec<&str> =
+                to.rendered.sections.iter().map(|s| s.id.as_str()).collect();
+            sections.truncate(12);
+            let link = Link {
+                url: a.written.clone(),
+                offset: a.offset,
+                image: false,
+            };
+            let target = if a.from == a.to {
+                "this page".to_string()
+            } else {
+                format!("`{}`", to.file.display())
+            };
+            return Err(error_at(
+                from,
+                &link,
+                format!(
+                    "`{}` points at `#{}`, which {target} does not have",
+                    a.written, a.fragment
+                ),
+                &format!("section ids there: {}", sections.join(", ")),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Every `id="…"` value in an HTML document.
+pub fn ids_in(html: &str) -> HashSet<String> {
+    let mut out = HashSet::new();
+    let mut rest = html;
+    while let Some(i) = rest.find(" id=\"") {
+        rest = &rest[i + 5..];
+        let Some(end) = rest.find('"') else { break };
+        out.insert(rest[..end].to_string());
+        rest = &rest[end..];
+    }
+    out
+}
+
+fn error_at(page: &Page, link: &Link, message: String, help: &str) -> SourceError {
+    let at = page.body_offset + link.offset;
+    let len = page.text[at..]
+        .find(&link.url)
+        .map_or(1, |i| i + link.url.len());
+    SourceError::new(&page.file, message)
+        .at_offset(&page.text, at, len)
+        .with_help(help)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    fn page(rel: &str, body: &str) -> Page {
+        let text = format!("+++\ntitle = \"t\"\ndate = 2020-01-01\n+++\n{body}");
+        Page::parse(&Path::new("content").join(rel), rel, text).unwrap()
+    }
+
+    #[test]
+    fn rewrites_internal_links_relative_to_the_page() {
+        let mut pages = vec![
+            page(
+                "sahel/a.md",
+                "## A\n\nSee [b](@/b.md#two) and [c](@/b.md).\n",
+            ),
+            page("b.md", "## Two\n"),
+        ];
+        let by_rel = HashMap::from([("sahel/a.md".to_string(), 0), ("b.md".to_string(), 1)]);
+        let urls = ["sahel/a/", "b/"];
+        let anchored = resolve(&mut pages[0], 0, &by_rel, &urls).unwrap();
+        let html = &pages[0].rendered.sections[0].html;
+        assert!(html.contains("href=\"../../b/index.html#two\""), "{html}");
+        assert!(html.contains("href=\"../../b/index.html\""), "{html}");
+        assert_eq!(anchored.len(), 1);
+        let ids = HashMap::from([(1, ids_in("<h2 id=\"two\">"))]);
+        let ok = check_anchors(&pages, &anchored, &ids);
+        assert!(ok.is_ok());
+    }
+
+    #[test]
+    fn missing_briefing_is_an_error_at_the_link() {
+        let mut pages = [page("a.md", "## A\n\nText [x](@/nope.md).\n")];
+        let by_rel = HashMap::from([("a.md".to_string(), 0)]);
+        let err = resolve(&mut pages[0], 0, &by_rel, &["a/"]).unwrap_err();
+        assert_eq!(err.location(), "content/a.md:7:6");
+        assert!(err.message.contains("does not exist"));
+    }
+
+    #[test]
+    fn missing_anchor_is_an_error_naming_the_target() {
+        let mut pages = [page("a.md", "## A\n\n[x](#nowhere)\n")];
+        let by_rel = HashMap::from([("a.md".to_string(), 0)]);
+        let anchored = resolve(&mut pages[0], 0, &by_rel, &["a/"]).unwrap();
+        let ids = HashMap::from([(0, ids_in("<h2 id=\"a\">"))]);
+        let err = check_anchors(&pages, &anchored, &ids).unwrap_err();
+        assert!(
+            err.message.contains("this page does not have"),
+            "{}",
+            err.message
+        );
+        assert_eq!(err.line, Some(7));
+    }
+}

@@ -1,0 +1,335 @@
+//! What templates see: borrowed, serialize-only views of pages and lists,
+//! and the JSON-LD built from them.
+
+use crate::config::Config;
+use crate::content::Page;
+use crate::date::Date;
+use crate::frontmatter::{Actor, KeyFact, PullQuote, Source, SourceLink, Update};
+use crate::markdown::{Section, TocEntry};
+use crate::taxonomy::tag_slug;
+use serde::Serialize;
+
+/// A tag as templates see it.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct TagView {
+    /// As written.
+    pub name: String,
+    /// For URLs and ids.
+    pub slug: String,
+    /// Its page relative to the site root: `tags/<slug>/index.html`.
+    pub path: String,
+}
+
+fn tags(page: &Page) -> Vec<TagView> {
+    let mut out: Vec<TagView> = Vec::with_capacity(page.front.tags.len());
+    for t in &page.front.tags {
+        let slug = tag_slug(t);
+        // "Mali" and "mali" are one tag; show it once.
+        if out.iter().any(|seen| seen.slug == slug) {
+            continue;
+        }
+        out.push(TagView {
+            name: t.clone(),
+            path: format!("tags/{slug}/index.html"),
+            slug,
+        });
+    }
+    out
+}
+
+/// A timeline entry as templates see it.
+#[derive(Debug, Clone, Serialize)]
+pub struct TimelineView<'a> {
+    /// For the `datetime` attribute: `2012-07-05`, `2012-07` or `2012`.
+    pub datetime: String,
+    /// For readers: the entry's label, or the date in long form.
+    pub label: String,
+    /// What happened.
+    pub event: &'a str,
+}
+
+/// What a list of briefings needs to know about each.
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary<'a> {
+    /// Headline.
+    pub title: &'a str,
+    /// Dek.
+    pub summary: &'a str,
+    /// Publication date, `YYYY-MM-DD`.
+    pub date: Date,
+    /// Last revision, `YYYY-MM-DD`.
+    pub updated: Option<Date>,
+    /// The latest of `date`, `updated` and the `[[updates]]`.
+    pub modified: Date,
+    /// Authors (the site's when the briefing names none).
+    pub authors: &'a [String],
+    /// Tags.
+    pub tags: Vec<TagView>,
+    /// The page's folder relative to the site root, e.g. `mali/`.
+    pub url: &'a str,
+    /// The page's file relative to the site root, e.g. `mali/index.html`;
+    /// prefix it with `root` to link to it from any page.
+    pub path: String,
+    /// Absolute URL when `base_url` is set, else empty.
+    pub permalink: String,
+    /// Words in the body.
+    pub word_count: usize,
+    /// Minutes to read, at least 1.
+    pub reading_time: usize,
+    /// Whether it is a draft.
+    pub draft: bool,
+}
+
+impl<'a> Summary<'a> {
+    /// The summary of `page`.
+    pub fn new(page: &'a Page, config: &'a Config) -> Self {
+        let authors = if page.front.authors.is_empty() {
+            &config.authors
+        } else {
+            &page.front.authors
+        };
+        let words = page.rendered.words;
+        let wpm = config.words_per_minute as usize;
+        Summary {
+            title: &page.front.title,
+            summary: &page.front.summary,
+            date: page.front.date,
+            updated: page.front.updated,
+            modified: page.front.modified(),
+            authors,
+            tags: tags(page),
+            url: &page.url,
+            path: format!("{}index.html", page.url),
+            permalink: if config.base_url.is_empty() {
+                String::new()
+            } else {
+                format!("{}{}", config.base_url_slash(), page.url)
+            },
+            word_count: words,
+            reading_time: words.div_ceil(wpm).max(1),
+            draft: page.front.draft,
+        }
+    }
+}
+
+/// A briefing as `briefing.html` sees it, as `page`: borrowed from the
+/// loaded page rather than copied.
+#[derive(Debug, Serialize)]
+pub struct BriefingView<'a> {
+    /// Everything a list shows, flattened in.
+    #[serde(flatten)]
+    pub summary: Summary<'a>,
+    /// The original publication.
+    pub source: Option<&'a Source>,
+    /// Takeaways.
+    pub key_points: &'a [String],
+    /// Label/value facts.
+    pub key_facts: &'a [KeyFact],
+    /// People and organisations.
+    pub actors: &'a [Actor],
+    /// Dated events.
+    pub timeline: Vec<TimelineView<'a>>,
+    /// Documents drawn on.
+    pub sources: &'a [SourceLink],
+    /// The pull quote, if any.
+    pub pull_quote: Option<&'a PullQuote>,
+    /// The "Updated" log, newest first.
+    pub updates: Vec<&'a Update>,
+    /// Briefings sharing tags with this one, most shared first.
+    pub related: Vec<Summary<'a>>,
+    /// Absolute URL of the share image, or empty (needs `base_url`).
+    pub image: String,
+    /// HTML before the first section.
+    pub intro_html: &'a str,
+    /// The sections.
+    pub sections: &'a [Section],
+    /// Headings as a tree.
+    pub toc: &'a [TocEntry],
+    /// Footnotes as a `<section>`, or empty.
+    pub footnotes_html: &'a str,
+    /// The whole body as HTML, headings included.
+    pub content: String,
+    /// The source file, relative to the site root.
+    pub file: String,
+    /// Schema.org `NewsArticle` as JSON, safe to put inside `<script>`.
+    pub json_ld: String,
+}
+
+impl<'a> BriefingView<'a> {
+    /// The view of `page`; `related` are the pages to suggest after it.
+    pub fn new(page: &'a Page, config: &'a Config, related: Vec<Summary<'a>>) -> Self {
+        let summary = Summary::new(page, config);
+        let image = share_image(page, config);
+        let json_ld = article_json_ld(page, config, &summary, &image);
+        let mut updates: Vec<&Update> = page.front.updates.iter().collect();
+        updates.sort_by_key(|u| std::cmp::Reverse(u.date));
+        BriefingView {
+            summary,
+            source: page.front.source.as_ref(),
+            key_points: &page.front.key_points,
+            key_facts: &page.front.key_facts,
+            actors: &page.front.actors,
+            timeline: page
+                .front
+                .timeline
+                .iter()
+                .map(|t| TimelineView {
+                    datetime: t.date.machine(),
+                    label: t.label.clone().unwrap_or_else(|| t.date.long()),
+                    event: &t.event,
+                })
+                .collect(),
+            sources: &page.front.sources,
+            pull_quote: page.front.pull_quote.as_ref(),
+            updates,
+            related,
+            image,
+            intro_html: &page.rendered.intro_html,
+            sections: &page.rendered.sections,
+            toc: &page.rendered.toc,
+            footnotes_html: &page.rendered.footnotes_html,
+            content: page.rendered.full_html(),
+            file: page.file.display().to_string(),
+            json_ld,
+        }
+    }
+}
+
+/// The absolute URL of the briefing's image, or of the site's, or empty.
+fn share_image(page: &Page, config: &Config) -> String {
+    if config.base_url.is_empty() {
+        return String::new();
+    }
+    match &page.front.image {
+        Some(url) if url.0.contains("://") => url.0.clone(),
+        Some(url) => format!("{}{}{}", config.base_url_slash(), page.url, url.0),
+        None if !config.image.is_empty() => {
+            format!(
+                "{}{}",
+                config.base_url_slash(),
+                config.image.trim_start_matches('/')
+            )
+        }
+        None => String::new(),
+    }
+}
+
+fn article_json_ld(page: &Page, config: &Config, summary: &Summary<'_>, image: &str) -> String {
+    let fm = &page.front;
+    let mut ld = serde_json::json!({
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": fm.title,
+        "datePublished": fm.date.to_string(),
+        "dateModified": fm.modified().to_string(),
+        "inLanguage": config.language,
+        "wordCount": page.rendered.words,
+    });
+    let obj = ld.as_object_mut().expect("json! object literal");
+    if !fm.summary.is_empty() {
+        obj.insert("description".into(), fm.summary.clone().into());
+    }
+    if !summary.authors.is_empty() {
+        let authors: Vec<_> = summary
+            .authors
+            .iter()
+            .map(|a| serde_json::json!({"@type": "Person", "name": a}))
+            .collect();
+        obj.insert("author".into(), authors.into());
+    }
+    if !fm.tags.is_empty() {
+        obj.insert("keywords".into(), fm.tags.join(", ").into());
+    }
+    if !config.title.is_empty() {
+        obj.insert(
+            "publisher".into(),
+            serde_json::json!({"@type": "Organization", "name": config.title}),
+        );
+    }
+    if !summary.permalink.is_empty() {
+        obj.insert("url".into(), summary.permalink.clone().into());
+        obj.insert("mainEntityOfPage".into(), summary.permalink.clone().into());
+    }
+    if !image.is_empty() {
+        obj.insert("image".into(), image.into());
+    }
+    if let Some(url) = fm.source.as_ref().and_then(|s| s.url.as_ref()) {
+        obj.insert("isBasedOn".into(), url.0.clone().into());
+    }
+    if !fm.sources.is_empty() {
+        let cited: Vec<_> = fm
+            .sources
+            .iter()
+            .map(|s| serde_json::json!({"@type": "CreativeWork", "name": s.title, "url": s.url.0}))
+            .collect();
+        obj.insert("citation".into(), cited.into());
+    }
+    script_safe_json(&ld)
+}
+
+/// Schema.org `CollectionPage` JSON for a list of briefings named `name`.
+pub fn collection_json_ld(
+    config: &Config,
+    name: &str,
+    url_path: &str,
+    pages: &[Summary<'_>],
+) -> String {
+    let items: Vec<_> = pages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let mut item =
+                serde_json::json!({"@type": "ListItem", "position": i + 1, "name": p.title});
+            if !p.permalink.is_empty() {
+                item["url"] = p.permalink.clone().into();
+            }
+            item
+        })
+        .collect();
+    let mut ld = serde_json::json!({
+        "@context": "https://schema.org",
+        "@type": "CollectionPage",
+        "name": name,
+        "inLanguage": config.language,
+        "mainEntity": {"@type": "ItemList", "itemListElement": items},
+    });
+    if !config.description.is_empty() {
+        ld["description"] = config.description.clone().into();
+    }
+    if !config.base_url.is_empty() {
+        ld["url"] = format!("{}{url_path}", config.base_url_slash()).into();
+    }
+    script_safe_json(&ld)
+}
+
+/// JSON that cannot end a `<script>` element or start an HTML comment,
+/// whatever the strings in it say.
+pub fn script_safe_json(value: &serde_json::Value) -> String {
+    let raw = serde_json::to_string(value).unwrap_or_else(|_| "{}".to_string());
+    let mut out = String::with_capacity(raw.len());
+    for c in raw.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_cannot_break_out_of_script() {
+        let v = serde_json::json!({"t": "</script><!-- & \u{2028}"});
+        let s = script_safe_json(&v);
+        assert!(!s.contains('<') && !s.contains('>') && !s.contains('&'));
+        let back: serde_json::Value = serde_json::from_str(&s).unwrap();
+        assert_eq!(back, v);
+    }
+}

@@ -1,0 +1,360 @@
+//! Hostile and broken input: each case ends in a clear error naming the
+//! file (exit 1, no panic) or in a safe build, and a failed build leaves the
+//! previous output byte for byte as it was.
+
+use crate::support::*;
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+use std::process::Command;
+
+const GOOD: &str = "+++\ntitle = \"Good\"\ndate = 2020-01-01\n+++\n\n## Part\n\nText.\n";
+
+/// Builds the minimal fixture, breaks it with `mutate`, builds again, and
+/// checks the second build fails cleanly with `expect` in its message.
+fn fails_and_keeps_output(name: &str, mutate: impl FnOnce(&Path), expect: &str) {
+    let site = copy_site(&fixture("minimal"));
+    let out = site.path().join("public");
+    build_ok(site.path(), &out);
+    let before = snapshot_dir(&out);
+    mutate(site.path());
+    let o = brief(site.path(), &["build"]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{name}: {stderr}");
+    assert!(!stderr.contains("panicked"), "{name}: {stderr}");
+    assert!(
+        stderr.contains(expect),
+        "{name}: expected `{expect}` in:\n{stderr}"
+    );
+    assert!(
+        stderr.contains("the previous output is unchanged"),
+        "{name}"
+    );
+    assert_eq!(snapshot_dir(&out), before, "{name}: output changed");
+}
+
+fn write(site: &Path, rel: &str, text: &[u8]) {
+    let path = site.join(rel);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+#[test]
+fn bad_front_matter_in_every_form_keeps_the_old_site() {
+    let cases: &[(&str, &str, &str)] = &[
+        ("no fences", "Just text\n", "content/bad.md:1:1"),
+        ("unclosed", "+++\ntitle = \"x\"\n", "never closed"),
+        (
+            "toml type",
+            "+++\ntitle = 5\ndate = 2020-01-01\n+++\n",
+            "content/bad.md:2:9",
+        ),
+        (
+            "unknown field",
+            "+++\ntitle = \"x\"\ndate = 2020-01-01\nsubtitle = \"y\"\n+++\n",
+            "unknown field `subtitle`",
+        ),
+        (
+            "impossible date",
+            "+++\ntitle = \"x\"\ndate = \"2021-02-29\"\n+++\n",
+            "February 2021 has 28 days",
+        ),
+        (
+            "leaving slug",
+            "+++\ntitle = \"x\"\ndate = 2020-01-01\nslug = \"../../x\"\n+++\n",
+            "not a valid slug",
+        ),
+        (
+            "absolute path",
+            "+++\ntitle = \"x\"\ndate = 2020-01-01\npath = \"/etc/x\"\n+++\n",
+            "not a valid path",
+        ),
+        (
+            "dot-dot path",
+            "+++\ntitle = \"x\"\ndate = 2020-01-01\npath = \"a/../../x\"\n+++\n",
+            "not a valid path",
+        ),
+        (
+            "script url",
+            "+++\ntitle = \"x\"\ndate = 2020-01-01\n[source]\nname = \"n\"\nurl = \"javascript:alert(1)\"\n+++\n",
+            "`javascript:` scheme",
+        ),
+    ];
+    for (name, text, expect) in cases {
+        fails_and_keeps_output(
+            name,
+            |s| write(s, "content/bad.md", text.as_bytes()),
+            expect,
+        );
+    }
+}
+
+#[test]
+fn duplicate_output_paths_are_refused() {
+    fails_and_keeps_output(
+        "duplicate slug",
+        |s| {
+            write(
+                s,
+                "content/other.md",
+                b"+++\ntitle = \"x\"\ndate = 2020-01-01\nslug = \"first\"\n+++\n",
+            )
+        },
+        "would both be written to `first/index.html`",
+    );
+    fails_and_keeps_output(
+        "page over a tag page",
+        |s| write(s, "content/tags/trade.md", GOOD.as_bytes()),
+        "would both be written to `tags/trade/index.html`",
+    );
+}
+
+#[test]
+fn invalid_utf8_names_the_line() {
+    fails_and_keeps_output(
+        "invalid utf-8",
+        |s| {
+            write(
+                s,
+                "content/bad.md",
+                b"+++\ntitle = \"x\"\ndate = 2020-01-01\n+++\n\xc3\x28\n",
+            )
+        },
+        "content/bad.md:5:1",
+    );
+}
+
+#[test]
+fn byte_order_mark_is_accepted() {
+    let site = copy_site(&fixture("minimal"));
+    write(
+        site.path(),
+        "content/bom.md",
+        format!("\u{feff}{GOOD}").as_bytes(),
+    );
+    build_ok(site.path(), &site.path().join("public"));
+    assert!(read(&site.path().join("public"), "bom/index.html").contains("<h1>Good</h1>"));
+}
+
+#[test]
+fn oversized_files_are_refused() {
+    fails_and_keeps_output(
+        "50 MB file",
+        |s| {
+            let mut text = GOOD.as_bytes().to_vec();
+            text.resize(50 * 1024 * 1024, b'a');
+            write(s, "content/huge.md", &text);
+        },
+        "briefings are limited to 10 MB",
+    );
+}
+
+#[test]
+fn deep_nesting_builds_without_overflow() {
+    let site = copy_site(&fixture("minimal"));
+    let quotes = format!("{GOOD}\n{} deep\n", ">".repeat(10_000));
+    let lists = format!("{GOOD}\n{}deep\n", "- ".repeat(10_000));
+    write(site.path(), "content/quotes.md", quotes.as_bytes());
+    write(site.path(), "content/lists.md", lists.as_bytes());
+    build_ok(site.path(), &site.path().join("public"));
+    assert!(read(&site.path().join("public"), "lists/index.html").contains("deep"));
+}
+
+#[test]
+fn symlinks_are_never_followed() {
+    let site = copy_site(&fixture("minimal"));
+    let secret = tempfile::tempdir().unwrap();
+    std::fs::write(
+        secret.path().join("secret.md"),
+        format!("{GOOD}\nTOP-SECRET\n"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(
+        secret.path().join("secret.md"),
+        site.path().join("content/leak.md"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(
+        site.path().join("content"),
+        site.path().join("content/loop"),
+    )
+    .unwrap();
+    std::fs::create_dir_all(site.path().join("static")).unwrap();
+    std::os::unix::fs::symlink("/etc/passwd", site.path().join("static/passwd")).unwrap();
+    let o = build_ok(site.path(), &site.path().join("public"));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(
+        stderr.matches("symbolic link skipped").count(),
+        3,
+        "{stderr}"
+    );
+    let all = snapshot_dir(&site.path().join("public"));
+    assert!(
+        !all.keys()
+            .any(|k| k.contains("leak") || k.contains("loop") || k.contains("passwd"))
+    );
+    assert!(
+        !all.values()
+            .any(|v| String::from_utf8_lossy(v).contains("TOP-SECRET"))
+    );
+}
+
+#[test]
+fn template_faults_keep_the_old_site() {
+    fails_and_keeps_output(
+        "syntax error",
+        |s| {
+            write(s, "templates/briefing.html", b"{% extends \"base.html\" %}\n{% block main %}{{ page.title }\n{% endblock main %}")
+        },
+        "templates/briefing.html:2",
+    );
+    fails_and_keeps_output(
+        "include loop",
+        |s| {
+            write(s, "templates/briefing.html", b"{% include \"a.html\" %}");
+            write(s, "templates/a.html", b"{% include \"b.html\" %}");
+            write(s, "templates/b.html", b"{% include \"a.html\" %}");
+        },
+        "ircular",
+    );
+    fails_and_keeps_output(
+        "extends loop",
+        |s| {
+            write(s, "templates/briefing.html", b"{% extends \"a.html\" %}");
+            write(s, "templates/a.html", b"{% extends \"briefing.html\" %}");
+        },
+        "ircular",
+    );
+    fails_and_keeps_output(
+        "undefined variable",
+        |s| write(s, "templates/index.html", b"{{ no_such_thing }}"),
+        "templates/index.html:1:4",
+    );
+}
+
+/// Runs `brief` as the unprivileged user `nobody`, so file permissions apply
+/// even though the tests run as root.
+fn brief_as_nobody(cwd: &Path, args: &[&str]) -> Option<std::process::Output> {
+    if is_root() {
+        Some(
+            Command::new("setpriv")
+                .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+                .arg(env!("CARGO_BIN_EXE_brief"))
+                .args(args)
+                .current_dir(cwd)
+                .env_clear()
+                .output()
+                .expect("setpriv (util-linux)"),
+        )
+    } else {
+        None
+    }
+}
+
+fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| o.stdout.starts_with(b"0\n"))
+}
+
+/// Makes a copy of the minimal site that `nobody` can read and write.
+fn site_for_nobody() -> tempfile::TempDir {
+    let site = copy_site(&fixture("minimal"));
+    Command::new("chown")
+        .args(["-R", "65534:65534"])
+        .arg(site.path())
+        .status()
+        .unwrap();
+    std::fs::set_permissions(site.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    site
+}
+
+#[test]
+fn unreadable_file_is_named() {
+    let site = site_for_nobody();
+    let file = site.path().join("content/first.md");
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o000)).unwrap();
+    let Some(o) = brief_as_nobody(site.path(), &["build"]) else {
+        // Not root: the permission bits already apply to us.
+        let o = brief(site.path(), &["build"]);
+        assert_eq!(o.status.code(), Some(1));
+        return;
+    };
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("failed to read `content/first.md`"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("Permission denied"), "{stderr}");
+}
+
+#[test]
+fn unwritable_output_is_an_error_not_a_panic() {
+    let site = site_for_nobody();
+    let locked = site.path().join("locked");
+    std::fs::create_dir(&locked).unwrap();
+    let out = locked.join("public");
+    let args = ["build", "--output", out.to_str().unwrap()];
+    let o = match brief_as_nobody(site.path(), &args) {
+        Some(o) => o,
+        None => {
+            std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o555)).unwrap();
+            brief(site.path(), &args)
+        }
+    };
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("Permission denied"), "{stderr}");
+    assert!(!stderr.contains("panicked"));
+}
+
+/// Unmounts the small file system of the disk-full test, whatever happens.
+struct Mount(std::path::PathBuf);
+
+impl Drop for Mount {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(&self.0).status();
+    }
+}
+
+#[test]
+fn a_disk_that_fills_mid_build_keeps_the_old_site() {
+    if !is_root() {
+        eprintln!("skipped: mounting a small tmpfs needs root");
+        return;
+    }
+    let site = copy_site(&fixture("minimal"));
+    let disk = tempfile::tempdir().unwrap();
+    let mounted = Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=256k", "tmpfs"])
+        .arg(disk.path())
+        .status()
+        .unwrap();
+    assert!(mounted.success(), "mount a 256 KiB tmpfs");
+    let _guard = Mount(disk.path().to_path_buf());
+    let out = disk.path().join("public");
+    build_ok(site.path(), &out);
+    let before = snapshot_dir(&out);
+    // A briefing far bigger than the space left.
+    let big = format!(
+        "{GOOD}\n{}\n",
+        "Filler words for a long page. ".repeat(40_000)
+    );
+    write(site.path(), "content/big.md", big.as_bytes());
+    let o = brief(site.path(), &["build", "--output", out.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("No space left on device"), "{stderr}");
+    assert_eq!(snapshot_dir(&out), before);
+    let left: Vec<_> = std::fs::read_dir(disk.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert!(
+        !left
+            .iter()
+            .any(|n| n.to_string_lossy().ends_with("brief-new")),
+        "staging removed: {left:?}"
+    );
+}
