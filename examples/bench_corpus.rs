@@ -449,6 +449,10 @@ const HUGO_FILES: &[(&str, &str)] = &[
         include_str!("../bench/hugo/layouts/_default/term.html"),
     ),
     (
+        "layouts/partials/briefing-list.html",
+        include_str!("../bench/hugo/layouts/partials/briefing-list.html"),
+    ),
+    (
         "layouts/index.html",
         include_str!("../bench/hugo/layouts/index.html"),
     ),
