@@ -25,5 +25,14 @@ fi
 echo "== Rust tests (unit, integration, snapshots)"
 cargo test --all-targets --locked
 
-echo "== Build the bundled briefing"
-cargo run --release --locked -- build --output target/site/public
+echo "== Build the sites the browser checks"
+cargo build --release --locked
+sites=target/browser-sites
+rm -rf "$sites"
+./target/release/brief build --quiet --output "$sites/mali"
+./target/release/brief build --quiet --base-url https://briefings.example.org/mali/ --output "$sites/mali-published"
+./target/release/brief build --quiet --root tests/fixtures/minimal --output "$sites/minimal"
+
+echo "== Real-browser suite (Chromium, axe-core, Nu HTML Checker)"
+BRIEF_BROWSER_ARGS='--expect-headings "mali-ecowas-military-support=The request|Diplomacy|Historical context"' \
+  tests/browser/run-all.sh "$sites/mali" "$sites/mali-published" "$sites/minimal"

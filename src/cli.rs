@@ -34,6 +34,10 @@ pub struct BuildArgs {
     /// Include briefings dated after today.
     #[arg(long)]
     pub future: bool,
+    /// Publish at this absolute URL, overriding `base_url` in site.toml
+    /// (for deploy previews and test hosts).
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
     /// Treat warnings (such as images without alt text) as errors.
     #[arg(long)]
     pub strict: bool,

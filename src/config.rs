@@ -140,6 +140,20 @@ impl Config {
         Ok(())
     }
 
+    /// Checks `base_url` alone (for a value given on the command line).
+    pub fn validate_base_url(&self) -> Result<(), String> {
+        let absolute =
+            self.base_url.starts_with("https://") || self.base_url.starts_with("http://");
+        if self.base_url.is_empty() || absolute {
+            Ok(())
+        } else {
+            Err(format!(
+                "must be an absolute http(s) URL, not `{}`",
+                self.base_url
+            ))
+        }
+    }
+
     /// `base_url` with exactly one trailing slash, or empty.
     pub fn base_url_slash(&self) -> String {
         if self.base_url.is_empty() {

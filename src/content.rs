@@ -138,6 +138,8 @@ pub struct Page {
     pub assets: Vec<(PathBuf, String)>,
     /// The folder of the source file on disk, for resolving image paths.
     pub dir: PathBuf,
+    /// The source file on disk, when it came from disk.
+    pub disk_path: Option<PathBuf>,
 }
 
 impl Page {
@@ -184,6 +186,8 @@ impl Page {
         let mut page = Page::parse_with(&display, &file.rel, text, &options)?;
         page.assets = file.assets.clone();
         page.dir = dir;
+        page.disk_path = Some(file.path.clone());
+        page.release_text();
         Ok(page)
     }
 
@@ -221,13 +225,37 @@ impl Page {
             text,
             assets: Vec::new(),
             dir: PathBuf::new(),
+            disk_path: None,
         })
+    }
+
+    /// Frees the source text: a big site would otherwise hold every file
+    /// twice (source and HTML). [`Page::source`] reads it again for the rare
+    /// message that points into it.
+    pub fn release_text(&mut self) {
+        if self.disk_path.is_some() {
+            self.text = String::new();
+        }
+    }
+
+    /// The whole source text, from memory or, once released, from disk.
+    pub fn source(&self) -> std::borrow::Cow<'_, str> {
+        match &self.disk_path {
+            Some(path) if self.text.is_empty() => std::fs::read_to_string(path)
+                .map(std::borrow::Cow::Owned)
+                .unwrap_or(std::borrow::Cow::Borrowed("")),
+            _ => std::borrow::Cow::Borrowed(&self.text),
+        }
     }
 
     /// The 1-based line of a byte offset in the Markdown body.
     pub fn body_line(&self, offset: usize) -> usize {
-        let at = (self.body_offset + offset).min(self.text.len());
-        self.text[..at].matches('\n').count() + 1
+        let text = self.source();
+        let mut at = (self.body_offset + offset).min(text.len());
+        while !text.is_char_boundary(at) {
+            at -= 1;
+        }
+        text[..at].matches('\n').count() + 1
     }
 }
 

@@ -46,6 +46,8 @@ pub struct BuildOptions {
     pub future: bool,
     /// Treat warnings as errors.
     pub strict: bool,
+    /// Overrides `base_url` from site.toml.
+    pub base_url: Option<String>,
 }
 
 /// What a build did, for the summary line.
@@ -92,6 +94,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
             drafts: options.drafts,
             future: options.future,
             today: None,
+            base_url: options.base_url.clone(),
         },
     )?;
     if options.strict && !site.warnings.is_empty() {

@@ -146,12 +146,14 @@ pub fn ids_in(html: &str) -> HashSet<String> {
 }
 
 fn error_at(page: &Page, link: &Link, message: String, help: &str) -> SourceError {
-    let at = page.body_offset + link.offset;
-    let len = page.text[at..]
-        .find(&link.url)
+    let text = page.source();
+    let at = (page.body_offset + link.offset).min(text.len());
+    let len = text
+        .get(at..)
+        .and_then(|rest| rest.find(&link.url))
         .map_or(1, |i| i + link.url.len());
     SourceError::new(&page.file, message)
-        .at_offset(&page.text, at, len)
+        .at_offset(&text, at, len)
         .with_help(help)
 }
 

@@ -30,6 +30,7 @@ fn build(args: brief::cli::BuildArgs) -> anyhow::Result<()> {
         drafts: args.drafts,
         future: args.future,
         strict: args.strict,
+        base_url: args.base_url,
     };
     let report = brief::build(&options)?;
     for w in &report.warnings {

@@ -418,6 +418,8 @@ fn finish_section(
 ) {
     let mut html_out = String::new();
     html::push_html(&mut html_out, events.drain(..));
+    // Pages stay in memory for the whole build; growth slack would double it.
+    html_out.shrink_to_fit();
     match section {
         Some(mut s) => {
             s.html = html_out;

@@ -36,6 +36,8 @@ pub struct LoadOptions {
     pub future: bool,
     /// What "today" is, for leaving out future briefings; the system date when `None`.
     pub today: Option<Date>,
+    /// Overrides `base_url` from site.toml.
+    pub base_url: Option<String>,
 }
 
 /// A loaded site, ready to render.
@@ -66,7 +68,13 @@ impl Site {
     /// All briefings with errors are reported together, so one build shows
     /// every problem.
     pub fn load(root: &Path, options: &LoadOptions) -> Result<Site> {
-        let config = Config::load(root)?;
+        let mut config = Config::load(root)?;
+        if let Some(url) = &options.base_url {
+            config.base_url = url.clone();
+            config
+                .validate_base_url()
+                .map_err(|m| anyhow::anyhow!("--base-url: {m}"))?;
+        }
         let mut templates = Templates::load(root)?;
         let discovered = content::discover(root, &root.join(CONTENT_DIR))?;
         let mut warnings = discovered.warnings;
@@ -113,12 +121,15 @@ impl Site {
                         .with_help("split the body into sections with `## Heading` lines; templates list and link them"),
                 );
             }
-            for w in &page.rendered.warnings {
-                warnings.push(
-                    SourceError::new(&page.file, w.message.clone())
-                        .at_offset(&page.text, page.body_offset + w.offset, w.len)
-                        .with_help(w.help.clone()),
-                );
+            if !page.rendered.warnings.is_empty() {
+                let text = page.source();
+                for w in &page.rendered.warnings {
+                    warnings.push(
+                        SourceError::new(&page.file, w.message.clone())
+                            .at_offset(&text, page.body_offset + w.offset, w.len)
+                            .with_help(w.help.clone()),
+                    );
+                }
             }
         }
 
@@ -134,26 +145,25 @@ impl Site {
                 ))
             })
             .collect::<Result<_>>()?;
-        let summaries: Vec<Summary<'_>> = pages.iter().map(|p| Summary::new(p, &config)).collect();
+        // Converted once and shared: tera values are reference-counted, so
+        // `briefings` and `get_page` hold the same summaries.
+        let summaries: Vec<tera::Value> = pages
+            .par_iter()
+            .map(|p| tera::Value::from_serializable(&Summary::new(p, &config)))
+            .collect();
         templates.set_function_data(FunctionData {
             by_file: pages
                 .iter()
                 .zip(&summaries)
-                .map(|(p, s)| {
-                    (
-                        p.rel.clone(),
-                        (s.path.clone(), tera::Value::from_serializable(s)),
-                    )
-                })
+                .map(|(p, s)| (p.rel.clone(), (format!("{}index.html", p.url), s.clone())))
                 .collect(),
         });
         templates.set_global("site", &config);
         templates.set_global("assets", &assets);
-        templates.set_global("briefings", &summaries);
+        templates.set_global_value("briefings", tera::Value::from(summaries));
         templates.set_global("tags", &tags.sorted());
         templates.set_global("taxonomies", &tags.groups(&config));
         templates.set_global("feeds", &!config.base_url.is_empty());
-        drop(summaries);
 
         Ok(Site {
             root: root.to_path_buf(),

@@ -142,6 +142,11 @@ impl Templates {
         self.tera.global_context().insert(key, value);
     }
 
+    /// A site-wide value already converted, so large lists are not converted twice.
+    pub fn set_global_value(&mut self, key: &'static str, value: tera::Value) {
+        self.tera.global_context().insert_value(key, value);
+    }
+
     /// Gives `get_page` and `url_for` the loaded site.
     pub fn set_function_data(&self, data: FunctionData) {
         if let Ok(mut guard) = self.data.write() {

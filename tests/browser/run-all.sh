@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# The one entry point of the real-browser suite, for the repo's test script:
+#   tests/browser/run-all.sh <site-dir> [<site-dir> ...]
+# 1. setup.sh   — installs Chromium, Java and the pinned npm packages if missing;
+# 2. selftest   — proves every check catches its deliberate fault in
+#                 fixtures/broken and that fixtures/clean passes;
+# 3. run.mjs    — checks each built site given as an argument.
+# Extra run.mjs options can be passed through BRIEF_BROWSER_ARGS, e.g.
+#   BRIEF_BROWSER_ARGS='--expect-headings "mali-ecowas-military-support=The request|Diplomacy|Historical context"'
+# Exits non-zero if any step fails.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+if [ "$#" -eq 0 ]; then
+  echo "usage: $0 <site-dir> [<site-dir> ...]" >&2
+  exit 2
+fi
+echo "== browser suite: setup"
+"$here/setup.sh"
+echo "== browser suite: self-test (fixtures)"
+node "$here/selftest.mjs"
+echo "== browser suite: built site(s)"
+eval "extra=(${BRIEF_BROWSER_ARGS:-})"
+node "$here/run.mjs" "${extra[@]}" "$@"
