@@ -2,10 +2,12 @@
 //! `tests/fixtures/`. One test binary, a module per feature.
 
 mod build;
+mod build_lock;
 mod errors;
 mod hostile;
 mod mali;
 mod many;
 mod scaffold;
 mod serve;
+mod serve_load;
 mod support;

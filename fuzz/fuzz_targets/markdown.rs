@@ -1,0 +1,65 @@
+//! Markdown bodies: rendered with raw HTML passed through and escaped.
+//! Invariants: no panic; every id the body puts on the page is unique and
+//! none is one the templates use; with raw HTML off, no `<script` element
+//! can come out of the body.
+#![no_main]
+
+use brief::markdown::{self, RESERVED_IDS, RenderOptions, Rendered};
+use libfuzzer_sys::fuzz_target;
+use std::collections::HashSet;
+
+fn check_ids(r: &Rendered, input: &str) {
+    let mut seen = HashSet::new();
+    for id in &r.ids {
+        assert!(seen.insert(id.as_str()), "id `{id}` twice for {input:?}");
+        assert!(
+            !RESERVED_IDS.contains(&id.as_str()),
+            "reserved id `{id}` for {input:?}"
+        );
+    }
+    let mut sections = HashSet::new();
+    for s in &r.sections {
+        assert!(sections.insert(s.id.as_str()), "section id `{}` twice", s.id);
+        assert!(!s.id.is_empty());
+    }
+}
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(body) = std::str::from_utf8(data) else {
+        return;
+    };
+    let trusted = markdown::render(body);
+    let escaped = markdown::render_with(
+        body,
+        &RenderOptions {
+            raw_html: false,
+            ..RenderOptions::default()
+        },
+    );
+    // Raw HTML changes the markup, never whether the body is valid.
+    assert_eq!(trusted.is_ok(), escaped.is_ok(), "{body:?}");
+    if let Ok(r) = &trusted {
+        check_ids(r, body);
+        for link in &r.links {
+            assert!(link.offset <= body.len());
+        }
+    }
+    if let Ok(r) = &escaped {
+        check_ids(r, body);
+        let html = r.full_html().to_ascii_lowercase();
+        assert!(!html.contains("<script"), "script from {body:?}");
+        // The outline (no HTML) agrees with the full render.
+        let outline = markdown::render_with(
+            body,
+            &RenderOptions {
+                raw_html: false,
+                html: false,
+                ..RenderOptions::default()
+            },
+        )
+        .expect("the outline fails where the full render did not");
+        assert_eq!(outline.ids, r.ids);
+        assert_eq!(outline.words, r.words);
+        assert_eq!(outline.sections.len(), r.sections.len());
+    }
+});
