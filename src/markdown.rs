@@ -30,6 +30,15 @@ pub const RESERVED_IDS: &[&str] = &[
     "site-footer",
 ];
 
+/// Prefixes of the ids footnotes and their references get (`fn-note`,
+/// `fnref-note-2`); heading ids never start with them, so the two can never
+/// clash whatever a footnote is called.
+pub const FOOTNOTE_ID_PREFIXES: &[&str] = &["fn-", "fnref-"];
+
+fn is_footnote_id(id: &str) -> bool {
+    FOOTNOTE_ID_PREFIXES.iter().any(|p| id.starts_with(p))
+}
+
 /// One part of a briefing, from a `## ` heading to the next.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Section {
@@ -207,11 +216,19 @@ pub fn render_with(body: &str, options: &RenderOptions<'_>) -> Result<Rendered, 
                     if let Event::Text(t) | Event::Code(t) = &e {
                         text.push_str(t);
                     }
-                    inline.push(e);
+                    inline.push(escape_raw(e, options.raw_html));
                 }
                 let heading_words = count_words(&text);
                 words += heading_words;
                 let id = match id {
+                    Some(explicit) if is_footnote_id(&explicit) => {
+                        return Err(MarkdownError {
+                            offset: range.start,
+                            len: range.len(),
+                            message: format!("the id `{explicit}` is kept for footnotes"),
+                            help: "ids starting with `fn-` or `fnref-` link footnotes; choose another id".to_string(),
+                        });
+                    }
                     Some(explicit) => {
                         if !ids.claim(&explicit) {
                             return Err(MarkdownError {
@@ -228,6 +245,10 @@ pub fn render_with(body: &str, options: &RenderOptions<'_>) -> Result<Rendered, 
                             });
                         }
                         explicit.to_string()
+                    }
+                    // "Fn 1" would slug to `fn-1`, a footnote's id.
+                    None if is_footnote_id(&crate::slug::slugify(&text)) => {
+                        ids.unique(&format!("section {text}"), "section")
                     }
                     None => ids.unique(&text, "section"),
                 };
@@ -278,7 +299,7 @@ pub fn render_with(body: &str, options: &RenderOptions<'_>) -> Result<Rendered, 
                         }
                         _ => {}
                     }
-                    inner.push(e);
+                    inner.push(escape_raw(e, options.raw_html));
                 }
                 let idx = footnote_slot(&mut footnotes, &mut footnote_index, &mut fn_ids, &label);
                 let mut html_out = String::new();
@@ -420,6 +441,14 @@ pub fn render_with(body: &str, options: &RenderOptions<'_>) -> Result<Rendered, 
     out.toc = build_toc(&toc_flat);
     out.words = words;
     Ok(out)
+}
+
+/// Raw HTML as text that shows as written, unless raw HTML is allowed.
+fn escape_raw(event: Event<'_>, raw_html: bool) -> Event<'_> {
+    match event {
+        Event::Html(html) | Event::InlineHtml(html) if !raw_html => Event::Text(html),
+        other => other,
+    }
 }
 
 fn escape_attr(s: &str) -> String {
@@ -620,6 +649,49 @@ mod tests {
         assert!(r.sections[0].html.contains("<h3 id=\"b-2\">B</h3>"));
         assert_eq!(r.toc.len(), 2);
         assert_eq!(r.toc[0].children.len(), 2);
+    }
+
+    #[test]
+    fn raw_html_off_escapes_html_in_headings_and_footnotes() {
+        // Found by the `markdown` fuzz target (`# <script>`, 10 bytes): the
+        // loops that gather a heading's or a footnote's events passed raw
+        // HTML through even with raw HTML off.
+        let off = RenderOptions {
+            raw_html: false,
+            ..RenderOptions::default()
+        };
+        for body in [
+            "# <script>x</script>\n",
+            "## A <script>x</script>\n",
+            "### <img src=x onerror=alert(1)>\n",
+            "Text[^1].\n\n[^1]: a <script>x</script>\n",
+        ] {
+            let html = render_with(body, &off).unwrap().full_html();
+            assert!(
+                !html.contains("<script") && !html.contains("<img"),
+                "{body}: {html}"
+            );
+            assert!(html.contains("&lt;"), "{body}: {html}");
+        }
+        // Trusted HTML still passes.
+        let html = render("## A <b>b</b>\n").unwrap().full_html();
+        assert!(html.contains("<b>b</b>"), "{html}");
+    }
+
+    #[test]
+    fn heading_ids_never_clash_with_footnote_ids() {
+        // Found by the `markdown` fuzz target's unique-id check: a heading
+        // slugged or named `fn-a` gave the page two elements with that id.
+        let r = render("## Fn a\n\n### Fnref a\n\nText[^a].\n\n[^a]: Note.\n").unwrap();
+        let mut seen = std::collections::HashSet::new();
+        assert!(r.ids.iter().all(|id| seen.insert(id)), "{:?}", r.ids);
+        assert_eq!(r.sections[0].id, "section-fn-a");
+        assert!(r.ids.contains(&"section-fnref-a".to_string()));
+        for explicit in ["{#fn-a}", "{#fnref-a}"] {
+            let e =
+                render(&format!("## Head {explicit}\n\nText[^a].\n\n[^a]: Note.\n")).unwrap_err();
+            assert!(e.message.contains("kept for footnotes"), "{}", e.message);
+        }
     }
 
     #[test]

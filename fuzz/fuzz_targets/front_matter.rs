@@ -15,7 +15,10 @@ fuzz_target!(|data: &[u8]| {
     match frontmatter::split(path, text) {
         Ok(split) => {
             // The parts are slices of the file at the offsets they claim.
-            assert_eq!(&text[split.front_offset..][..split.front.len()], split.front);
+            assert_eq!(
+                &text[split.front_offset..][..split.front.len()],
+                split.front
+            );
             assert_eq!(&text[split.body_offset..], split.body);
             assert!(split.front_offset <= split.body_offset);
             match frontmatter::parse(path, text, &split) {

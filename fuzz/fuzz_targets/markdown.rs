@@ -19,7 +19,11 @@ fn check_ids(r: &Rendered, input: &str) {
     }
     let mut sections = HashSet::new();
     for s in &r.sections {
-        assert!(sections.insert(s.id.as_str()), "section id `{}` twice", s.id);
+        assert!(
+            sections.insert(s.id.as_str()),
+            "section id `{}` twice",
+            s.id
+        );
         assert!(!s.id.is_empty());
     }
 }

@@ -22,7 +22,8 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::{LazyLock, Mutex};
 
-const SEED: &str = "+++\ntitle = \"Seed\"\ndate = 2020-01-01\ntags = [\"Mali\"]\n+++\n\n## Part\n\nText.\n";
+const SEED: &str =
+    "+++\ntitle = \"Seed\"\ndate = 2020-01-01\ntags = [\"Mali\"]\n+++\n\n## Part\n\nText.\n";
 
 static SITE: LazyLock<Mutex<Site>> = LazyLock::new(|| {
     let dir = std::env::temp_dir().join(format!("brief-fuzz-page-{}", std::process::id()));
@@ -101,7 +102,11 @@ fuzz_target!(|data: &[u8]| {
                 .strip_prefix("<script type=\"application/ld+json\">")
                 .unwrap_or_else(|| panic!("a script in `{}` from {text:?}", f.path));
             let end = json.find("</").expect("the script is closed");
-            assert!(json[end..].starts_with("</script>"), "JSON-LD broken in `{}`", f.path);
+            assert!(
+                json[end..].starts_with("</script>"),
+                "JSON-LD broken in `{}`",
+                f.path
+            );
         }
     }
     let _ = links::check_anchors(&site.pages, &anchored, &briefing_ids);
