@@ -6,7 +6,9 @@
 //! [`Site::render`] runs the Tera templates, and [`output::write`] puts the
 //! result in place atomically. [`build`] does all of it.
 
+pub mod check;
 pub mod cli;
+pub mod commands;
 pub mod config;
 pub mod content;
 pub mod date;
@@ -23,6 +25,7 @@ pub mod site;
 pub mod slug;
 pub mod taxonomy;
 pub mod templates;
+pub mod term;
 pub mod views;
 
 pub use config::Config;
@@ -74,6 +77,8 @@ pub struct BuildReport {
     pub warnings: Vec<SourceError>,
     /// Wall time of the whole build.
     pub elapsed: Duration,
+    /// Of which: reading and parsing the site.
+    pub load_time: Duration,
 }
 
 impl BuildOptions {
@@ -88,6 +93,15 @@ impl BuildOptions {
 /// Loads, renders and writes the site. On any error nothing is written and
 /// the previous output stays as it was.
 pub fn build(options: &BuildOptions) -> Result<BuildReport> {
+    build_with_progress(options, &|_, _| {})
+}
+
+/// [`build`], calling `progress(done, total)` as briefings are written
+/// (from several threads), for a progress bar on long builds.
+pub fn build_with_progress(
+    options: &BuildOptions,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<BuildReport> {
     let start = Instant::now();
     let output = options.output_dir();
     site::check_output_location(&options.root, &output)?;
@@ -110,11 +124,14 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
             site.warnings.len()
         );
     }
+    let load_time = start.elapsed();
     let pages = std::sync::atomic::AtomicUsize::new(0);
+    let total = site.pages.len();
     let written = output::write_with(&output, |staging| {
         site.render_to(&|file| {
             if file.path.ends_with(".html") {
-                pages.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let done = pages.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                progress(done.min(total), total);
             }
             staging.put(&file)
         })
@@ -130,5 +147,6 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         output,
         warnings: site.warnings,
         elapsed: start.elapsed(),
+        load_time,
     })
 }

@@ -135,6 +135,21 @@ pub fn check_anchors(
     Ok(())
 }
 
+/// Every `href` and `src` value in an HTML document, entities decoded.
+pub fn targets_in(html: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for attr in [" href=\"", " src=\""] {
+        let mut rest = html;
+        while let Some(i) = rest.find(attr) {
+            rest = &rest[i + attr.len()..];
+            let Some(end) = rest.find('"') else { break };
+            out.push(rest[..end].replace("&amp;", "&"));
+            rest = &rest[end..];
+        }
+    }
+    out
+}
+
 /// Every `id="…"` value in an HTML document.
 pub fn ids_in(html: &str) -> HashSet<String> {
     let mut out = HashSet::new();

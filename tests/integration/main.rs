@@ -2,6 +2,7 @@
 //! `tests/fixtures/`. One test binary, a module per feature.
 
 mod build;
+mod check;
 mod errors;
 mod hostile;
 mod mali;
