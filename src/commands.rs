@@ -107,6 +107,18 @@ fn build(args: BuildArgs, out: &Output) -> Result<ExitCode> {
             report.elapsed.saturating_sub(report.load_time).as_millis()
         );
     }
+    if report.unchanged {
+        if !out.quiet {
+            println!(
+                "Nothing changed since the last build: `{}` left as it was ({}, {}; checked in {} ms)",
+                report.output.display(),
+                plural(report.briefings, "briefing"),
+                plural(report.pages, "page"),
+                report.elapsed.as_millis()
+            );
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
     if !out.quiet {
         let mut line = format!(
             "Built {}, {} in {} ms into `{}`",

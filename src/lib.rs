@@ -14,6 +14,7 @@ pub mod content;
 pub mod date;
 pub mod diagnostics;
 pub mod feeds;
+pub mod fingerprint;
 pub mod frontmatter;
 pub mod links;
 pub mod markdown;
@@ -79,6 +80,9 @@ pub struct BuildReport {
     pub elapsed: Duration,
     /// Of which: reading and parsing the site.
     pub load_time: Duration,
+    /// Nothing the build reads had changed since the last build into the
+    /// same output, so the output was left as it was.
+    pub unchanged: bool,
 }
 
 impl BuildOptions {
@@ -105,6 +109,13 @@ pub fn build_with_progress(
     let start = Instant::now();
     let output = options.output_dir();
     site::check_output_location(&options.root, &output)?;
+    let fingerprint = fingerprint::of_build(options);
+    if let Some(report) = fingerprint
+        .as_deref()
+        .and_then(|fp| unchanged(&output, fp, start))
+    {
+        return Ok(report);
+    }
     let site = Site::load(
         &options.root,
         &LoadOptions {
@@ -124,6 +135,7 @@ pub fn build_with_progress(
             site.warnings.len()
         );
     }
+    let feeds = !site.config.base_url.is_empty();
     let load_time = start.elapsed();
     let pages = std::sync::atomic::AtomicUsize::new(0);
     let total = site.pages.len();
@@ -134,6 +146,19 @@ pub fn build_with_progress(
                 progress(done.min(total), total);
             }
             staging.put(&file)
+        })?;
+        // Only a build without warnings may be skipped next time: a skipped
+        // build could not show them again.
+        Ok(match &fingerprint {
+            Some(fp) if site.warnings.is_empty() => format!(
+                "fingerprint {fp}\nbriefings {}\npages {}\ndrafts {}\nfuture {}\nfeeds {}\n",
+                site.pages.len(),
+                pages.load(std::sync::atomic::Ordering::Relaxed),
+                site.drafts_skipped,
+                site.future_skipped,
+                u8::from(feeds)
+            ),
+            _ => String::new(),
         })
     })?;
     let pages = pages.into_inner();
@@ -143,10 +168,39 @@ pub fn build_with_progress(
         files: written.files,
         drafts_skipped: site.drafts_skipped,
         future_skipped: site.future_skipped,
-        feeds: !site.config.base_url.is_empty(),
+        feeds,
         output,
         warnings: site.warnings,
         elapsed: start.elapsed(),
         load_time,
+        unchanged: false,
+    })
+}
+
+/// The report of a build that can be skipped: the output carries the
+/// fingerprint of exactly these inputs, from a build without warnings.
+fn unchanged(output: &std::path::Path, fingerprint: &str, start: Instant) -> Option<BuildReport> {
+    let stamp = output::read_stamp(output)?;
+    let field = |name: &str| -> Option<&str> {
+        stamp
+            .lines()
+            .find_map(|l| l.strip_prefix(name)?.strip_prefix(' '))
+    };
+    if field("fingerprint")? != fingerprint {
+        return None;
+    }
+    let number = |name: &str| field(name)?.parse::<usize>().ok();
+    Some(BuildReport {
+        briefings: number("briefings")?,
+        pages: number("pages")?,
+        files: 0,
+        drafts_skipped: number("drafts")?,
+        future_skipped: number("future")?,
+        feeds: number("feeds")? == 1,
+        output: output.to_path_buf(),
+        warnings: Vec::new(),
+        elapsed: start.elapsed(),
+        load_time: start.elapsed(),
+        unchanged: true,
     })
 }

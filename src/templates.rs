@@ -210,7 +210,7 @@ impl Templates {
             ErrorKind::Msg(text) if text.contains(" --> ") => {
                 // Tera reports unknown filters, functions and tests as text
                 // already formatted: `error: …` then ` --> name:line:col`.
-                self.from_report_text(text, &rendering)
+                self.locate_report_text(text, &rendering)
             }
             other => {
                 let name = match other {
@@ -243,7 +243,7 @@ impl Templates {
 impl Templates {
     /// Re-locates an error Tera gave only as report text, so it names the
     /// template's real file and shows its line.
-    fn from_report_text(&self, text: &str, rendering: &str) -> SourceError {
+    fn locate_report_text(&self, text: &str, rendering: &str) -> SourceError {
         let message = text
             .lines()
             .next()
@@ -259,7 +259,10 @@ impl Templates {
         let line = parts.next().and_then(|l| l.parse::<usize>().ok());
         let name = parts.next().unwrap_or_default();
         let origin = self.origins.get(name);
-        let shown = origin.map_or_else(|| PathBuf::from(format!("{TEMPLATES_DIR}/{name}")), |o| o.shown.clone());
+        let shown = origin.map_or_else(
+            || PathBuf::from(format!("{TEMPLATES_DIR}/{name}")),
+            |o| o.shown.clone(),
+        );
         let err = SourceError::new(shown, format!("{}{rendering}", lower_first(&message)))
             .with_help("the filters, functions and tests brief adds are listed in README.md, beside Tera's own");
         match (origin, line) {
@@ -418,11 +421,20 @@ mod tests {
 
     #[test]
     fn unknown_filters_name_the_site_template_file() {
-        let dir = site_with(&[("briefing.html", "{% extends \"base.html\" %}\n{% block main %}{{ page.title | nosuch }}{% endblock main %}\n")]);
-        let err = Templates::load(dir.path()).unwrap_err().downcast::<SourceError>().unwrap();
+        let dir = site_with(&[(
+            "briefing.html",
+            "{% extends \"base.html\" %}\n{% block main %}{{ page.title | nosuch }}{% endblock main %}\n",
+        )]);
+        let err = Templates::load(dir.path())
+            .unwrap_err()
+            .downcast::<SourceError>()
+            .unwrap();
         assert_eq!(err.location(), "templates/briefing.html:2:33");
         assert_eq!(err.message, "unknown filter `nosuch`");
-        assert_eq!(err.source_line.as_deref(), Some("{% block main %}{{ page.title | nosuch }}{% endblock main %}"));
+        assert_eq!(
+            err.source_line.as_deref(),
+            Some("{% block main %}{{ page.title | nosuch }}{% endblock main %}")
+        );
     }
 
     #[test]
