@@ -201,8 +201,8 @@ fn link_findings(
     for (path, doc) in html {
         let found = crate::links::ids_in(doc);
         let mut seen = HashSet::new();
-        for id in all_ids(doc) {
-            if !seen.insert(id.clone()) {
+        for id in crate::links::id_values(doc) {
+            if !seen.insert(id) {
                 out.push(Finding::error(
                     SourceError::new(
                         shown(path, sources),
@@ -299,19 +299,6 @@ fn resolve(from: &str, target: &str) -> Option<String> {
         out.push('/');
     }
     Some(out)
-}
-
-/// Every id, repeats included.
-fn all_ids(html: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut rest = html;
-    while let Some(i) = rest.find(" id=\"") {
-        rest = &rest[i + 5..];
-        let Some(end) = rest.find('"') else { break };
-        out.push(rest[..end].to_string());
-        rest = &rest[end..];
-    }
-    out
 }
 
 /// Requests every external link once, a few at a time, each with a timeout.

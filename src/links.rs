@@ -150,17 +150,22 @@ pub fn targets_in(html: &str) -> Vec<String> {
     out
 }
 
-/// Every `id="…"` value in an HTML document.
+/// Every `id="…"` value in an HTML document, as a set.
 pub fn ids_in(html: &str) -> HashSet<String> {
-    let mut out = HashSet::new();
+    id_values(html).map(str::to_string).collect()
+}
+
+/// Every `id="…"` value in an HTML document, in order, repeats included.
+pub fn id_values(html: &str) -> impl Iterator<Item = &str> {
     let mut rest = html;
-    while let Some(i) = rest.find(" id=\"") {
+    std::iter::from_fn(move || {
+        let i = rest.find(" id=\"")?;
         rest = &rest[i + 5..];
-        let Some(end) = rest.find('"') else { break };
-        out.insert(rest[..end].to_string());
+        let end = rest.find('"')?;
+        let id = &rest[..end];
         rest = &rest[end..];
-    }
-    out
+        Some(id)
+    })
 }
 
 fn error_at(page: &Page, link: &Link, message: String, help: &str) -> SourceError {
