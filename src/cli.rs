@@ -7,6 +7,12 @@ use std::path::PathBuf;
 #[derive(Debug, Parser)]
 #[command(name = "brief", version, about, long_about = None, propagate_version = true)]
 pub struct Cli {
+    /// Print only warnings and errors.
+    #[arg(long, short = 'q', global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Also print what each step did and how long it took.
+    #[arg(long, short = 'v', global = true)]
+    pub verbose: bool,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
@@ -19,6 +25,10 @@ pub enum Command {
     Build(BuildArgs),
     /// Serve the site on this machine and rebuild it on every change.
     Serve(ServeArgs),
+    /// Build in memory and report broken links, missing anchors, images
+    /// without alt text, duplicate ids, empty sections and missing summaries
+    /// or sources, without writing anything.
+    Check(CheckArgs),
     /// Write a new draft briefing with every front matter field to fill in.
     New(NewArgs),
     /// Make a new site: settings, templates, stylesheet and an example briefing.
@@ -47,9 +57,23 @@ pub struct BuildArgs {
     /// Treat warnings (such as images without alt text) as errors.
     #[arg(long)]
     pub strict: bool,
-    /// Print only errors.
-    #[arg(long, short = 'q')]
-    pub quiet: bool,
+}
+
+/// Flags of `brief check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The site folder, holding site.toml, content/, templates/ and static/.
+    #[arg(long, short = 'r', default_value = ".", value_name = "DIR")]
+    pub root: PathBuf,
+    /// Include briefings marked `draft = true`.
+    #[arg(long)]
+    pub drafts: bool,
+    /// Include briefings dated after today.
+    #[arg(long)]
+    pub future: bool,
+    /// Also request every external link (needs the network; slow).
+    #[arg(long)]
+    pub external: bool,
 }
 
 /// Flags of `brief serve`.

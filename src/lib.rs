@@ -6,12 +6,15 @@
 //! [`Site::render`] runs the Tera templates, and [`output::write`] puts the
 //! result in place atomically. [`build`] does all of it.
 
+pub mod check;
 pub mod cli;
+pub mod commands;
 pub mod config;
 pub mod content;
 pub mod date;
 pub mod diagnostics;
 pub mod feeds;
+pub mod fingerprint;
 pub mod frontmatter;
 pub mod links;
 pub mod markdown;
@@ -23,6 +26,7 @@ pub mod site;
 pub mod slug;
 pub mod taxonomy;
 pub mod templates;
+pub mod term;
 pub mod views;
 
 pub use config::Config;
@@ -74,6 +78,11 @@ pub struct BuildReport {
     pub warnings: Vec<SourceError>,
     /// Wall time of the whole build.
     pub elapsed: Duration,
+    /// Of which: reading and parsing the site.
+    pub load_time: Duration,
+    /// Nothing the build reads had changed since the last build into the
+    /// same output, so the output was left as it was.
+    pub unchanged: bool,
 }
 
 impl BuildOptions {
@@ -88,9 +97,25 @@ impl BuildOptions {
 /// Loads, renders and writes the site. On any error nothing is written and
 /// the previous output stays as it was.
 pub fn build(options: &BuildOptions) -> Result<BuildReport> {
+    build_with_progress(options, &|_, _| {})
+}
+
+/// [`build`], calling `progress(done, total)` as briefings are written
+/// (from several threads), for a progress bar on long builds.
+pub fn build_with_progress(
+    options: &BuildOptions,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<BuildReport> {
     let start = Instant::now();
     let output = options.output_dir();
     site::check_output_location(&options.root, &output)?;
+    let fingerprint = fingerprint::of_build(options);
+    if let Some(report) = fingerprint
+        .as_deref()
+        .and_then(|fp| unchanged(&output, fp, start))
+    {
+        return Ok(report);
+    }
     let site = Site::load(
         &options.root,
         &LoadOptions {
@@ -110,13 +135,30 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
             site.warnings.len()
         );
     }
+    let feeds = !site.config.base_url.is_empty();
+    let load_time = start.elapsed();
     let pages = std::sync::atomic::AtomicUsize::new(0);
+    let total = site.pages.len();
     let written = output::write_with(&output, |staging| {
         site.render_to(&|file| {
             if file.path.ends_with(".html") {
-                pages.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let done = pages.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                progress(done.min(total), total);
             }
             staging.put(&file)
+        })?;
+        // Only a build without warnings may be skipped next time: a skipped
+        // build could not show them again.
+        Ok(match &fingerprint {
+            Some(fp) if site.warnings.is_empty() => format!(
+                "fingerprint {fp}\nbriefings {}\npages {}\ndrafts {}\nfuture {}\nfeeds {}\n",
+                site.pages.len(),
+                pages.load(std::sync::atomic::Ordering::Relaxed),
+                site.drafts_skipped,
+                site.future_skipped,
+                u8::from(feeds)
+            ),
+            _ => String::new(),
         })
     })?;
     let pages = pages.into_inner();
@@ -126,9 +168,39 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         files: written.files,
         drafts_skipped: site.drafts_skipped,
         future_skipped: site.future_skipped,
-        feeds: !site.config.base_url.is_empty(),
+        feeds,
         output,
         warnings: site.warnings,
         elapsed: start.elapsed(),
+        load_time,
+        unchanged: false,
+    })
+}
+
+/// The report of a build that can be skipped: the output carries the
+/// fingerprint of exactly these inputs, from a build without warnings.
+fn unchanged(output: &std::path::Path, fingerprint: &str, start: Instant) -> Option<BuildReport> {
+    let stamp = output::read_stamp(output)?;
+    let field = |name: &str| -> Option<&str> {
+        stamp
+            .lines()
+            .find_map(|l| l.strip_prefix(name)?.strip_prefix(' '))
+    };
+    if field("fingerprint")? != fingerprint {
+        return None;
+    }
+    let number = |name: &str| field(name)?.parse::<usize>().ok();
+    Some(BuildReport {
+        briefings: number("briefings")?,
+        pages: number("pages")?,
+        files: 0,
+        drafts_skipped: number("drafts")?,
+        future_skipped: number("future")?,
+        feeds: number("feeds")? == 1,
+        output: output.to_path_buf(),
+        warnings: Vec::new(),
+        elapsed: start.elapsed(),
+        load_time: start.elapsed(),
+        unchanged: true,
     })
 }

@@ -135,17 +135,37 @@ pub fn check_anchors(
     Ok(())
 }
 
-/// Every `id="…"` value in an HTML document.
-pub fn ids_in(html: &str) -> HashSet<String> {
-    let mut out = HashSet::new();
-    let mut rest = html;
-    while let Some(i) = rest.find(" id=\"") {
-        rest = &rest[i + 5..];
-        let Some(end) = rest.find('"') else { break };
-        out.insert(rest[..end].to_string());
-        rest = &rest[end..];
+/// Every `href` and `src` value in an HTML document, entities decoded.
+pub fn targets_in(html: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for attr in [" href=\"", " src=\""] {
+        let mut rest = html;
+        while let Some(i) = rest.find(attr) {
+            rest = &rest[i + attr.len()..];
+            let Some(end) = rest.find('"') else { break };
+            out.push(rest[..end].replace("&amp;", "&"));
+            rest = &rest[end..];
+        }
     }
     out
+}
+
+/// Every `id="…"` value in an HTML document, as a set.
+pub fn ids_in(html: &str) -> HashSet<String> {
+    id_values(html).map(str::to_string).collect()
+}
+
+/// Every `id="…"` value in an HTML document, in order, repeats included.
+pub fn id_values(html: &str) -> impl Iterator<Item = &str> {
+    let mut rest = html;
+    std::iter::from_fn(move || {
+        let i = rest.find(" id=\"")?;
+        rest = &rest[i + 5..];
+        let end = rest.find('"')?;
+        let id = &rest[..end];
+        rest = &rest[end..];
+        Some(id)
+    })
 }
 
 fn error_at(page: &Page, link: &Link, message: String, help: &str) -> SourceError {

@@ -69,7 +69,8 @@ pub struct Written {
 /// contents only once every file is written.
 pub fn write(output: &Path, files: &[OutputFile]) -> Result<Written> {
     write_with(output, |staging| {
-        files.par_iter().try_for_each(|f| staging.put(f))
+        files.par_iter().try_for_each(|f| staging.put(f))?;
+        Ok(String::new())
     })
 }
 
@@ -117,12 +118,13 @@ impl Staging {
 }
 
 /// Builds a new `output` through `fill`, which puts every file into the
-/// staging folder; the previous output is replaced only if `fill` succeeds.
+/// staging folder and returns a note for the marker file (see
+/// [`read_stamp`]); the previous output is replaced only if `fill` succeeds.
 /// Holding a lock file beside the output, so two builds of one site cannot
 /// interleave their files.
 pub fn write_with<F>(output: &Path, fill: F) -> Result<Written>
 where
-    F: FnOnce(&Staging) -> Result<()>,
+    F: FnOnce(&Staging) -> Result<String>,
 {
     let name = output
         .file_name()
@@ -159,10 +161,10 @@ where
         files: AtomicUsize::new(0),
         bytes: AtomicU64::new(0),
     };
-    let filled = fill(&stage).and_then(|()| {
+    let filled = fill(&stage).and_then(|stamp| {
         fs::write(
             staging.join(MARKER),
-            "This folder is written by brief and replaced whole on every build.\n",
+            format!("This folder is written by brief and replaced whole on every build.\n{stamp}"),
         )
         .with_context(|| format!("failed to write `{}`", staging.join(MARKER).display()))
     });
@@ -179,6 +181,11 @@ where
             Err(e)
         }
     }
+}
+
+/// What the last build wrote into the output's marker file, if brief wrote it.
+pub fn read_stamp(output: &Path) -> Option<String> {
+    fs::read_to_string(output.join(MARKER)).ok()
 }
 
 /// Takes the build lock: an OS file lock, released even if brief is killed.
@@ -323,7 +330,7 @@ mod tests {
         let err = write_with(&out, |_| {
             let inner = write(&out, &[file("index.html", "second")]);
             assert!(format!("{:#}", inner.unwrap_err()).contains("another brief build"));
-            Ok(())
+            Ok(String::new())
         });
         assert!(err.is_ok());
         assert!(out.join(MARKER).is_file());

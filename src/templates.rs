@@ -207,6 +207,11 @@ impl Templates {
                     }
                 }
             }
+            ErrorKind::Msg(text) if text.contains(" --> ") => {
+                // Tera reports unknown filters, functions and tests as text
+                // already formatted: `error: …` then ` --> name:line:col`.
+                self.locate_report_text(text, &rendering)
+            }
             other => {
                 let name = match other {
                     ErrorKind::CircularExtend { tpl, .. }
@@ -231,6 +236,38 @@ impl Templates {
                     "check `{% extends %}` and `{% include %}` names against the files in templates/",
                 )
             }
+        }
+    }
+}
+
+impl Templates {
+    /// Re-locates an error Tera gave only as report text, so it names the
+    /// template's real file and shows its line.
+    fn locate_report_text(&self, text: &str, rendering: &str) -> SourceError {
+        let message = text
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .trim_start_matches("error: ")
+            .to_string();
+        let location = text
+            .lines()
+            .find_map(|l| l.trim_start().strip_prefix("--> "))
+            .unwrap_or_default();
+        let mut parts = location.rsplitn(3, ':');
+        let column = parts.next().and_then(|c| c.parse::<usize>().ok());
+        let line = parts.next().and_then(|l| l.parse::<usize>().ok());
+        let name = parts.next().unwrap_or_default();
+        let origin = self.origins.get(name);
+        let shown = origin.map_or_else(
+            || PathBuf::from(format!("{TEMPLATES_DIR}/{name}")),
+            |o| o.shown.clone(),
+        );
+        let err = SourceError::new(shown, format!("{}{rendering}", lower_first(&message)))
+            .with_help("the filters, functions and tests brief adds are listed in README.md, beside Tera's own");
+        match (origin, line) {
+            (Some(o), Some(line)) => err.at_line(&o.source, line, column),
+            _ => err,
         }
     }
 }
@@ -380,6 +417,24 @@ mod tests {
             .unwrap();
         assert_eq!(err.location(), "templates/index.html:2:4");
         assert!(err.message.contains("content/a.md"), "{}", err.message);
+    }
+
+    #[test]
+    fn unknown_filters_name_the_site_template_file() {
+        let dir = site_with(&[(
+            "briefing.html",
+            "{% extends \"base.html\" %}\n{% block main %}{{ page.title | nosuch }}{% endblock main %}\n",
+        )]);
+        let err = Templates::load(dir.path())
+            .unwrap_err()
+            .downcast::<SourceError>()
+            .unwrap();
+        assert_eq!(err.location(), "templates/briefing.html:2:33");
+        assert_eq!(err.message, "unknown filter `nosuch`");
+        assert_eq!(
+            err.source_line.as_deref(),
+            Some("{% block main %}{{ page.title | nosuch }}{% endblock main %}")
+        );
     }
 
     #[test]

@@ -189,3 +189,44 @@ fn empty_site_builds_a_home_page() {
     build_ok(site.path(), &out);
     assert!(read(&out, "index.html").contains("No briefings yet"));
 }
+
+#[test]
+fn a_rebuild_with_nothing_changed_leaves_the_output_alone() {
+    let site = copy_site(&fixture("minimal"));
+    let out = site.path().join("public");
+    build_ok(site.path(), &out);
+    let before = snapshot_dir(&out);
+    let marker = std::fs::metadata(out.join(".brief-output"))
+        .unwrap()
+        .modified()
+        .unwrap();
+    let o = build_ok(site.path(), &out);
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        stdout.starts_with("Nothing changed since the last build"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("(2 briefings, 7 pages;"), "{stdout}");
+    assert_eq!(snapshot_dir(&out), before);
+    let after = std::fs::metadata(out.join(".brief-output"))
+        .unwrap()
+        .modified()
+        .unwrap();
+    assert_eq!(marker, after, "not rewritten");
+    // Any change to an input builds again.
+    let page = site.path().join("content/first.md");
+    let text = std::fs::read_to_string(&page).unwrap();
+    std::fs::write(
+        &page,
+        text.replace("Closing words.", "Closing words, edited."),
+    )
+    .unwrap();
+    let o = build_ok(site.path(), &out);
+    assert!(String::from_utf8_lossy(&o.stdout).starts_with("Built 2 briefings"));
+    assert!(read(&out, "first/index.html").contains("Closing words, edited."));
+    // And so does a different option.
+    let o = build_ok(site.path(), &out);
+    assert!(String::from_utf8_lossy(&o.stdout).starts_with("Nothing changed"));
+    let o = brief(site.path(), &["build", "--drafts"]);
+    assert!(String::from_utf8_lossy(&o.stdout).starts_with("Built 3 briefings"));
+}

@@ -3,6 +3,7 @@
 
 mod build;
 mod build_lock;
+mod check;
 mod errors;
 mod hostile;
 mod mali;

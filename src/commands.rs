@@ -1,0 +1,243 @@
+//! What each subcommand does, as the binary runs it: call the library,
+//! then tell the user what happened. `main.rs` only parses and dispatches.
+
+use crate::check::{self, CheckOptions, Severity};
+use crate::cli::{BuildArgs, CheckArgs, Cli, Command, InitArgs, NewArgs, ServeArgs};
+use crate::term::Term;
+use anyhow::Result;
+use std::io::Write as _;
+use std::process::ExitCode;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+/// Runs the command; `Err` is an error for `main` to print.
+pub fn run(cli: Cli, term: Term) -> Result<ExitCode> {
+    let out = Output {
+        term,
+        quiet: cli.quiet,
+        verbose: cli.verbose,
+    };
+    match cli.command {
+        Command::Build(args) => build(args, &out),
+        Command::Serve(args) => serve(args),
+        Command::Check(args) => check(args, &out),
+        Command::New(args) => new(args),
+        Command::Init(args) => init(args),
+    }
+}
+
+/// `error: ` and the whole chain, outermost first.
+pub fn render_error(e: &anyhow::Error, term: Term) -> String {
+    let mut parts: Vec<String> = e.chain().map(|c| c.to_string()).collect();
+    parts.dedup();
+    format!("{} {}", term.error(), parts.join("\n  caused by: "))
+}
+
+/// How much to say, and how.
+struct Output {
+    term: Term,
+    quiet: bool,
+    verbose: bool,
+}
+
+fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
+/// Builds that run longer than this get a progress line on a terminal.
+const PROGRESS_AFTER: Duration = Duration::from_secs(1);
+
+fn build(args: BuildArgs, out: &Output) -> Result<ExitCode> {
+    let options = crate::BuildOptions {
+        root: args.root,
+        output: args.output,
+        drafts: args.drafts,
+        future: args.future,
+        strict: args.strict,
+        base_url: args.base_url,
+    };
+    let started = Instant::now();
+    let shown = Mutex::new(Instant::now());
+    let draw = out.term.interactive() && !out.quiet;
+    let progress = |done: usize, total: usize| {
+        if !draw || started.elapsed() < PROGRESS_AFTER {
+            return;
+        }
+        // A few redraws a second are plenty, and cheap for the writing threads.
+        if let Ok(mut last) = shown.try_lock()
+            && (last.elapsed() > Duration::from_millis(100) || done == total)
+        {
+            *last = Instant::now();
+            let width = 30;
+            let filled = (done * width).checked_div(total).unwrap_or(width);
+            eprint!(
+                "\r[{}{}] {done}/{total} briefings",
+                "#".repeat(filled),
+                " ".repeat(width - filled)
+            );
+            let _ = std::io::stderr().flush();
+        }
+    };
+    let result = crate::build_with_progress(&options, &progress);
+    if draw && started.elapsed() >= PROGRESS_AFTER {
+        eprint!("\r{}\r", " ".repeat(60));
+    }
+    let report = match result {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("{}", render_error(&e, out.term));
+            // Output is staged and swapped in whole, so a failed build never touches it.
+            eprintln!(
+                "{} nothing was written; the previous output is unchanged",
+                out.term.note()
+            );
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    for w in &report.warnings {
+        eprintln!("{} {w}\n", out.term.warning());
+    }
+    if out.verbose {
+        eprintln!(
+            "loaded {} in {} ms; rendered and wrote {} files ({} pages) in {} ms",
+            plural(report.briefings, "briefing"),
+            report.load_time.as_millis(),
+            report.files,
+            report.pages,
+            report.elapsed.saturating_sub(report.load_time).as_millis()
+        );
+    }
+    if report.unchanged {
+        if !out.quiet {
+            println!(
+                "Nothing changed since the last build: `{}` left as it was ({}, {}; checked in {} ms)",
+                report.output.display(),
+                plural(report.briefings, "briefing"),
+                plural(report.pages, "page"),
+                report.elapsed.as_millis()
+            );
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    if !out.quiet {
+        let mut line = format!(
+            "Built {}, {} in {} ms into `{}`",
+            plural(report.briefings, "briefing"),
+            plural(report.pages, "page"),
+            report.elapsed.as_millis(),
+            report.output.display()
+        );
+        if report.drafts_skipped > 0 {
+            line.push_str(&format!(
+                " ({} left out; add --drafts to include)",
+                plural(report.drafts_skipped, "draft")
+            ));
+        }
+        if report.future_skipped > 0 {
+            line.push_str(&format!(
+                " ({} dated after today left out; add --future to include)",
+                plural(report.future_skipped, "briefing")
+            ));
+        }
+        if !report.warnings.is_empty() {
+            line.push_str(&format!(
+                " with {}",
+                plural(report.warnings.len(), "warning")
+            ));
+        }
+        println!("{line}");
+        if !report.feeds && report.briefings > 0 {
+            println!(
+                "note: no feeds, sitemap, robots.txt or 404 page: they need absolute URLs; set `base_url` in site.toml"
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn check(args: CheckArgs, out: &Output) -> Result<ExitCode> {
+    let report = check::check(
+        &args.root,
+        &CheckOptions {
+            drafts: args.drafts,
+            future: args.future,
+            external: args.external,
+        },
+    );
+    for f in &report.findings {
+        let label = match f.severity {
+            Severity::Error => out.term.error(),
+            Severity::Warning => out.term.warning(),
+        };
+        if f.severity == Severity::Error || !out.quiet {
+            eprintln!("{label} {}\n", f.error);
+        }
+    }
+    let errors = report.errors();
+    let warnings = report.warnings();
+    if !out.quiet || errors > 0 {
+        let mut line = format!(
+            "Checked {}, {}: {}, {}",
+            plural(report.briefings, "briefing"),
+            plural(report.pages, "page"),
+            plural(errors, "error"),
+            plural(warnings, "warning")
+        );
+        if args.external {
+            line.push_str(&format!(
+                "; {} requested",
+                plural(report.external_checked, "external link")
+            ));
+        }
+        println!("{line}");
+    }
+    Ok(if errors > 0 {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn serve(args: ServeArgs) -> Result<ExitCode> {
+    crate::serve::serve(&crate::serve::ServeOptions {
+        root: args.root,
+        bind: args.bind,
+        port: args.port,
+        load: crate::LoadOptions {
+            drafts: args.drafts,
+            future: args.future,
+            ..Default::default()
+        },
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn new(args: NewArgs) -> Result<ExitCode> {
+    let path = crate::scaffold::new_briefing(
+        &args.root,
+        &args.title,
+        args.path.as_deref(),
+        crate::date::Date::today(),
+    )?;
+    // `./content/…` reads better as `content/…`.
+    let shown = path.strip_prefix(".").unwrap_or(&path);
+    println!(
+        "Wrote `{}` (a draft: build with --drafts to see it)",
+        shown.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn init(args: InitArgs) -> Result<ExitCode> {
+    let done = crate::scaffold::init(&args.dir, args.force, crate::date::Date::today())?;
+    for kept in &done.kept {
+        println!("kept the existing `{}`", kept.display());
+    }
+    println!(
+        "Made a site in `{}` ({} files). Next: brief serve --root {}",
+        args.dir.display(),
+        done.written.len(),
+        args.dir.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
