@@ -90,6 +90,13 @@ fuzz_target!(|data: &[u8]| {
         assert!(html.ends_with("</html>\n"), "`{}` is cut short", f.path);
         if f.path == format!("{}index.html", site.pages[0].url) {
             briefing_ids.insert(0, links::ids_in(html));
+            // Without raw HTML only brief writes ids, and each only once.
+            if !raw_html {
+                let mut seen = HashSet::new();
+                for id in links::id_values(html) {
+                    assert!(seen.insert(id), "id `{id}` twice on the page from {text:?}");
+                }
+            }
         }
         // JSON-LD is the only script a page may carry without raw HTML,
         // and nothing in it may close its element early.
