@@ -279,7 +279,7 @@ pub fn render_with(body: &str, options: &RenderOptions<'_>) -> Result<Rendered, 
                         level,
                         id: Some(CowStr::from(id)),
                         classes,
-                        attrs,
+                        attrs: without_id(attrs),
                     }));
                     current.extend(inline);
                     current.push(Event::End(TagEnd::Heading(level)));
@@ -288,7 +288,38 @@ pub fn render_with(body: &str, options: &RenderOptions<'_>) -> Result<Rendered, 
             Event::Start(Tag::FootnoteDefinition(label)) => {
                 let mut inner = Vec::new();
                 let mut depth = 0usize;
-                for (e, _) in parser.by_ref() {
+                for (e, r) in parser.by_ref() {
+                    // A heading inside a note keeps its explicit id only if
+                    // the page has no other element with it.
+                    let e = match e {
+                        Event::Start(Tag::Heading {
+                            level,
+                            id,
+                            classes,
+                            attrs,
+                        }) => {
+                            if let Some(explicit) = &id {
+                                if is_footnote_id(explicit) || !ids.claim(explicit) {
+                                    return Err(MarkdownError {
+                                        offset: r.start,
+                                        len: r.len(),
+                                        message: format!(
+                                            "the id `{explicit}` is used twice on this page"
+                                        ),
+                                        help: "give each heading its own id".to_string(),
+                                    });
+                                }
+                                out.ids.push(explicit.to_string());
+                            }
+                            Event::Start(Tag::Heading {
+                                level,
+                                id,
+                                classes,
+                                attrs: without_id(attrs),
+                            })
+                        }
+                        other => other,
+                    };
                     match &e {
                         Event::Start(Tag::FootnoteDefinition(_)) => depth += 1,
                         Event::End(TagEnd::FootnoteDefinition) if depth == 0 => break,
@@ -441,6 +472,15 @@ pub fn render_with(body: &str, options: &RenderOptions<'_>) -> Result<Rendered, 
     out.toc = build_toc(&toc_flat);
     out.words = words;
     Ok(out)
+}
+
+/// Heading attributes without `id=…`: a heading's id comes only from
+/// `{#id}` or its text, so it is always checked for repeats.
+fn without_id<'a>(
+    mut attrs: Vec<(CowStr<'a>, Option<CowStr<'a>>)>,
+) -> Vec<(CowStr<'a>, Option<CowStr<'a>>)> {
+    attrs.retain(|(key, _)| !key.eq_ignore_ascii_case("id"));
+    attrs
 }
 
 /// Raw HTML as text that shows as written, unless raw HTML is allowed.
@@ -676,6 +716,25 @@ mod tests {
         // Trusted HTML still passes.
         let html = render("## A <b>b</b>\n").unwrap().full_html();
         assert!(html.contains("<b>b</b>"), "{html}");
+    }
+
+    #[test]
+    fn headings_in_footnotes_and_id_attributes_never_repeat_an_id() {
+        // Found by the `page` fuzz target's unique-id check: an explicit id
+        // on a heading inside a footnote, or an `id=` heading attribute,
+        // went round the page's id set.
+        let e = render("## A\n\nText[^1].\n\n[^1]: # B {#a}\n").unwrap_err();
+        assert!(e.message.contains("`a` is used twice"), "{}", e.message);
+        let r = render("Text[^1].\n\n[^1]: # B {#b}\n\n## B\n").unwrap();
+        assert!(r.ids.contains(&"b".to_string()));
+        assert_eq!(r.sections[0].id, "b-2");
+        let r = render("## Z\n\n### B {#b id=a}\n\n### C {ID=a}\n").unwrap();
+        let html = r.full_html();
+        assert!(
+            !html.contains("id=\"a\"") && !html.contains("ID="),
+            "{html}"
+        );
+        assert!(html.contains("<h3 id=\"b\">"), "{html}");
     }
 
     #[test]
