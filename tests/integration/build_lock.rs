@@ -69,6 +69,12 @@ fn two_builds_at_once_one_writes_the_other_is_turned_away() {
     // and every round must end in a whole site.
     let mut overlapped = 0;
     for round in 0..3 {
+        // A build of an unchanged site is skipped before it takes the lock,
+        // so each round changes a briefing.
+        let edited = site.path().join("content/part-0/b-0.md");
+        let mut text = std::fs::read_to_string(&edited).unwrap();
+        text.push_str(&format!("\nRound {round}.\n"));
+        std::fs::write(&edited, text).unwrap();
         let a = spawn_build(site.path());
         let b = spawn_build(site.path());
         let outcomes = [a.wait_with_output().unwrap(), b.wait_with_output().unwrap()];
@@ -104,6 +110,11 @@ fn a_held_lock_turns_a_build_away_and_keeps_the_output() {
         .open(site.path().join(".public.brief-lock"))
         .unwrap();
     lock.lock().unwrap();
+    // Something to build, so the build does not stop early as up to date.
+    let first = site.path().join("content/first.md");
+    let mut text = std::fs::read_to_string(&first).unwrap();
+    text.push_str("\nEdited while locked.\n");
+    std::fs::write(&first, text).unwrap();
     let o = brief(site.path(), &["build"]);
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(1), "{stderr}");

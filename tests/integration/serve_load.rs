@@ -159,7 +159,7 @@ fn every_page_is_served_whole_under_load_while_the_site_rebuilds() {
         std::thread::spawn(move || {
             let mut edits = 0usize;
             while !stop.load(Ordering::Relaxed) {
-                if edits % 2 == 0 {
+                if edits.is_multiple_of(2) {
                     let edited = format!("{text}\nEdit number {edits}.\n");
                     std::fs::write(&briefing, edited).unwrap();
                 } else {
