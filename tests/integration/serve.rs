@@ -12,15 +12,16 @@ use std::time::{Duration, Instant};
 const PATIENCE: Duration = Duration::from_secs(10);
 
 /// A running `brief serve`, killed when dropped (a failing test included).
-struct Server {
-    child: Child,
-    port: u16,
-    stdout: Arc<Mutex<String>>,
-    stderr: Arc<Mutex<String>>,
+pub(crate) struct Server {
+    pub(crate) child: Child,
+    pub(crate) port: u16,
+    pub(crate) stdout: Arc<Mutex<String>>,
+    pub(crate) stderr: Arc<Mutex<String>>,
 }
 
 impl Server {
-    fn start(root: &Path, extra: &[&str]) -> Server {
+    /// Starts `brief serve --port 0` on `root` and waits for its address.
+    pub(crate) fn start(root: &Path, extra: &[&str]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_brief"))
             .args(["serve", "--port", "0", "--root", root.to_str().unwrap()])
             .args(extra)

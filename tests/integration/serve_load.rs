@@ -2,11 +2,11 @@
 //! content and templates change underneath, and request paths built to leave
 //! the site. Only 127.0.0.1 is ever contacted.
 
+use crate::serve::Server;
 use crate::support::*;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -17,59 +17,6 @@ const LOAD_FOR: Duration = Duration::from_secs(4);
 const CLIENTS: usize = 4;
 
 /// A `brief serve` on a free port, killed when dropped.
-struct Server {
-    child: Child,
-    port: u16,
-    stdout: Arc<Mutex<String>>,
-}
-
-impl Server {
-    fn start(root: &Path) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_brief"))
-            .args(["serve", "--port", "0", "--root", root.to_str().unwrap()])
-            .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start brief serve");
-        let stdout = Arc::new(Mutex::new(String::new()));
-        let (tx, rx) = std::sync::mpsc::channel();
-        let lines = BufReader::new(child.stdout.take().unwrap());
-        let seen = Arc::clone(&stdout);
-        std::thread::spawn(move || {
-            for line in lines.lines().map_while(Result::ok) {
-                if let Some(i) = line.find("http://127.0.0.1:") {
-                    let digits: String = line[i + 17..]
-                        .chars()
-                        .take_while(char::is_ascii_digit)
-                        .collect();
-                    let _ = tx.send(digits.parse::<u16>().unwrap());
-                }
-                seen.lock().unwrap().push_str(&format!("{line}\n"));
-            }
-        });
-        // Rebuild errors go to stderr; drain it so the server never blocks.
-        let mut err = child.stderr.take().unwrap();
-        std::thread::spawn(move || std::io::copy(&mut err, &mut std::io::sink()));
-        let port = rx
-            .recv_timeout(Duration::from_secs(20))
-            .expect("brief serve printed its address");
-        Server {
-            child,
-            port,
-            stdout,
-        }
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 struct Reply {
     status: u16,
     head: String,
@@ -147,7 +94,7 @@ fn every_page_is_served_whole_under_load_while_the_site_rebuilds() {
     let (site, briefing, template, text, base) = site_with_template();
     let urls = Arc::new(page_urls(site.path()));
     assert!(urls.len() > 44, "{} pages", urls.len());
-    let server = Server::start(site.path());
+    let server = Server::start(site.path(), &[]);
     let port = server.port;
     assert_eq!(get(port, "/").unwrap().status, 200);
 
@@ -251,7 +198,7 @@ fn every_page_is_served_whole_under_load_while_the_site_rebuilds() {
 fn encoded_overlong_and_malformed_paths_never_leave_the_site() {
     let site = copy_site(&fixture("minimal"));
     std::fs::write(site.path().join("secret.txt"), "do not serve").unwrap();
-    let server = Server::start(site.path());
+    let server = Server::start(site.path(), &[]);
     let port = server.port;
     // Gaps in the battery of serve.rs: double encoding, overlong and
     // look-alike dots, mixed spellings, control characters, odd targets.
