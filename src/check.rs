@@ -92,7 +92,7 @@ pub fn check(root: &Path, options: &CheckOptions) -> Report {
         future: options.future,
         ..LoadOptions::default()
     };
-    let site = match Site::load(root, &load) {
+    let mut site = match Site::load(root, &load) {
         Ok(site) => site,
         Err(e) => {
             report.findings.push(Finding::error(as_source_error(&e)));
@@ -100,13 +100,14 @@ pub fn check(root: &Path, options: &CheckOptions) -> Report {
         }
     };
     report.briefings = site.pages.len();
-    report
-        .findings
-        .extend(site.warnings.iter().cloned().map(Finding::warning));
     for page in &site.pages {
         report.findings.extend(content_findings(page));
     }
-    let files = match site.render() {
+    let rendered = site.render();
+    report
+        .findings
+        .extend(site.warnings.iter().cloned().map(Finding::warning));
+    let files = match rendered {
         Ok(files) => files,
         Err(e) => {
             report.findings.push(Finding::error(as_source_error(&e)));

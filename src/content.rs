@@ -116,21 +116,24 @@ pub fn discover(root: &Path, content_dir: &Path) -> Result<Discovered> {
     Ok(found)
 }
 
-/// One briefing: its front matter and its rendered body.
+/// One briefing: its front matter and what the site needs to know of its
+/// body. The body itself is rendered only when the page is written (see
+/// [`Page::body`]), so a big site never holds every briefing's HTML.
 #[derive(Debug, Clone)]
 pub struct Page {
     /// The file, as shown in messages (relative to the site root).
     pub file: PathBuf,
     /// Its path inside `content/`.
     pub rel: String,
-    /// The whole file, kept to point later errors at lines.
+    /// The whole file for a page parsed from memory; empty for a page
+    /// loaded from disk, which is read again when it is rendered.
     pub text: String,
-    /// Byte offset of the Markdown body in `text`.
+    /// Byte offset of the Markdown body in the file.
     pub body_offset: usize,
     /// The parsed front matter.
     pub front: FrontMatter,
-    /// The rendered body.
-    pub rendered: Rendered,
+    /// Words in the body, counted on its source (see [`markdown::count_words`]).
+    pub words: usize,
     /// Where the page goes, relative to the output root, as a folder with a
     /// trailing slash: `sahel/mali-ecowas/`.
     pub url: String,
@@ -140,19 +143,17 @@ pub struct Page {
     pub dir: PathBuf,
     /// The source file on disk, when it came from disk.
     pub disk_path: Option<PathBuf>,
-    /// Whether raw HTML passes through (from the site's config), for re-rendering.
+    /// Whether raw HTML passes through (from the site's config).
     pub raw_html: bool,
-    /// Link targets to rewrite in the HTML: (as written, as output).
-    pub rewrites: Vec<(String, String)>,
     /// The front matter's tags as (name, slug), without repeats by slug;
     /// worked out once because every list showing the page needs them.
     pub tags: Vec<(String, String)>,
-    /// Whether the text and HTML were freed after loading.
-    released: bool,
 }
 
 impl Page {
-    /// Reads, parses and renders one briefing file with the site's settings.
+    /// Reads one briefing file and parses its front matter with the site's
+    /// settings. The Markdown body is only counted here; it is parsed once,
+    /// when the page is rendered, and its errors are reported then.
     pub fn load(root: &Path, file: &SourceFile, config: &Config) -> Result<Page> {
         let display = crate::diagnostics::display_path(root, &file.path);
         let size = std::fs::metadata(&file.path)
@@ -187,43 +188,33 @@ impl Page {
             .parent()
             .map(Path::to_path_buf)
             .unwrap_or_default();
-        // Loading needs only the outline of the body; the HTML is written
-        // when the page is rendered, so it is never held for the whole site.
-        let options = RenderOptions {
-            raw_html: config.raw_html,
-            image_size: &|_| None,
-            html: false,
-            words: true,
-        };
-        let mut page = Page::parse_with(&display, &file.rel, text, &options)?;
+        let mut page = Page::parse_with(&display, &file.rel, text, config.raw_html)?;
         page.assets = file.assets.clone();
         page.dir = dir;
         page.disk_path = Some(file.path.clone());
-        page.raw_html = config.raw_html;
-        page.release();
+        // Held for every briefing until the build ends, the text would
+        // double the memory a big site needs; rendering reads it again.
+        page.text = String::new();
         Ok(page)
     }
 
-    /// Parses a briefing from its text. `file` is used in messages, `rel` for the URL.
+    /// Parses a briefing from its text, raw HTML allowed. `file` is used in
+    /// messages, `rel` for the URL.
     pub fn parse(file: &Path, rel: &str, text: String) -> Result<Page, SourceError> {
-        Page::parse_with(file, rel, text, &RenderOptions::default())
+        Page::parse_with(file, rel, text, true)
     }
 
-    /// [`Page::parse`] with rendering options.
+    /// [`Page::parse`], saying whether raw HTML in the body passes through.
     pub fn parse_with(
         file: &Path,
         rel: &str,
         text: String,
-        options: &RenderOptions<'_>,
+        raw_html: bool,
     ) -> Result<Page, SourceError> {
         let split = frontmatter::split(file, &text)?;
         let front = frontmatter::parse(file, &text, &split)?;
         let body_offset = split.body_offset;
-        let rendered = markdown::render_with(split.body, options).map_err(|e| {
-            SourceError::new(file, e.message)
-                .at_offset(&text, body_offset + e.offset, e.len)
-                .with_help(e.help)
-        })?;
+        let words = markdown::count_words(split.body);
         let url = match &front.path {
             Some(path) => format!("{path}/"),
             None => url_for(file, &text, rel, front.slug.as_deref())?,
@@ -234,79 +225,36 @@ impl Page {
             rel: rel.to_string(),
             body_offset,
             front,
-            rendered,
+            words,
             url,
             text,
             assets: Vec::new(),
             dir: PathBuf::new(),
             disk_path: None,
-            raw_html: options.raw_html,
-            rewrites: Vec::new(),
+            raw_html,
             tags,
-            released: false,
         })
     }
 
-    /// Frees the source text and the body's HTML, keeping what the whole
-    /// site needs (front matter, headings, links, word counts): a big site
-    /// would otherwise hold every file twice. [`Page::body`] renders the HTML
-    /// again when the page is written, and [`Page::source`] reads the text
-    /// again for the rare message that points into it.
-    pub fn release(&mut self) {
-        if self.disk_path.is_none() {
-            return;
-        }
-        self.text = String::new();
-        let r = &mut self.rendered;
-        r.intro_html = String::new();
-        r.footnotes_html = String::new();
-        for s in &mut r.sections {
-            s.html = String::new();
-        }
-        self.released = true;
-    }
-
-    /// The rendered body, with links between briefings rewritten.
-    pub fn body(&self) -> Result<std::borrow::Cow<'_, Rendered>> {
-        use std::borrow::Cow;
-        let mut body = if self.released {
-            let text = self.source();
-            let split = frontmatter::split(&self.file, &text)?;
-            let size = |src: &str| image_size(&self.dir, src);
-            let options = RenderOptions {
-                raw_html: self.raw_html,
-                image_size: &size,
-                html: true,
-                words: false,
-            };
-            let fresh = markdown::render_with(split.body, &options).map_err(|e| {
-                SourceError::new(&self.file, e.message)
-                    .at_offset(&text, split.body_offset + e.offset, e.len)
-                    .with_help(e.help)
-            })?;
-            if fresh.sections.len() != self.rendered.sections.len() {
-                anyhow::bail!(
-                    "`{}` changed while the site was being built; build again",
-                    self.file.display()
-                );
-            }
-            let mut fresh = fresh;
-            // Words were counted at load; the second pass skips counting.
-            fresh.words = self.rendered.words;
-            for (f, kept) in fresh.sections.iter_mut().zip(&self.rendered.sections) {
-                f.words = kept.words;
-            }
-            Cow::Owned(fresh)
-        } else {
-            Cow::Borrowed(&self.rendered)
+    /// Renders the body: sections, footnotes, links found, warnings. Errors
+    /// in the Markdown (a heading id used twice…) point into the file.
+    /// Links between briefings are left as written; the site rewrites them.
+    pub fn body(&self) -> Result<Rendered, SourceError> {
+        let text = self.source();
+        let split = frontmatter::split(&self.file, &text)?;
+        let size = |src: &str| image_size(&self.dir, src);
+        let options = RenderOptions {
+            raw_html: self.raw_html,
+            image_size: &size,
         };
-        if !self.rewrites.is_empty() {
-            crate::links::rewrite(body.to_mut(), &self.rewrites);
-        }
-        Ok(body)
+        markdown::render_with(split.body, &options).map_err(|e| {
+            SourceError::new(&self.file, e.message)
+                .at_offset(&text, split.body_offset + e.offset, e.len)
+                .with_help(e.help)
+        })
     }
 
-    /// The whole source text, from memory or, once released, from disk.
+    /// The whole source text, from memory or, for a loaded page, from disk.
     pub fn source(&self) -> std::borrow::Cow<'_, str> {
         match &self.disk_path {
             Some(path) if self.text.is_empty() => std::fs::read_to_string(path)
@@ -412,7 +360,7 @@ mod tests {
     }
 
     #[test]
-    fn a_released_page_renders_the_same_body_again() {
+    fn a_loaded_page_renders_the_same_body_as_one_in_memory() {
         let dir = tempfile::tempdir().unwrap();
         let text = "+++\ntitle = \"t\"\ndate = 2020-01-01\n+++\n\nIntro.\n\n## A\n\nOne two three.[^n]\n\n## B\n\nFour.\n\n[^n]: Note.\n";
         std::fs::create_dir(dir.path().join("content")).unwrap();
@@ -425,19 +373,16 @@ mod tests {
             assets: Vec::new(),
         };
         let loaded = Page::load(dir.path(), &file, &Config::default()).unwrap();
-        assert!(
-            loaded.text.is_empty() && loaded.rendered.sections[0].html.is_empty(),
-            "released"
-        );
-        let again = loaded.body().unwrap();
-        assert_eq!(*again, in_memory.rendered);
+        assert!(loaded.text.is_empty(), "the text is not kept");
+        assert_eq!(loaded.words, in_memory.words);
+        assert_eq!(loaded.body().unwrap(), in_memory.body().unwrap());
     }
 
     #[test]
     fn markdown_errors_point_into_the_file() {
         let text =
             "+++\ntitle = \"t\"\ndate = 2012-01-01\n+++\n\n## A {#a}\n\n## B {#a}\n".to_string();
-        let err = Page::parse(Path::new("content/x.md"), "x.md", text).unwrap_err();
-        assert_eq!(err.location(), "content/x.md:8:1");
+        let page = Page::parse(Path::new("content/x.md"), "x.md", text).unwrap();
+        assert_eq!(page.body().unwrap_err().location(), "content/x.md:8:1");
     }
 }

@@ -116,7 +116,7 @@ pub fn build_with_progress(
     {
         return Ok(report);
     }
-    let site = Site::load(
+    let mut site = Site::load(
         &options.root,
         &LoadOptions {
             drafts: options.drafts,
@@ -125,16 +125,7 @@ pub fn build_with_progress(
             base_url: options.base_url.clone(),
         },
     )?;
-    if options.strict && !site.warnings.is_empty() {
-        let mut text = String::new();
-        for w in &site.warnings {
-            text.push_str(&format!("{w}\n\n"));
-        }
-        anyhow::bail!(
-            "{text}--strict turns these {} warnings into errors; nothing was written",
-            site.warnings.len()
-        );
-    }
+    strict_check(options, &site.warnings)?;
     let feeds = !site.config.base_url.is_empty();
     let load_time = start.elapsed();
     let pages = std::sync::atomic::AtomicUsize::new(0);
@@ -147,6 +138,9 @@ pub fn build_with_progress(
             }
             staging.put(&file)
         })?;
+        // Rendering finds the briefings' own warnings; failing here drops
+        // the staged output, so the previous site stays.
+        strict_check(options, &site.warnings)?;
         // Only a build without warnings may be skipped next time: a skipped
         // build could not show them again.
         Ok(match &fingerprint {
@@ -175,6 +169,21 @@ pub fn build_with_progress(
         load_time,
         unchanged: false,
     })
+}
+
+/// With `--strict`, warnings are errors.
+fn strict_check(options: &BuildOptions, warnings: &[SourceError]) -> Result<()> {
+    if !options.strict || warnings.is_empty() {
+        return Ok(());
+    }
+    let mut text = String::new();
+    for w in warnings {
+        text.push_str(&format!("{w}\n\n"));
+    }
+    anyhow::bail!(
+        "{text}--strict turns these {} warnings into errors; nothing was written",
+        warnings.len()
+    )
 }
 
 /// The report of a build that can be skipped: the output carries the

@@ -26,21 +26,44 @@ pub struct Anchored {
     pub offset: usize,
 }
 
-/// Works out where the `@/…` links of `page` (the `i`th) point, storing the
-/// rewrites on the page, and returns the anchors to check once pages are
-/// rendered; a link to a missing briefing is an error.
+/// Where every briefing of a site goes, for resolving `@/…` links.
+#[derive(Debug, Clone, Default)]
+pub struct LinkIndex {
+    /// Path inside `content/` → index into the site's pages.
+    by_rel: HashMap<String, usize>,
+    /// Each page's output folder, by index.
+    urls: Vec<String>,
+}
+
+impl LinkIndex {
+    /// The index of `pages`, in their site order.
+    pub fn new(pages: &[Page]) -> LinkIndex {
+        LinkIndex {
+            by_rel: pages
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (p.rel.clone(), i))
+                .collect(),
+            urls: pages.iter().map(|p| p.url.clone()).collect(),
+        }
+    }
+}
+
+/// Rewrites the `@/…` links in `body`, the rendered body of `page` (the
+/// `i`th of the site), into relative URLs and returns the anchors to check
+/// once every page is rendered; a link to a missing briefing is an error.
 pub fn resolve(
-    page: &mut Page,
+    page: &Page,
+    body: &mut Rendered,
     i: usize,
-    by_rel: &HashMap<String, usize>,
-    urls: &[&str],
+    index: &LinkIndex,
 ) -> Result<Vec<Anchored>, SourceError> {
     let mut anchored = Vec::new();
     let mut replacements: Vec<(String, String)> = Vec::new();
-    for link in page.rendered.links.iter().filter(|l| !l.image) {
+    for link in body.links.iter().filter(|l| !l.image) {
         let (to, fragment) = if let Some(target) = link.url.strip_prefix(INTERNAL) {
             let (path, fragment) = target.split_once('#').unwrap_or((target, ""));
-            let Some(&to) = by_rel.get(path.trim_start_matches('/')) else {
+            let Some(&to) = index.by_rel.get(path.trim_start_matches('/')) else {
                 return Err(error_at(
                     page,
                     link,
@@ -48,7 +71,7 @@ pub fn resolve(
                     "internal links name a file under content/, e.g. @/sahel/mali.md#diplomacy (drafts exist only with --drafts)",
                 ));
             };
-            let url = format!("{}{}index.html", root_prefix(&page.url), urls[to]);
+            let url = format!("{}{}index.html", root_prefix(&page.url), index.urls[to]);
             let href = if fragment.is_empty() {
                 url
             } else {
@@ -71,12 +94,14 @@ pub fn resolve(
             });
         }
     }
-    page.rewrites = replacements;
+    if !replacements.is_empty() {
+        rewrite(body, &replacements);
+    }
     Ok(anchored)
 }
 
 /// Applies `rewrites` (as written → as output) to the `href`s of a body.
-pub fn rewrite(body: &mut Rendered, rewrites: &[(String, String)]) {
+fn rewrite(body: &mut Rendered, rewrites: &[(String, String)]) {
     for html in std::iter::once(&mut body.intro_html)
         .chain(body.sections.iter_mut().map(|s| &mut s.html))
         .chain(std::iter::once(&mut body.footnotes_html))
@@ -108,9 +133,11 @@ pub fn check_anchors(
         if !ids.get(&a.to).unwrap_or(&none).contains(&a.fragment) {
             let from = &pages[a.from];
             let to = &pages[a.to];
-            let mut sections: Vec<&str> =
-                to.rendered.sections.iter().map(|s| s.id.as_str()).collect();
-            sections.truncate(12);
+            // Only now, with an error to explain, is the target parsed again.
+            let sections: Vec<String> = to
+                .body()
+                .map(|b| b.sections.into_iter().take(12).map(|s| s.id).collect())
+                .unwrap_or_default();
             let link = Link {
                 url: a.written.clone(),
                 offset: a.offset,
@@ -192,17 +219,16 @@ mod tests {
 
     #[test]
     fn rewrites_internal_links_relative_to_the_page() {
-        let mut pages = vec![
+        let pages = vec![
             page(
                 "sahel/a.md",
                 "## A\n\nSee [b](@/b.md#two) and [c](@/b.md).\n",
             ),
             page("b.md", "## Two\n"),
         ];
-        let by_rel = HashMap::from([("sahel/a.md".to_string(), 0), ("b.md".to_string(), 1)]);
-        let urls = ["sahel/a/", "b/"];
-        let anchored = resolve(&mut pages[0], 0, &by_rel, &urls).unwrap();
-        let body = pages[0].body().unwrap();
+        let index = LinkIndex::new(&pages);
+        let mut body = pages[0].body().unwrap();
+        let anchored = resolve(&pages[0], &mut body, 0, &index).unwrap();
         let html = &body.sections[0].html;
         assert!(html.contains("href=\"../../b/index.html#two\""), "{html}");
         assert!(html.contains("href=\"../../b/index.html\""), "{html}");
@@ -214,18 +240,18 @@ mod tests {
 
     #[test]
     fn missing_briefing_is_an_error_at_the_link() {
-        let mut pages = [page("a.md", "## A\n\nText [x](@/nope.md).\n")];
-        let by_rel = HashMap::from([("a.md".to_string(), 0)]);
-        let err = resolve(&mut pages[0], 0, &by_rel, &["a/"]).unwrap_err();
+        let pages = [page("a.md", "## A\n\nText [x](@/nope.md).\n")];
+        let mut body = pages[0].body().unwrap();
+        let err = resolve(&pages[0], &mut body, 0, &LinkIndex::new(&pages)).unwrap_err();
         assert_eq!(err.location(), "content/a.md:7:6");
         assert!(err.message.contains("does not exist"));
     }
 
     #[test]
     fn missing_anchor_is_an_error_naming_the_target() {
-        let mut pages = [page("a.md", "## A\n\n[x](#nowhere)\n")];
-        let by_rel = HashMap::from([("a.md".to_string(), 0)]);
-        let anchored = resolve(&mut pages[0], 0, &by_rel, &["a/"]).unwrap();
+        let pages = [page("a.md", "## A\n\n[x](#nowhere)\n")];
+        let mut body = pages[0].body().unwrap();
+        let anchored = resolve(&pages[0], &mut body, 0, &LinkIndex::new(&pages)).unwrap();
         let ids = HashMap::from([(0, ids_in("<h2 id=\"a\">"))]);
         let err = check_anchors(&pages, &anchored, &ids).unwrap_err();
         assert!(
@@ -233,6 +259,7 @@ mod tests {
             "{}",
             err.message
         );
+        assert_eq!(err.help.as_deref(), Some("section ids there: a"));
         assert_eq!(err.line, Some(7));
     }
 }

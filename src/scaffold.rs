@@ -313,12 +313,8 @@ mod tests {
         assert_eq!(page.front.title, "Niger's \"Junta\" \\ Talks");
         assert!(page.front.draft);
         assert_eq!(page.front.date, day());
-        let ids: Vec<&str> = page
-            .rendered
-            .sections
-            .iter()
-            .map(|s| s.id.as_str())
-            .collect();
+        let body = page.body().unwrap();
+        let ids: Vec<&str> = body.sections.iter().map(|s| s.id.as_str()).collect();
         assert_eq!(ids, ["the-request", "diplomacy", "historical-context"]);
     }
 
@@ -326,7 +322,7 @@ mod tests {
     fn example_briefing_parses() {
         let page = Page::parse(Path::new("content/e.md"), "e.md", example_text(day())).unwrap();
         assert!(!page.front.draft);
-        assert_eq!(page.rendered.sections.len(), 3);
+        assert_eq!(page.body().unwrap().sections.len(), 3);
     }
 
     #[test]

@@ -263,10 +263,10 @@ impl Session {
     /// Loads and renders the whole site.
     pub fn full(&mut self) -> Result<Arc<Files>> {
         self.site = None;
-        let site = Site::load(&self.root, &self.load)?;
+        let mut site = Site::load(&self.root, &self.load)?;
+        let files = site.render()?;
         print_warnings(&site.warnings);
-        let files: Files = site
-            .render()?
+        let files: Files = files
             .into_iter()
             .map(|f| (f.path, Arc::new(f.contents)))
             .collect();
@@ -327,7 +327,6 @@ impl Session {
                 assets: old.assets.clone(),
             };
             let page = crate::content::Page::load(&self.root, &source, &site.config)?;
-            print_warnings(&crate::site::page_warnings(&page));
             let previous = |path: &str| match files.get(path).map(|c| &**c) {
                 Some(Contents::Bytes(b)) => Some(b.clone()),
                 _ => None,
@@ -335,6 +334,7 @@ impl Session {
             let Some(update) = site.update_page(page, &previous)? else {
                 return Ok(None);
             };
+            print_warnings(&update.warnings);
             rendered += update.files.len();
             for OutputFile { path, contents } in update.files {
                 files.insert(path, Arc::new(contents));

@@ -6,7 +6,8 @@ use crate::content::{self, CONTENT_DIR, Page};
 use crate::date::Date;
 use crate::diagnostics::{SourceError, display_path};
 use crate::feeds::{self, SitemapEntry};
-use crate::links::{self, Anchored};
+use crate::links::{self, Anchored, LinkIndex};
+use crate::markdown::Rendered;
 use crate::output::{Contents, OutputFile};
 use crate::taxonomy::Tags;
 use crate::templates::{FunctionData, Templates};
@@ -52,7 +53,8 @@ pub struct Site {
     pub config: Config,
     /// Briefings, newest first (then by path, so the order is stable).
     pub pages: Vec<Page>,
-    /// Things worth telling the user that do not stop the build.
+    /// Things worth telling the user that do not stop the build: those
+    /// found loading the site, then those found rendering its briefings.
     pub warnings: Vec<SourceError>,
     /// Files from `static/` and the built-in defaults, by output path.
     pub statics: BTreeMap<String, Contents>,
@@ -62,8 +64,27 @@ pub struct Site {
     pub future_skipped: usize,
     /// Every tag, with the briefings that carry it.
     pub tags: Tags,
+    /// `#anchor` links found when the briefings were last rendered.
     anchored: Vec<Anchored>,
+    /// Where each briefing goes, for `@/` links.
+    links: LinkIndex,
+    /// What lists show of each briefing, as template values, by index.
+    summaries: Vec<tera::Value>,
+    /// The related briefings of each briefing, by index.
+    related: Vec<Vec<usize>>,
+    /// Warnings found loading the site; rendering adds its own after these.
+    load_warnings: usize,
     templates: Templates,
+}
+
+/// One briefing page rendered, with what the site learns from rendering it.
+struct RenderedBriefing {
+    file: OutputFile,
+    /// Its `#anchor` links, to check once every page is rendered.
+    anchored: Vec<Anchored>,
+    warnings: Vec<SourceError>,
+    /// Its ids, when asked for or when it links into itself.
+    ids: Option<HashSet<String>>,
 }
 
 impl Site {
@@ -96,6 +117,14 @@ impl Site {
             }
         }
         if !errors.is_empty() {
+            // Bodies are parsed only when rendered; when the build stops
+            // here, parse them anyway so one build shows every problem.
+            errors.extend(
+                pages
+                    .par_iter()
+                    .filter_map(|p| p.body().err().map(anyhow::Error::from))
+                    .collect::<Vec<_>>(),
+            );
             return Err(combine(errors));
         }
         let before = pages.len();
@@ -117,12 +146,9 @@ impl Site {
                 .then_with(|| a.rel.cmp(&b.rel))
         });
 
-        for page in &pages {
-            warnings.extend(page_warnings(page));
-        }
-
-        let anchored = resolve_links(&mut pages)?;
+        let links = LinkIndex::new(&pages);
         let tags = Tags::index(&pages);
+        let related = tags.related_all(&pages, RELATED);
         let statics = load_statics(root, &mut warnings)?;
         let assets: BTreeMap<&str, String> = statics
             .iter()
@@ -136,9 +162,10 @@ impl Site {
         templates.set_global("site", &config);
         templates.set_global("assets", &assets);
         templates.set_global("feeds", &!config.base_url.is_empty());
-        publish_pages(&mut templates, &config, &pages, &tags);
+        let summaries = publish_pages(&mut templates, &config, &pages, &tags);
 
         Ok(Site {
+            load_warnings: warnings.len(),
             root: root.to_path_buf(),
             config,
             pages,
@@ -147,13 +174,16 @@ impl Site {
             drafts_skipped,
             future_skipped,
             tags,
-            anchored,
+            anchored: Vec::new(),
+            links,
+            summaries,
+            related,
             templates,
         })
     }
 
     /// Renders every page and lists every file of the output, sorted by path.
-    pub fn render(&self) -> Result<Vec<OutputFile>> {
+    pub fn render(&mut self) -> Result<Vec<OutputFile>> {
         let files = Mutex::new(Vec::new());
         self.render_to(&|f| {
             files
@@ -172,34 +202,50 @@ impl Site {
     /// Renders every file of the output and hands each to `sink` as soon as
     /// it is ready (from several threads), so a big site is never held in
     /// memory whole. Errors in any briefing are all reported together.
-    pub fn render_to(&self, sink: &(dyn Fn(OutputFile) -> Result<()> + Sync)) -> Result<()> {
+    /// Warnings found in the briefings are added to [`Site::warnings`].
+    pub fn render_to(&mut self, sink: &(dyn Fn(OutputFile) -> Result<()> + Sync)) -> Result<()> {
         self.check_output_paths()?;
-        let targets: HashSet<usize> = self.anchored.iter().map(|a| a.to).collect();
-        let ids: Mutex<HashMap<usize, HashSet<String>>> = Mutex::new(HashMap::new());
-        let results: Vec<Result<()>> = (0..self.pages.len())
+        let site = &*self;
+        type Learned = (Vec<Anchored>, Vec<SourceError>, Option<HashSet<String>>);
+        let results: Vec<Result<Learned>> = (0..site.pages.len())
             .into_par_iter()
             .map(|i| {
-                let file = self.render_briefing_at(i)?;
-                if targets.contains(&i)
-                    && let Contents::Bytes(b) = &file.contents
-                {
-                    let found = links::ids_in(&String::from_utf8_lossy(b));
-                    if let Ok(mut map) = ids.lock() {
-                        map.insert(i, found);
-                    }
-                }
-                sink(file)
+                let RenderedBriefing {
+                    file,
+                    anchored,
+                    warnings,
+                    ids,
+                } = site.render_briefing_at(i, false)?;
+                sink(file)?;
+                Ok((anchored, warnings, ids))
             })
             .collect();
-        let errors: Vec<anyhow::Error> = results.into_iter().filter_map(Result::err).collect();
+        let mut errors = Vec::new();
+        let mut anchored = Vec::new();
+        let mut warnings = Vec::new();
+        let mut ids: HashMap<usize, HashSet<String>> = HashMap::new();
+        for (i, r) in results.into_iter().enumerate() {
+            match r {
+                Ok((a, w, found)) => {
+                    anchored.extend(a);
+                    warnings.extend(w);
+                    if let Some(found) = found {
+                        ids.insert(i, found);
+                    }
+                }
+                Err(e) => errors.push(e),
+            }
+        }
         if !errors.is_empty() {
             return Err(combine(errors));
         }
-        let ids = ids
-            .into_inner()
-            .map_err(|_| anyhow::anyhow!("a rendering thread panicked"))?;
-        links::check_anchors(&self.pages, &self.anchored, &ids)?;
-        for page in &self.pages {
+        site.collect_ids(&anchored, &mut ids)?;
+        links::check_anchors(&site.pages, &anchored, &ids)?;
+        self.anchored = anchored;
+        self.warnings.truncate(self.load_warnings);
+        self.warnings.extend(warnings);
+        let site = &*self;
+        for page in &site.pages {
             for (src, rel) in &page.assets {
                 sink(OutputFile {
                     path: format!("{}{rel}", page.url),
@@ -207,15 +253,15 @@ impl Site {
                 })?;
             }
         }
-        for f in self
+        for f in site
             .render_index()?
             .into_iter()
-            .chain(self.render_tags()?)
-            .chain(self.render_machine_files()?)
+            .chain(site.render_tags()?)
+            .chain(site.render_machine_files()?)
         {
             sink(f)?;
         }
-        for (path, contents) in &self.statics {
+        for (path, contents) in &site.statics {
             sink(OutputFile {
                 path: path.clone(),
                 contents: contents.clone(),
@@ -224,33 +270,46 @@ impl Site {
         Ok(())
     }
 
-    /// Renders one briefing page.
-    pub fn render_briefing(&self, page: &Page) -> Result<OutputFile> {
-        // The index is needed for related briefings; pages of this site are
-        // found by address without a search.
-        let index = self
-            .pages
-            .as_ptr_range()
-            .contains(&(page as *const Page))
-            .then(|| {
-                (page as *const Page as usize - self.pages.as_ptr() as usize)
-                    / std::mem::size_of::<Page>()
-            });
-        self.render_view(page, index)
-    }
-
-    fn render_briefing_at(&self, i: usize) -> Result<OutputFile> {
-        self.render_view(&self.pages[i], Some(i))
-    }
-
-    fn render_view(&self, page: &Page, index: Option<usize>) -> Result<OutputFile> {
-        let related = index
-            .map(|i| self.tags.related(&self.pages, i, RELATED))
-            .unwrap_or_default()
-            .into_iter()
-            .map(|j| Summary::new(&self.pages[j], &self.config))
+    /// Adds to `ids` those of every page an anchor link points into that
+    /// were not taken while rendering it, rendering those pages again.
+    /// Which pages are targets is only known once all are rendered, and
+    /// few pages are, so this costs less than reading every page's ids.
+    fn collect_ids(
+        &self,
+        anchored: &[Anchored],
+        ids: &mut HashMap<usize, HashSet<String>>,
+    ) -> Result<()> {
+        let mut missing: Vec<usize> = anchored
+            .iter()
+            .map(|a| a.to)
+            .filter(|t| !ids.contains_key(t))
             .collect();
-        let body = page.body()?;
+        missing.sort_unstable();
+        missing.dedup();
+        let found: Vec<Result<(usize, HashSet<String>)>> = missing
+            .par_iter()
+            .map(|&t| {
+                let b = self.render_briefing_at(t, true)?;
+                Ok((t, b.ids.unwrap_or_default()))
+            })
+            .collect();
+        for r in found {
+            let (t, page_ids) = r?;
+            ids.insert(t, page_ids);
+        }
+        Ok(())
+    }
+
+    /// Renders the `i`th briefing page, taking its ids when `want_ids`.
+    fn render_briefing_at(&self, i: usize, want_ids: bool) -> Result<RenderedBriefing> {
+        let page = &self.pages[i];
+        let mut body = page.body()?;
+        let anchored = links::resolve(page, &mut body, i, &self.links)?;
+        let warnings = body_warnings(page, &body);
+        let related = self.related[i]
+            .iter()
+            .map(|&j| self.summaries[j].clone())
+            .collect();
         let view = BriefingView::new(page, &body, &self.config, related);
         let mut ctx = Context::new();
         ctx.insert("page", &view);
@@ -258,9 +317,15 @@ impl Site {
         let html = self
             .templates
             .render("briefing.html", &ctx, Some(&page.file))?;
-        Ok(OutputFile {
-            path: format!("{}index.html", page.url),
-            contents: Contents::Bytes(html.into_bytes()),
+        let ids = (want_ids || anchored.iter().any(|a| a.to == i)).then(|| links::ids_in(&html));
+        Ok(RenderedBriefing {
+            file: OutputFile {
+                path: format!("{}index.html", page.url),
+                contents: Contents::Bytes(html.into_bytes()),
+            },
+            anchored,
+            warnings,
+            ids,
         })
     }
 
@@ -327,10 +392,8 @@ impl Site {
                 let n = i + 1;
                 let url = page_path(n);
                 let root = root_prefix(&url);
-                let list: Vec<Summary<'_>> = chunk
-                    .iter()
-                    .map(|p| Summary::new(p, &self.config))
-                    .collect();
+                let first = i * per_page;
+                let indexes: Vec<usize> = (first..first + chunk.len()).collect();
                 let paginator = Paginator {
                     number: n,
                     total,
@@ -338,12 +401,17 @@ impl Site {
                     next: (n < total).then(|| format!("{}index.html", page_path(n + 1))),
                 };
                 let mut ctx = Context::new();
-                ctx.insert("pages", &list);
+                ctx.insert_value("pages", self.summaries_of(&indexes));
                 ctx.insert("paginator", &paginator);
                 ctx.insert("root", &root);
                 ctx.insert(
                     "json_ld",
-                    &collection_json_ld(&self.config, &self.config.title, &url, &list),
+                    &collection_json_ld(
+                        &self.config,
+                        &self.config.title,
+                        &url,
+                        &chunk.iter().collect::<Vec<_>>(),
+                    ),
                 );
                 let html = self.templates.render("index.html", &ctx, None)?;
                 Ok(OutputFile {
@@ -352,6 +420,17 @@ impl Site {
                 })
             })
             .collect()
+    }
+
+    /// The summaries of the pages at `indexes`, as one template list;
+    /// shared with the `briefings` global rather than built again.
+    fn summaries_of(&self, indexes: &[usize]) -> tera::Value {
+        tera::Value::from(
+            indexes
+                .iter()
+                .map(|&i| self.summaries[i].clone())
+                .collect::<Vec<_>>(),
+        )
     }
 
     /// Renders `tags/index.html` and a page per tag.
@@ -373,18 +452,14 @@ impl Site {
             .par_iter()
             .map(|tag| {
                 let url = format!("tags/{}/", tag.slug);
-                let list: Vec<Summary<'_>> = tag
-                    .pages
-                    .iter()
-                    .map(|&i| Summary::new(&self.pages[i], &self.config))
-                    .collect();
+                let pages: Vec<&Page> = tag.pages.iter().map(|&i| &self.pages[i]).collect();
                 let mut ctx = Context::new();
                 ctx.insert("tag", tag);
-                ctx.insert("pages", &list);
+                ctx.insert_value("pages", self.summaries_of(&tag.pages));
                 ctx.insert("root", &root_prefix(&url));
                 ctx.insert(
                     "json_ld",
-                    &collection_json_ld(&self.config, &tag.name, &url, &list),
+                    &collection_json_ld(&self.config, &tag.name, &url, &pages),
                 );
                 let html = self.templates.render("tag.html", &ctx, None)?;
                 Ok(OutputFile {
@@ -465,20 +540,20 @@ impl Site {
     }
 }
 
-/// What is worth telling the author about one briefing without stopping
-/// the build. Shared by [`Site::load`] and [`Site::update_page`].
-pub fn page_warnings(page: &Page) -> Vec<SourceError> {
+/// What is worth telling the author about one briefing, from its rendered
+/// body, without stopping the build.
+fn body_warnings(page: &Page, body: &Rendered) -> Vec<SourceError> {
     let mut warnings = Vec::new();
-    if page.rendered.sections.is_empty() {
+    if body.sections.is_empty() {
         warnings.push(
             SourceError::new(&page.file, "this briefing has no `## ` sections").with_help(
                 "split the body into sections with `## Heading` lines; templates list and link them",
             ),
         );
     }
-    if !page.rendered.warnings.is_empty() {
+    if !body.warnings.is_empty() {
         let text = page.source();
-        for w in &page.rendered.warnings {
+        for w in &body.warnings {
             warnings.push(
                 SourceError::new(&page.file, w.message.clone())
                     .at_offset(&text, page.body_offset + w.offset, w.len)
@@ -492,7 +567,13 @@ pub fn page_warnings(page: &Page) -> Vec<SourceError> {
 /// Gives templates what they see of every briefing (`briefings`, `tags`,
 /// `taxonomies`, `get_page`). Shared by [`Site::load`] and the incremental
 /// rebuild in [`incremental`], so an edited page is seen the same way by both.
-fn publish_pages(templates: &mut Templates, config: &Config, pages: &[Page], tags: &Tags) {
+/// Returns the summaries, by page index, for lists to share.
+fn publish_pages(
+    templates: &mut Templates,
+    config: &Config,
+    pages: &[Page],
+    tags: &Tags,
+) -> Vec<tera::Value> {
     // Converted once and shared: tera values are reference-counted, so
     // `briefings` and `get_page` hold the same summaries.
     let summaries: Vec<tera::Value> = pages
@@ -506,9 +587,10 @@ fn publish_pages(templates: &mut Templates, config: &Config, pages: &[Page], tag
             .map(|(p, s)| (p.rel.clone(), (format!("{}index.html", p.url), s.clone())))
             .collect(),
     });
-    templates.set_global_value("briefings", tera::Value::from(summaries));
+    templates.set_global_value("briefings", tera::Value::from(summaries.clone()));
     templates.set_global("tags", &tags.sorted());
     templates.set_global("taxonomies", &tags.groups(config));
+    summaries
 }
 
 /// Related briefings shown under each briefing.
@@ -525,35 +607,6 @@ struct Paginator {
     previous: Option<String>,
     /// Path of the next page relative to the root, if any.
     next: Option<String>,
-}
-
-/// Rewrites `@/` links in every page and lists the anchors to check.
-fn resolve_links(pages: &mut [Page]) -> Result<Vec<Anchored>> {
-    let by_rel: HashMap<String, usize> = pages
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (p.rel.clone(), i))
-        .collect();
-    let urls: Vec<String> = pages.iter().map(|p| p.url.clone()).collect();
-    let urls: Vec<&str> = urls.iter().map(String::as_str).collect();
-    let results: Vec<Result<Vec<Anchored>, SourceError>> = pages
-        .par_iter_mut()
-        .enumerate()
-        .map(|(i, page)| links::resolve(page, i, &by_rel, &urls))
-        .collect();
-    let mut anchored = Vec::new();
-    let mut errors = Vec::new();
-    for r in results {
-        match r {
-            Ok(a) => anchored.extend(a),
-            Err(e) => errors.push(anyhow::Error::from(e)),
-        }
-    }
-    if errors.is_empty() {
-        Ok(anchored)
-    } else {
-        Err(combine(errors))
-    }
 }
 
 /// One error for many: each problem in full, then a count.

@@ -4,8 +4,9 @@
 use crate::config::Config;
 use crate::content::Page;
 use crate::slug::slugify;
+use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// Scanning a tag's whole list for related briefings is quadratic on big
 /// sites; the newest this many of each tag are enough to find good matches.
@@ -111,20 +112,53 @@ impl Tags {
         groups
     }
 
-    /// Up to `n` briefings sharing tags with `pages[i]`: most shared tags
-    /// first, then newest.
-    pub fn related(&self, pages: &[Page], i: usize, n: usize) -> Vec<usize> {
+    /// For every page, up to `n` other pages sharing the most tags with it,
+    /// newest first among equals.
+    pub fn related_all(&self, pages: &[Page], n: usize) -> Vec<Vec<usize>> {
+        // Pages with the same tags have the same candidates, and big sites
+        // reuse a few hundred combinations of tags across thousands of
+        // pages: rank once per combination, keeping one extra so each page
+        // can drop itself.
+        let mut sets: HashMap<Vec<&str>, usize> = HashMap::new();
+        let mut set_of = Vec::with_capacity(pages.len());
+        let mut firsts: Vec<Vec<&str>> = Vec::new();
+        for page in pages {
+            let mut slugs: Vec<&str> = page.tags.iter().map(|(_, s)| s.as_str()).collect();
+            slugs.sort_unstable();
+            let next = firsts.len();
+            let k = *sets.entry(slugs.clone()).or_insert_with(|| {
+                firsts.push(slugs);
+                next
+            });
+            set_of.push(k);
+        }
+        let ranked: Vec<Vec<usize>> = firsts
+            .par_iter()
+            .map(|slugs| self.rank(slugs, n + 1))
+            .collect();
+        set_of
+            .iter()
+            .enumerate()
+            .map(|(i, &k)| {
+                ranked[k]
+                    .iter()
+                    .copied()
+                    .filter(|&j| j != i)
+                    .take(n)
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// The `n` pages sharing the most of `slugs`, newest first among equals.
+    fn rank(&self, slugs: &[&str], n: usize) -> Vec<usize> {
         // Each tag's list is sorted by page index (newest first), so the
         // lists merge in one pass that counts shared tags without hashing.
-        let mut lists: Vec<&[usize]> = Vec::new();
-        for (_, slug) in &pages[i].tags {
-            if let Some(tag) = self.by_slug.get(slug) {
-                let list = &tag.pages[..tag.pages.len().min(RELATED_SCAN)];
-                if !lists.iter().any(|l| std::ptr::eq(*l, list)) {
-                    lists.push(list);
-                }
-            }
-        }
+        let lists: Vec<&[usize]> = slugs
+            .iter()
+            .filter_map(|slug| self.by_slug.get(*slug))
+            .map(|tag| &tag.pages[..tag.pages.len().min(RELATED_SCAN)])
+            .collect();
         let mut cursors = vec![0usize; lists.len()];
         // The best `n` as (shared, index), best first.
         let mut best: Vec<(usize, usize)> = Vec::with_capacity(n + 1);
@@ -142,9 +176,6 @@ impl Tags {
                     *c += 1;
                 }
             }
-            if j == i {
-                continue;
-            }
             // Candidates arrive newest first, so a tie never displaces an earlier one.
             let at = best
                 .iter()
@@ -153,6 +184,10 @@ impl Tags {
             if at < n {
                 best.insert(at, (shared, j));
                 best.truncate(n);
+            }
+            // Nothing can beat a page sharing every tag.
+            if best.len() == n && best[n - 1].0 == lists.len() {
+                break;
             }
         }
         best.into_iter().map(|(_, j)| j).collect()
@@ -201,8 +236,11 @@ mod tests {
             page(&["b", "a"]),
         ];
         let tags = Tags::index(&pages);
-        assert_eq!(tags.related(&pages, 0, 3), [2, 4, 1]);
-        assert!(tags.related(&pages, 3, 3).is_empty());
+        let related = tags.related_all(&pages, 3);
+        assert_eq!(related[0], [2, 4, 1]);
+        assert_eq!(related[2], [0, 4, 1], "the page itself is left out");
+        assert!(related[3].is_empty());
+        assert_eq!(tags.related_all(&pages, 1)[4], [0]);
     }
 
     #[test]

@@ -81,7 +81,7 @@ impl<'a> Summary<'a> {
         } else {
             &page.front.authors
         };
-        let words = page.rendered.words;
+        let words = page.words;
         let wpm = config.words_per_minute as usize;
         Summary {
             title: &page.front.title,
@@ -128,8 +128,9 @@ pub struct BriefingView<'a> {
     pub pull_quote: Option<&'a PullQuote>,
     /// The "Updated" log, newest first.
     pub updates: Vec<&'a Update>,
-    /// Briefings sharing tags with this one, most shared first.
-    pub related: Vec<Summary<'a>>,
+    /// Briefings sharing tags with this one, most shared first, as the
+    /// summaries the site already holds for lists.
+    pub related: Vec<tera::Value>,
     /// Absolute URL of the share image, or empty (needs `base_url`).
     pub image: String,
     /// HTML before the first section.
@@ -155,7 +156,7 @@ impl<'a> BriefingView<'a> {
         page: &'a Page,
         body: &'a Rendered,
         config: &'a Config,
-        related: Vec<Summary<'a>>,
+        related: Vec<tera::Value>,
     ) -> Self {
         let summary = Summary::new(page, config);
         let image = share_image(page, config);
@@ -222,7 +223,7 @@ fn article_json_ld(page: &Page, config: &Config, summary: &Summary<'_>, image: &
         "datePublished": fm.date.to_string(),
         "dateModified": fm.modified().to_string(),
         "inLanguage": config.language,
-        "wordCount": page.rendered.words,
+        "wordCount": page.words,
     });
     let obj = ld.as_object_mut().expect("json! object literal");
     if !fm.summary.is_empty() {
@@ -267,20 +268,15 @@ fn article_json_ld(page: &Page, config: &Config, summary: &Summary<'_>, image: &
 }
 
 /// Schema.org `CollectionPage` JSON for a list of briefings named `name`.
-pub fn collection_json_ld(
-    config: &Config,
-    name: &str,
-    url_path: &str,
-    pages: &[Summary<'_>],
-) -> String {
+pub fn collection_json_ld(config: &Config, name: &str, url_path: &str, pages: &[&Page]) -> String {
     let items: Vec<_> = pages
         .iter()
         .enumerate()
         .map(|(i, p)| {
             let mut item =
-                serde_json::json!({"@type": "ListItem", "position": i + 1, "name": p.title});
-            if !p.permalink.is_empty() {
-                item["url"] = p.permalink.clone().into();
+                serde_json::json!({"@type": "ListItem", "position": i + 1, "name": p.front.title});
+            if !config.base_url.is_empty() {
+                item["url"] = format!("{}{}", config.base_url_slash(), p.url).into();
             }
             item
         })

@@ -8,8 +8,8 @@
 
 use super::{Site, publish_pages};
 use crate::content::Page;
-use crate::links;
-use crate::output::{Contents, OutputFile};
+use crate::links::{self, Anchored};
+use crate::output::OutputFile;
 use crate::views::Summary;
 use anyhow::Result;
 use rayon::prelude::*;
@@ -25,6 +25,8 @@ pub struct Update {
     /// of the briefing changed; else also those listing it as related, or
     /// every briefing when templates read `briefings` or `get_page`.
     pub briefings: usize,
+    /// Warnings about the edited briefing.
+    pub warnings: Vec<crate::SourceError>,
 }
 
 impl Site {
@@ -39,7 +41,7 @@ impl Site {
     /// are not rendered again. On an error the site is left as it was.
     pub fn update_page(
         &mut self,
-        mut page: Page,
+        page: Page,
         previous: &dyn Fn(&str) -> Option<Vec<u8>>,
     ) -> Result<Option<Update>> {
         let Some(i) = self.pages.iter().position(|p| p.rel == page.rel) else {
@@ -60,41 +62,35 @@ impl Site {
         let seen_elsewhere = |p: &Page| serde_json::to_value(Summary::new(p, &self.config)).ok();
         let visible_change = seen_elsewhere(old) != seen_elsewhere(&page);
 
-        let by_rel: HashMap<String, usize> = self
-            .pages
-            .iter()
-            .enumerate()
-            .map(|(j, p)| (p.rel.clone(), j))
-            .collect();
-        let urls: Vec<&str> = self.pages.iter().map(|p| p.url.as_str()).collect();
-        let anchored = links::resolve(&mut page, i, &by_rel, &urls)?;
-
         let old_page = std::mem::replace(&mut self.pages[i], page);
-        let old_anchored = self.anchored.clone();
-        self.anchored.retain(|a| a.from != i);
-        self.anchored.extend(anchored);
         if visible_change {
-            publish_pages(&mut self.templates, &self.config, &self.pages, &self.tags);
+            self.summaries =
+                publish_pages(&mut self.templates, &self.config, &self.pages, &self.tags);
         }
         match self.render_affected(i, visible_change, previous) {
-            Ok(update) => Ok(Some(update)),
+            Ok((update, anchored)) => {
+                self.anchored = anchored;
+                Ok(Some(update))
+            }
             Err(e) => {
                 self.pages[i] = old_page;
-                self.anchored = old_anchored;
                 if visible_change {
-                    publish_pages(&mut self.templates, &self.config, &self.pages, &self.tags);
+                    self.summaries =
+                        publish_pages(&mut self.templates, &self.config, &self.pages, &self.tags);
                 }
                 Err(e)
             }
         }
     }
 
+    /// Renders the pages that can show briefing `i`, and returns them with
+    /// the site's `#anchor` links as they now are.
     fn render_affected(
         &self,
         i: usize,
         visible_change: bool,
         previous: &dyn Fn(&str) -> Option<Vec<u8>>,
-    ) -> Result<Update> {
+    ) -> Result<(Update, Vec<Anchored>)> {
         let indexes: Vec<usize> = if !visible_change {
             vec![i]
         } else if ["briefings", "get_page"]
@@ -107,29 +103,42 @@ impl Site {
             // Otherwise a briefing shows others only as related briefings,
             // which depend on tags alone, and those did not change.
             (0..self.pages.len())
-                .filter(|&j| {
-                    j == i
-                        || self
-                            .tags
-                            .related(&self.pages, j, super::RELATED)
-                            .contains(&i)
-                })
+                .filter(|&j| j == i || self.related[j].contains(&i))
                 .collect()
         };
-        let rendered: Vec<Result<OutputFile>> = indexes
+        let rendered: Vec<Result<super::RenderedBriefing>> = indexes
             .par_iter()
-            .map(|&j| self.render_briefing_at(j))
+            .map(|&j| self.render_briefing_at(j, true))
             .collect();
-        let errors: Vec<anyhow::Error> = rendered
+        let mut errors = Vec::new();
+        let mut briefings = Vec::new();
+        let mut warnings = Vec::new();
+        let mut fresh_ids = HashMap::new();
+        let mut anchored: Vec<Anchored> = self
+            .anchored
             .iter()
-            .filter_map(|r| r.as_ref().err())
-            .map(|e| anyhow::anyhow!("{e:#}"))
+            .filter(|a| !indexes.contains(&a.from))
+            .cloned()
             .collect();
+        for (&j, r) in indexes.iter().zip(rendered) {
+            match r {
+                Ok(b) => {
+                    anchored.extend(b.anchored);
+                    if j == i {
+                        warnings = b.warnings;
+                    }
+                    if let Some(ids) = b.ids {
+                        fresh_ids.insert(j, ids);
+                    }
+                    briefings.push(b.file);
+                }
+                Err(e) => errors.push(e),
+            }
+        }
         if !errors.is_empty() {
             return Err(super::combine(errors));
         }
-        let briefings: Vec<OutputFile> = rendered.into_iter().filter_map(Result::ok).collect();
-        self.check_anchors_with(&indexes, &briefings, previous)?;
+        self.check_anchors_with(&anchored, fresh_ids, previous)?;
 
         let mut files = briefings;
         if visible_change {
@@ -138,35 +147,32 @@ impl Site {
         }
         // Feeds carry whole briefings, so they change with any edit.
         files.extend(self.render_machine_files()?);
-        Ok(Update {
+        let update = Update {
             briefings: indexes.len(),
             files,
-        })
+            warnings,
+        };
+        Ok((update, anchored))
     }
 
-    /// Checks every `#anchor` link against fresh HTML for the pages just
+    /// Checks every `#anchor` link against fresh ids for the pages just
     /// rendered and the previous build's HTML for the others.
     fn check_anchors_with(
         &self,
-        indexes: &[usize],
-        fresh: &[OutputFile],
+        anchored: &[Anchored],
+        mut ids: HashMap<usize, HashSet<String>>,
         previous: &dyn Fn(&str) -> Option<Vec<u8>>,
     ) -> Result<()> {
-        let targets: HashSet<usize> = self.anchored.iter().map(|a| a.to).collect();
-        let mut ids = HashMap::new();
+        let targets: HashSet<usize> = anchored.iter().map(|a| a.to).collect();
         for t in targets {
-            let html = match indexes.iter().position(|&j| j == t) {
-                Some(k) => match &fresh[k].contents {
-                    Contents::Bytes(b) => Some(b.clone()),
-                    Contents::Copy(_) => None,
-                },
-                None => previous(&format!("{}index.html", self.pages[t].url)),
-            };
-            if let Some(html) = html {
+            if ids.contains_key(&t) {
+                continue;
+            }
+            if let Some(html) = previous(&format!("{}index.html", self.pages[t].url)) {
                 ids.insert(t, links::ids_in(&String::from_utf8_lossy(&html)));
             }
         }
-        links::check_anchors(&self.pages, &self.anchored, &ids)?;
+        links::check_anchors(&self.pages, anchored, &ids)?;
         Ok(())
     }
 }
@@ -174,6 +180,7 @@ impl Site {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::output::Contents;
     use crate::site::LoadOptions;
     use crate::{Page, content::SourceFile};
     use std::fs;
@@ -341,9 +348,8 @@ mod tests {
         let err = site.update_page(page, &previous).unwrap_err();
         assert!(format!("{err:#}").contains("#nope"), "{err:#}");
         assert!(
-            site.pages
-                .iter()
-                .any(|p| p.rewrites.iter().any(|(_, to)| to.ends_with("#two")))
+            site.anchored.iter().any(|a| a.fragment == "two"),
+            "the old page's links are kept"
         );
     }
 }
