@@ -6,16 +6,29 @@ use crate::date::Date;
 use rayon::prelude::*;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use walkdir::WalkDir;
 
 /// The folders and files a build reads, relative to the site root.
 const INPUTS: &[&str] = &["site.toml", "content", "templates", "static"];
 
-/// Hashes the inputs of a build: the files it reads (names and bytes), the
-/// options, today's date (it decides which briefings are in the future),
-/// and the brief binary itself. `None` when something cannot be read; the
-/// build then runs in full and reports the problem itself.
+/// How long after its last change a file's size and times are trusted to
+/// stand for its bytes. File times advance in clock ticks, so a file
+/// written twice within one tick can keep the same times; a file this
+/// recent is read instead (the way git treats "racily clean" files).
+const SETTLED: Duration = Duration::from_secs(2);
+
+/// Hashes the inputs of a build: the files it reads (names, and each file's
+/// size, times and inode, or its bytes if it changed in the last moments),
+/// the options, today's date (it decides which briefings are in the
+/// future), and the brief binary itself. `None` when something cannot be
+/// read; the build then runs in full and reports the problem itself.
 pub fn of_build(options: &BuildOptions) -> Option<String> {
+    of_build_at(options, SystemTime::now())
+}
+
+/// [`of_build`] as if it were `now`.
+fn of_build_at(options: &BuildOptions, now: SystemTime) -> Option<String> {
     let mut files: Vec<PathBuf> = Vec::new();
     for input in INPUTS {
         let path = options.root.join(input);
@@ -32,7 +45,7 @@ pub fn of_build(options: &BuildOptions) -> Option<String> {
     }
     let hashes: Vec<u64> = files
         .par_iter()
-        .map(|f| hash_file(&options.root, f))
+        .map(|f| hash_file(&options.root, f, now))
         .collect::<Option<_>>()?;
     let mut h = DefaultHasher::new();
     env!("CARGO_PKG_VERSION").hash(&mut h);
@@ -48,17 +61,48 @@ pub fn of_build(options: &BuildOptions) -> Option<String> {
     Some(format!("{:016x}", h.finish()))
 }
 
-fn hash_file(root: &Path, file: &Path) -> Option<u64> {
+fn hash_file(root: &Path, file: &Path, now: SystemTime) -> Option<u64> {
     let mut h = DefaultHasher::new();
     file.strip_prefix(root).unwrap_or(file).hash(&mut h);
     let meta = std::fs::symlink_metadata(file).ok()?;
     if meta.file_type().is_symlink() {
         // Links are skipped by the build, but adding or removing one changes its warnings.
         std::fs::read_link(file).ok()?.hash(&mut h);
+    } else if let Some(stamp) = settled_stamp(&meta, now) {
+        // Reading every input would cost a no-change build a good part of
+        // a full one on a big site; any write changes the change time.
+        stamp.hash(&mut h);
     } else {
         std::fs::read(file).ok()?.hash(&mut h);
     }
     Some(h.finish())
+}
+
+/// Size, modification and change times and inode of a file whose last
+/// change is at least [`SETTLED`] before `now`; `None` for a newer file.
+#[cfg(unix)]
+fn settled_stamp(meta: &std::fs::Metadata, now: SystemTime) -> Option<[i64; 6]> {
+    use std::os::unix::fs::MetadataExt;
+    // The change time moves on every write, even one that sets the
+    // modification time back (`touch -d`).
+    let changed = UNIX_EPOCH + Duration::from_secs(u64::try_from(meta.ctime()).ok()?);
+    if now.duration_since(changed).ok()? < SETTLED + Duration::from_secs(1) {
+        return None;
+    }
+    Some([
+        i64::try_from(meta.len()).ok()?,
+        meta.mtime(),
+        meta.mtime_nsec(),
+        meta.ctime(),
+        meta.ctime_nsec(),
+        i64::try_from(meta.ino()).ok()?,
+    ])
+}
+
+/// Without change times the bytes are the only safe stamp.
+#[cfg(not(unix))]
+fn settled_stamp(_meta: &std::fs::Metadata, _now: SystemTime) -> Option<[i64; 6]> {
+    None
 }
 
 #[cfg(test)]
@@ -95,5 +139,29 @@ mod tests {
             edited,
             "only inputs count"
         );
+    }
+
+    #[test]
+    fn settled_files_are_known_by_size_and_times() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("content")).unwrap();
+        let file = dir.path().join("content/a.md");
+        std::fs::write(&file, "one").unwrap();
+        let later = SystemTime::now() + Duration::from_secs(60);
+        let first = of_build_at(&options(dir.path()), later).unwrap();
+        assert_eq!(of_build_at(&options(dir.path()), later).unwrap(), first);
+        std::fs::write(&file, "three").unwrap();
+        assert_ne!(of_build_at(&options(dir.path()), later).unwrap(), first);
+        // Set back to the same bytes and an old modification time, the file
+        // still counts as changed: its change time moved.
+        std::fs::write(&file, "one").unwrap();
+        let old = SystemTime::now() - Duration::from_secs(3600);
+        std::fs::File::options()
+            .write(true)
+            .open(&file)
+            .unwrap()
+            .set_modified(old)
+            .unwrap();
+        assert_ne!(of_build_at(&options(dir.path()), later).unwrap(), first);
     }
 }
