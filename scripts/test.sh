@@ -2,6 +2,7 @@
 # Runs every test of brief, installing what the tests need first.
 # Usage: ./scripts/test.sh   (from anywhere; on a fresh Debian machine it needs
 # root, or sudo, to apt-get the few system packages the tests use)
+#        ./scripts/test.sh --install-only   (just those packages)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,9 +18,16 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "$@"
 }
 
+if ! command -v cc >/dev/null || ! command -v make >/dev/null; then
+  echo "== Installing a C compiler and make (build-essential): jemalloc is built from source"
+  apt_install build-essential
+fi
 if ! command -v xmllint >/dev/null; then
   echo "== Installing xmllint (libxml2-utils) for the feed and sitemap schema tests"
   apt_install libxml2-utils
+fi
+if [ "${1:-}" = "--install-only" ]; then
+  exit 0
 fi
 
 echo "== Rust tests (unit, integration, snapshots)"
