@@ -240,12 +240,18 @@ impl Page {
     /// in the Markdown (a heading id used twice…) point into the file.
     /// Links between briefings are left as written; the site rewrites them.
     pub fn body(&self) -> Result<Rendered, SourceError> {
+        self.body_with(true)
+    }
+
+    /// [`Page::body`], saying whether to count each section's words.
+    pub fn body_with(&self, words: bool) -> Result<Rendered, SourceError> {
         let text = self.source();
         let split = frontmatter::split(&self.file, &text)?;
         let size = |src: &str| image_size(&self.dir, src);
         let options = RenderOptions {
             raw_html: self.raw_html,
             image_size: &size,
+            words,
         };
         markdown::render_with(split.body, &options).map_err(|e| {
             SourceError::new(&self.file, e.message)

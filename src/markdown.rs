@@ -155,6 +155,9 @@ pub struct RenderOptions<'a> {
     pub raw_html: bool,
     /// The pixel size of an image, so pages can reserve its space before it loads.
     pub image_size: &'a (dyn Fn(&str) -> Option<(u32, u32)> + 'a),
+    /// Count the words of each section (and so of the body). A site whose
+    /// templates never read `words` skips it: it is a pass over the text.
+    pub words: bool,
 }
 
 impl Default for RenderOptions<'_> {
@@ -162,6 +165,7 @@ impl Default for RenderOptions<'_> {
         RenderOptions {
             raw_html: true,
             image_size: &|_| None,
+            words: true,
         }
     }
 }
@@ -437,6 +441,9 @@ pub fn render_with(body: &str, options: &RenderOptions<'_>) -> Result<Rendered, 
     out.toc = build_toc(&toc_flat);
     // Each section counts from its heading to the next; notes count where
     // they are written.
+    if !options.words {
+        return Ok(out);
+    }
     section_starts.push(body.len());
     out.words = count_words(&body[..section_starts[0]]);
     for (s, bounds) in out.sections.iter_mut().zip(section_starts.windows(2)) {
@@ -861,6 +868,7 @@ mod tests {
         let options = RenderOptions {
             raw_html: true,
             image_size: &size,
+            words: true,
         };
         let r = render_with(
             "![Map of Mali](map.png \"The north\")\n\nText ![x](b.png) more.\n",

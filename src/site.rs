@@ -74,6 +74,8 @@ pub struct Site {
     related: Vec<Vec<usize>>,
     /// Warnings found loading the site; rendering adds its own after these.
     load_warnings: usize,
+    /// Whether templates read `words`, so sections need their words counted.
+    section_words: bool,
     templates: Templates,
 }
 
@@ -166,6 +168,7 @@ impl Site {
 
         Ok(Site {
             load_warnings: warnings.len(),
+            section_words: templates.use_name("words"),
             root: root.to_path_buf(),
             config,
             pages,
@@ -180,6 +183,18 @@ impl Site {
             related,
             templates,
         })
+    }
+
+    /// Puts `pages` (sorted newest first) in place of the site's briefings
+    /// and indexes them again: tags, related briefings, links, and what
+    /// templates see of every briefing.
+    pub fn set_pages(&mut self, pages: Vec<Page>) {
+        self.pages = pages;
+        self.links = LinkIndex::new(&self.pages);
+        self.tags = Tags::index(&self.pages);
+        self.related = self.tags.related_all(&self.pages, RELATED);
+        self.summaries = publish_pages(&mut self.templates, &self.config, &self.pages, &self.tags);
+        self.anchored.clear();
     }
 
     /// Renders every page and lists every file of the output, sorted by path.
@@ -303,7 +318,7 @@ impl Site {
     /// Renders the `i`th briefing page, taking its ids when `want_ids`.
     fn render_briefing_at(&self, i: usize, want_ids: bool) -> Result<RenderedBriefing> {
         let page = &self.pages[i];
-        let mut body = page.body()?;
+        let mut body = page.body_with(self.section_words)?;
         let anchored = links::resolve(page, &mut body, i, &self.links)?;
         let warnings = body_warnings(page, &body);
         let related = self.related[i]
@@ -750,6 +765,40 @@ mod tests {
         assert_eq!(root_prefix(""), "");
         assert_eq!(root_prefix("mali/"), "../");
         assert_eq!(root_prefix("sahel/mali/"), "../../");
+    }
+
+    #[test]
+    fn sections_count_words_only_for_templates_that_read_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("content")).unwrap();
+        std::fs::write(
+            root.join("content/a.md"),
+            "+++\ntitle = \"A\"\ndate = 2020-01-01\n+++\n## One\n\nTwo three.\n",
+        )
+        .unwrap();
+        let html = |site: &mut Site| {
+            let files = site.render().unwrap();
+            let page = files.iter().find(|f| f.path == "a/index.html").unwrap();
+            match &page.contents {
+                Contents::Bytes(b) => String::from_utf8(b.clone()).unwrap(),
+                Contents::Copy(_) => unreachable!(),
+            }
+        };
+        let mut plain = Site::load(root, &LoadOptions::default()).unwrap();
+        assert!(
+            !plain.section_words,
+            "the built-in templates do not read them"
+        );
+        assert!(html(&mut plain).contains("1 min read"));
+        std::fs::create_dir_all(root.join("templates")).unwrap();
+        std::fs::write(
+            root.join("templates/briefing.html"),
+            "{% for s in page.sections %}{{ s.id }}={{ s.words }};{% endfor %}",
+        )
+        .unwrap();
+        let mut counting = Site::load(root, &LoadOptions::default()).unwrap();
+        assert_eq!(html(&mut counting), "one=3;");
     }
 
     #[test]
