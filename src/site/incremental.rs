@@ -59,7 +59,16 @@ impl Site {
         // Word counts, titles and summaries show in lists, related briefings
         // and the `briefings` global that any template may read; when none of
         // that changed, no other page can look different.
-        let seen_elsewhere = |p: &Page| serde_json::to_value(Summary::new(p, &self.config)).ok();
+        // An exact word count that no template reads cannot show: most
+        // edits change it but not the reading time in minutes.
+        let counts_show = self.templates.use_name("word_count");
+        let seen_elsewhere = |p: &Page| {
+            let mut summary = serde_json::to_value(Summary::new(p, &self.config)).ok()?;
+            if !counts_show && let Some(map) = summary.as_object_mut() {
+                map.remove("word_count");
+            }
+            Some(summary)
+        };
         let visible_change = seen_elsewhere(old) != seen_elsewhere(&page);
 
         let old_page = std::mem::replace(&mut self.pages[i], page);
@@ -223,9 +232,10 @@ mod tests {
             ("content/c.md", &briefing("C", "\"y\"", "## Three\n")),
         ]);
         let mut site = Site::load(dir.path(), &LoadOptions::default()).unwrap();
+        // A new title shows wherever a is listed.
         fs::write(
             dir.path().join("content/a.md"),
-            briefing("A", "\"x\"", "## One\n\nnew words here\n"),
+            briefing("A again", "\"x\"", "## One\n\nnew words here\n"),
         )
         .unwrap();
         let page = reload(&site, dir.path(), "a.md");
@@ -299,6 +309,53 @@ mod tests {
         assert_eq!(update.briefings, 1);
         let paths: Vec<&str> = update.files.iter().map(|f| f.path.as_str()).collect();
         assert_eq!(paths, ["a/index.html"]);
+    }
+
+    #[test]
+    fn a_new_word_count_with_the_same_reading_time_renders_one_page() {
+        let dir = site_with(&[
+            (
+                "content/a.md",
+                &briefing("A", "\"x\"", "## One\n\nold text\n"),
+            ),
+            (
+                "content/b.md",
+                &briefing("B", "\"x\"", "## Two\n\nb text\n"),
+            ),
+        ]);
+        let mut site = Site::load(dir.path(), &LoadOptions::default()).unwrap();
+        fs::write(
+            dir.path().join("content/a.md"),
+            briefing("A", "\"x\"", "## One\n\nsome more new words\n"),
+        )
+        .unwrap();
+        let page = reload(&site, dir.path(), "a.md");
+        let update = site.update_page(page, &|_| None).unwrap().unwrap();
+        assert_eq!(update.briefings, 1, "b shows a's reading time, still 1 min");
+        // A template showing exact counts sees the change everywhere.
+        let dir = site_with(&[
+            (
+                "content/a.md",
+                &briefing("A", "\"x\"", "## One\n\nold text\n"),
+            ),
+            (
+                "content/b.md",
+                &briefing("B", "\"x\"", "## Two\n\nb text\n"),
+            ),
+            (
+                "templates/briefing-list.html",
+                "{% for p in items %}{{ p.word_count }}{% endfor %}",
+            ),
+        ]);
+        let mut site = Site::load(dir.path(), &LoadOptions::default()).unwrap();
+        fs::write(
+            dir.path().join("content/a.md"),
+            briefing("A", "\"x\"", "## One\n\nsome more new words\n"),
+        )
+        .unwrap();
+        let page = reload(&site, dir.path(), "a.md");
+        let update = site.update_page(page, &|_| None).unwrap().unwrap();
+        assert_eq!(update.briefings, 2);
     }
 
     #[test]
