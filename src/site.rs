@@ -386,6 +386,11 @@ impl Site {
     /// Renders the home page, split into pages of `paginate` briefings:
     /// `index.html`, `page/2/index.html`…
     pub fn render_index(&self) -> Result<Vec<OutputFile>> {
+        self.render_index_showing(None)
+    }
+
+    /// The home page lists: all, or only the one showing briefing `only`.
+    fn render_index_showing(&self, only: Option<usize>) -> Result<Vec<OutputFile>> {
         let per_page = self.config.paginate.max(1);
         let chunks: Vec<&[Page]> = if self.pages.is_empty() {
             vec![&[]]
@@ -403,6 +408,7 @@ impl Site {
         chunks
             .par_iter()
             .enumerate()
+            .filter(|(i, _)| only.is_none_or(|p| p / per_page == *i))
             .map(|(i, chunk)| {
                 let n = i + 1;
                 let url = page_path(n);
@@ -450,20 +456,24 @@ impl Site {
 
     /// Renders `tags/index.html` and a page per tag.
     pub fn render_tags(&self) -> Result<Vec<OutputFile>> {
+        self.render_tags_showing(None)
+    }
+
+    /// The tag pages: all with the overview, or only the pages of the tags
+    /// of briefing `only` (the overview shows no briefing).
+    fn render_tags_showing(&self, only: Option<usize>) -> Result<Vec<OutputFile>> {
         if self.tags.by_slug.is_empty() {
             return Ok(Vec::new());
         }
-        let mut ctx = Context::new();
-        ctx.insert("root", "../");
-        let overview = OutputFile {
-            path: "tags/index.html".to_string(),
-            contents: Contents::Bytes(self.templates.render("tags.html", &ctx, None)?.into_bytes()),
+        let shown: Vec<&crate::taxonomy::Tag> = match only {
+            Some(i) => self.pages[i]
+                .tags
+                .iter()
+                .filter_map(|(_, slug)| self.tags.by_slug.get(slug))
+                .collect(),
+            None => self.tags.by_slug.values().collect(),
         };
-        let mut files: Vec<OutputFile> = self
-            .tags
-            .by_slug
-            .values()
-            .collect::<Vec<_>>()
+        let mut files: Vec<OutputFile> = shown
             .par_iter()
             .map(|tag| {
                 let url = format!("tags/{}/", tag.slug);
@@ -483,7 +493,16 @@ impl Site {
                 })
             })
             .collect::<Result<_>>()?;
-        files.push(overview);
+        if only.is_none() {
+            let mut ctx = Context::new();
+            ctx.insert("root", "../");
+            files.push(OutputFile {
+                path: "tags/index.html".to_string(),
+                contents: Contents::Bytes(
+                    self.templates.render("tags.html", &ctx, None)?.into_bytes(),
+                ),
+            });
+        }
         Ok(files)
     }
 

@@ -151,8 +151,11 @@ impl Site {
 
         let mut files = briefings;
         if visible_change {
-            files.extend(self.render_index()?);
-            files.extend(self.render_tags()?);
+            // Lists show a briefing on its own page of the home list and on
+            // its tags' pages, unless templates read every briefing.
+            let only = (indexes.len() < self.pages.len()).then_some(i);
+            files.extend(self.render_index_showing(only)?);
+            files.extend(self.render_tags_showing(only)?);
         }
         // Feeds carry whole briefings, so they change with any edit.
         files.extend(self.render_machine_files()?);
@@ -255,6 +258,33 @@ mod tests {
             Contents::Copy(_) => unreachable!(),
         };
         assert!(html.contains("new words here"));
+    }
+
+    #[test]
+    fn a_visible_edit_renders_only_the_lists_showing_the_page() {
+        let dated = |title: &str, day: &str, tags: &str| {
+            briefing(title, tags, "## One\n\ntext\n").replace("2020-01-01", day)
+        };
+        let dir = site_with(&[
+            ("site.toml", "title = \"S\"\npaginate = 1\n"),
+            ("content/a.md", &dated("A", "2020-01-03", "\"x\"")),
+            ("content/b.md", &dated("B", "2020-01-02", "\"y\"")),
+            ("content/c.md", &dated("C", "2020-01-01", "\"z\"")),
+        ]);
+        let mut site = Site::load(dir.path(), &LoadOptions::default()).unwrap();
+        fs::write(
+            dir.path().join("content/b.md"),
+            dated("B renamed", "2020-01-02", "\"y\""),
+        )
+        .unwrap();
+        let page = reload(&site, dir.path(), "b.md");
+        let update = site.update_page(page, &|_| None).unwrap().unwrap();
+        let mut paths: Vec<&str> = update.files.iter().map(|f| f.path.as_str()).collect();
+        paths.sort_unstable();
+        assert_eq!(
+            paths,
+            ["b/index.html", "page/2/index.html", "tags/y/index.html"]
+        );
     }
 
     #[test]
