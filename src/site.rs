@@ -164,7 +164,8 @@ impl Site {
         templates.set_global("site", &config);
         templates.set_global("assets", &assets);
         templates.set_global("feeds", &!config.base_url.is_empty());
-        let summaries = publish_pages(&mut templates, &config, &pages, &tags);
+        let summaries = summarize(&pages, &config);
+        publish_pages(&mut templates, &config, &pages, &tags, &summaries);
 
         Ok(Site {
             load_warnings: warnings.len(),
@@ -193,7 +194,14 @@ impl Site {
         self.links = LinkIndex::new(&self.pages);
         self.tags = Tags::index(&self.pages);
         self.related = self.tags.related_all(&self.pages, RELATED);
-        self.summaries = publish_pages(&mut self.templates, &self.config, &self.pages, &self.tags);
+        self.summaries = summarize(&self.pages, &self.config);
+        publish_pages(
+            &mut self.templates,
+            &self.config,
+            &self.pages,
+            &self.tags,
+            &self.summaries,
+        );
         self.anchored.clear();
     }
 
@@ -601,30 +609,36 @@ fn body_warnings(page: &Page, body: &Rendered) -> Vec<SourceError> {
 /// Gives templates what they see of every briefing (`briefings`, `tags`,
 /// `taxonomies`, `get_page`). Shared by [`Site::load`] and the incremental
 /// rebuild in [`incremental`], so an edited page is seen the same way by both.
-/// Returns the summaries, by page index, for lists to share.
+/// `summaries` are those of [`summarize`], by page index.
 fn publish_pages(
     templates: &mut Templates,
     config: &Config,
     pages: &[Page],
     tags: &Tags,
-) -> Vec<tera::Value> {
-    // Converted once and shared: tera values are reference-counted, so
-    // `briefings` and `get_page` hold the same summaries.
-    let summaries: Vec<tera::Value> = pages
-        .par_iter()
-        .map(|p| tera::Value::from_serializable(&Summary::new(p, config)))
-        .collect();
+    summaries: &[tera::Value],
+) {
+    // Tera values are reference-counted: `briefings`, `get_page` and every
+    // list share the same summaries.
     templates.set_function_data(FunctionData {
         by_file: pages
             .iter()
-            .zip(&summaries)
+            .zip(summaries)
             .map(|(p, s)| (p.rel.clone(), (format!("{}index.html", p.url), s.clone())))
             .collect(),
     });
-    templates.set_global_value("briefings", tera::Value::from(summaries.clone()));
+    templates.set_global_value("briefings", tera::Value::from(summaries.to_vec()));
     templates.set_global("tags", &tags.sorted());
     templates.set_global("taxonomies", &tags.groups(config));
-    summaries
+}
+
+/// What lists show of each page, as template values, by page index.
+fn summarize(pages: &[Page], config: &Config) -> Vec<tera::Value> {
+    pages.par_iter().map(|p| summary_value(p, config)).collect()
+}
+
+/// What lists show of one page, as a template value.
+fn summary_value(page: &Page, config: &Config) -> tera::Value {
+    tera::Value::from_serializable(&Summary::new(page, config))
 }
 
 /// Related briefings shown under each briefing.

@@ -6,7 +6,7 @@
 //! to keep the site's private indexes (resolved links, what templates see of
 //! every briefing) in step with the replaced page.
 
-use super::{Site, publish_pages};
+use super::{Site, publish_pages, summary_value};
 use crate::content::Page;
 use crate::links::{self, Anchored};
 use crate::output::OutputFile;
@@ -72,9 +72,10 @@ impl Site {
         let visible_change = seen_elsewhere(old) != seen_elsewhere(&page);
 
         let old_page = std::mem::replace(&mut self.pages[i], page);
+        let old_summary = self.summaries[i].clone();
         if visible_change {
-            self.summaries =
-                publish_pages(&mut self.templates, &self.config, &self.pages, &self.tags);
+            self.summaries[i] = summary_value(&self.pages[i], &self.config);
+            self.publish();
         }
         match self.render_affected(i, visible_change, previous) {
             Ok((update, anchored)) => {
@@ -84,12 +85,23 @@ impl Site {
             Err(e) => {
                 self.pages[i] = old_page;
                 if visible_change {
-                    self.summaries =
-                        publish_pages(&mut self.templates, &self.config, &self.pages, &self.tags);
+                    self.summaries[i] = old_summary;
+                    self.publish();
                 }
                 Err(e)
             }
         }
+    }
+
+    /// Gives templates the site's summaries as they now are.
+    fn publish(&mut self) {
+        publish_pages(
+            &mut self.templates,
+            &self.config,
+            &self.pages,
+            &self.tags,
+            &self.summaries,
+        );
     }
 
     /// Renders the pages that can show briefing `i`, and returns them with
