@@ -2,9 +2,10 @@
 //! printable static site.
 //!
 //! The pipeline runs one way: [`content::discover`] finds the files,
-//! [`Page::load`] parses front matter and renders Markdown into sections,
-//! [`Site::render`] runs the Tera templates, and [`output::write`] puts the
-//! result in place atomically. [`build`] does all of it.
+//! [`Page::load`] parses front matter and counts words, [`Site::render`]
+//! renders each briefing's Markdown into sections and runs the Tera
+//! templates, and [`output::write`] puts the result in place atomically.
+//! [`build`] does all of it.
 
 pub mod check;
 pub mod cli;
