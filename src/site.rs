@@ -372,19 +372,18 @@ impl Site {
                 claim(format!("{}{rel}", page.url), owner.clone())?;
             }
         }
-        let lists = self
-            .pages
-            .len()
-            .div_ceil(self.config.paginate.max(1))
-            .max(1);
-        for n in 2..=lists {
-            claim(format!("page/{n}/index.html"), "the home page list".into())?;
+        let all: Vec<usize> = (0..self.pages.len()).collect();
+        for (url, _, _) in paginate("", &all, self.config.paginate).into_iter().skip(1) {
+            claim(format!("{url}index.html"), "the home page list".into())?;
         }
         for tag in self.tags.by_slug.values() {
-            claim(
-                format!("tags/{}/index.html", tag.slug),
-                format!("the tag `{}`", tag.name),
-            )?;
+            let base = format!("tags/{}/", tag.slug);
+            for (url, _, _) in paginate(&base, &tag.pages, self.config.paginate) {
+                claim(
+                    format!("{url}index.html"),
+                    format!("the tag `{}`", tag.name),
+                )?;
+            }
         }
         for path in self.statics.keys() {
             claim(path.clone(), format!("static/{path}"))?;
@@ -399,48 +398,19 @@ impl Site {
 
     /// The home page lists: all, or only the one showing briefing `only`.
     fn render_index_showing(&self, only: Option<usize>) -> Result<Vec<OutputFile>> {
-        let per_page = self.config.paginate.max(1);
-        let chunks: Vec<&[Page]> = if self.pages.is_empty() {
-            vec![&[]]
-        } else {
-            self.pages.chunks(per_page).collect()
-        };
-        let total = chunks.len();
-        let page_path = |n: usize| {
-            if n == 1 {
-                String::new()
-            } else {
-                format!("page/{n}/")
-            }
-        };
-        chunks
-            .par_iter()
-            .enumerate()
-            .filter(|(i, _)| only.is_none_or(|p| p / per_page == *i))
-            .map(|(i, chunk)| {
-                let n = i + 1;
-                let url = page_path(n);
-                let root = root_prefix(&url);
-                let first = i * per_page;
-                let indexes: Vec<usize> = (first..first + chunk.len()).collect();
-                let paginator = Paginator {
-                    number: n,
-                    total,
-                    previous: (n > 1).then(|| format!("{}index.html", page_path(n - 1))),
-                    next: (n < total).then(|| format!("{}index.html", page_path(n + 1))),
-                };
+        let all: Vec<usize> = (0..self.pages.len()).collect();
+        paginate("", &all, self.config.paginate)
+            .into_par_iter()
+            .filter(|(_, _, chunk)| only.is_none_or(|i| chunk.contains(&i)))
+            .map(|(url, paginator, chunk)| {
+                let pages: Vec<&Page> = chunk.iter().map(|&i| &self.pages[i]).collect();
                 let mut ctx = Context::new();
-                ctx.insert_value("pages", self.summaries_of(&indexes));
+                ctx.insert_value("pages", self.summaries_of(chunk));
                 ctx.insert("paginator", &paginator);
-                ctx.insert("root", &root);
+                ctx.insert("root", &root_prefix(&url));
                 ctx.insert(
                     "json_ld",
-                    &collection_json_ld(
-                        &self.config,
-                        &self.config.title,
-                        &url,
-                        &chunk.iter().collect::<Vec<_>>(),
-                    ),
+                    &collection_json_ld(&self.config, &self.config.title, &url, &pages),
                 );
                 let html = self.templates.render("index.html", &ctx, None)?;
                 Ok(OutputFile {
@@ -481,14 +451,27 @@ impl Site {
                 .collect(),
             None => self.tags.by_slug.values().collect(),
         };
-        let mut files: Vec<OutputFile> = shown
-            .par_iter()
-            .map(|tag| {
-                let url = format!("tags/{}/", tag.slug);
-                let pages: Vec<&Page> = tag.pages.iter().map(|&i| &self.pages[i]).collect();
+        let lists: Vec<(&crate::taxonomy::Tag, String, Paginator, &[usize])> = shown
+            .into_iter()
+            .flat_map(|tag| {
+                paginate(
+                    &format!("tags/{}/", tag.slug),
+                    &tag.pages,
+                    self.config.paginate,
+                )
+                .into_iter()
+                .map(move |(url, paginator, chunk)| (tag, url, paginator, chunk))
+            })
+            .filter(|(_, _, _, chunk)| only.is_none_or(|i| chunk.contains(&i)))
+            .collect();
+        let mut files: Vec<OutputFile> = lists
+            .into_par_iter()
+            .map(|(tag, url, paginator, chunk)| {
+                let pages: Vec<&Page> = chunk.iter().map(|&i| &self.pages[i]).collect();
                 let mut ctx = Context::new();
                 ctx.insert("tag", tag);
-                ctx.insert_value("pages", self.summaries_of(&tag.pages));
+                ctx.insert_value("pages", self.summaries_of(chunk));
+                ctx.insert("paginator", &paginator);
                 ctx.insert("root", &root_prefix(&url));
                 ctx.insert(
                     "json_ld",
@@ -644,7 +627,45 @@ fn summary_value(page: &Page, config: &Config) -> tera::Value {
 /// Related briefings shown under each briefing.
 const RELATED: usize = 3;
 
-/// Where a page of the home page list sits among the others.
+/// The pages of a list of briefings (indexes into the site's pages) under
+/// the folder `base` (`""` for the home page, `tags/mali/`…), `per_page`
+/// to a page: each page's folder, its place among the others, and its
+/// share of `items`. An empty list still has its first page.
+fn paginate<'a>(
+    base: &str,
+    items: &'a [usize],
+    per_page: usize,
+) -> Vec<(String, Paginator, &'a [usize])> {
+    let chunks: Vec<&[usize]> = if items.is_empty() {
+        vec![&[]]
+    } else {
+        items.chunks(per_page.max(1)).collect()
+    };
+    let total = chunks.len();
+    let folder = |n: usize| {
+        if n == 1 {
+            base.to_string()
+        } else {
+            format!("{base}page/{n}/")
+        }
+    };
+    chunks
+        .into_iter()
+        .enumerate()
+        .map(|(i, chunk)| {
+            let n = i + 1;
+            let paginator = Paginator {
+                number: n,
+                total,
+                previous: (n > 1).then(|| format!("{}index.html", folder(n - 1))),
+                next: (n < total).then(|| format!("{}index.html", folder(n + 1))),
+            };
+            (folder(n), paginator, chunk)
+        })
+        .collect()
+}
+
+/// Where a page of a list (the home page's or a tag's) sits among the others.
 #[derive(Debug, Serialize)]
 struct Paginator {
     /// 1-based number of this page.
@@ -832,6 +853,49 @@ mod tests {
         .unwrap();
         let mut counting = Site::load(root, &LoadOptions::default()).unwrap();
         assert_eq!(html(&mut counting), "one=3;");
+    }
+
+    #[test]
+    fn tag_pages_are_paginated_like_the_home_page() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("content")).unwrap();
+        std::fs::write(root.join("site.toml"), "title = \"S\"\npaginate = 2\n").unwrap();
+        for (name, day) in [("a", "03"), ("b", "02"), ("c", "01")] {
+            std::fs::write(
+                root.join(format!("content/{name}.md")),
+                format!("+++\ntitle = \"{name}\"\ndate = 2020-01-{day}\ntags = [\"Mali\"]\n+++\n## One\n"),
+            )
+            .unwrap();
+        }
+        let mut site = Site::load(root, &LoadOptions::default()).unwrap();
+        let files = site.render().unwrap();
+        let html = |path: &str| match &files.iter().find(|f| f.path == path).unwrap().contents {
+            Contents::Bytes(b) => String::from_utf8(b.clone()).unwrap(),
+            Contents::Copy(_) => unreachable!(),
+        };
+        let first = html("tags/mali/index.html");
+        assert!(
+            first.contains("href=\"../../a/index.html\"")
+                && first.contains("href=\"../../b/index.html\"")
+        );
+        assert!(!first.contains("c/index.html"), "two to a page");
+        assert!(
+            first.contains("<a rel=\"next\" href=\"../../tags/mali/page/2/index.html\">"),
+            "{first}"
+        );
+        let second = html("tags/mali/page/2/index.html");
+        assert!(
+            second.contains("href=\"../../../../c/index.html\""),
+            "{second}"
+        );
+        assert!(second.contains("<a rel=\"prev\" href=\"../../../../tags/mali/index.html\">"));
+        assert!(second.contains("Page 2 of 2"));
+        assert!(
+            !files
+                .iter()
+                .any(|f| f.path == "tags/mali/page/3/index.html")
+        );
     }
 
     #[test]

@@ -26,6 +26,10 @@ pub const BUILTIN: &[(&str, &str)] = &[
         "briefing-list.html",
         include_str!("../templates/briefing-list.html"),
     ),
+    (
+        "pagination.html",
+        include_str!("../templates/pagination.html"),
+    ),
 ];
 
 /// Where a template came from, for error messages.
