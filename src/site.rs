@@ -195,6 +195,12 @@ impl Site {
         self.tags = Tags::index(&self.pages);
         self.related = self.tags.related_all(&self.pages, RELATED);
         self.summaries = summarize(&self.pages, &self.config);
+        self.publish();
+        self.anchored.clear();
+    }
+
+    /// Gives templates the site's pages and summaries as they now are.
+    fn publish(&mut self) {
         publish_pages(
             &mut self.templates,
             &self.config,
@@ -202,7 +208,6 @@ impl Site {
             &self.tags,
             &self.summaries,
         );
-        self.anchored.clear();
     }
 
     /// Renders every page and lists every file of the output, sorted by path.

@@ -6,7 +6,7 @@
 //! to keep the site's private indexes (resolved links, what templates see of
 //! every briefing) in step with the replaced page.
 
-use super::{Site, publish_pages, summary_value};
+use super::{Site, summary_value};
 use crate::content::Page;
 use crate::links::{self, Anchored};
 use crate::output::OutputFile;
@@ -91,17 +91,6 @@ impl Site {
                 Err(e)
             }
         }
-    }
-
-    /// Gives templates the site's summaries as they now are.
-    fn publish(&mut self) {
-        publish_pages(
-            &mut self.templates,
-            &self.config,
-            &self.pages,
-            &self.tags,
-            &self.summaries,
-        );
     }
 
     /// Renders the pages that can show briefing `i`, and returns them with
