@@ -218,6 +218,13 @@ mod tests {
         Page::load(root, &file, &site.config).unwrap()
     }
 
+    /// Writes `text` as `content/<rel>` and puts the fresh page in place.
+    fn edit(site: &mut Site, root: &Path, rel: &str, text: &str) -> Update {
+        fs::write(root.join("content").join(rel), text).unwrap();
+        let page = reload(site, root, rel);
+        site.update_page(page, &|_| None).unwrap().unwrap()
+    }
+
     fn briefing(title: &str, tags: &str, body: &str) -> String {
         format!("+++\ntitle = \"{title}\"\ndate = 2020-01-01\ntags = [{tags}]\n+++\n{body}")
     }
@@ -237,13 +244,12 @@ mod tests {
         ]);
         let mut site = Site::load(dir.path(), &LoadOptions::default()).unwrap();
         // A new title shows wherever a is listed.
-        fs::write(
-            dir.path().join("content/a.md"),
-            briefing("A again", "\"x\"", "## One\n\nnew words here\n"),
-        )
-        .unwrap();
-        let page = reload(&site, dir.path(), "a.md");
-        let update = site.update_page(page, &|_| None).unwrap().unwrap();
+        let update = edit(
+            &mut site,
+            dir.path(),
+            "a.md",
+            &briefing("A again", "\"x\"", "## One\n\nnew words here\n"),
+        );
         let paths: Vec<&str> = update.files.iter().map(|f| f.path.as_str()).collect();
         assert!(paths.contains(&"a/index.html"), "{paths:?}");
         // b lists a as related (a shared tag); c cannot show a.
@@ -273,13 +279,12 @@ mod tests {
             ("content/c.md", &dated("C", "2020-01-01", "\"z\"")),
         ]);
         let mut site = Site::load(dir.path(), &LoadOptions::default()).unwrap();
-        fs::write(
-            dir.path().join("content/b.md"),
-            dated("B renamed", "2020-01-02", "\"y\""),
-        )
-        .unwrap();
-        let page = reload(&site, dir.path(), "b.md");
-        let update = site.update_page(page, &|_| None).unwrap().unwrap();
+        let update = edit(
+            &mut site,
+            dir.path(),
+            "b.md",
+            &dated("B renamed", "2020-01-02", "\"y\""),
+        );
         let mut paths: Vec<&str> = update.files.iter().map(|f| f.path.as_str()).collect();
         paths.sort_unstable();
         assert_eq!(
@@ -299,13 +304,12 @@ mod tests {
             ),
         ]);
         let mut site = Site::load(dir.path(), &LoadOptions::default()).unwrap();
-        fs::write(
-            dir.path().join("content/a.md"),
-            briefing("A", "", "## One\n\nthree new words\n"),
-        )
-        .unwrap();
-        let page = reload(&site, dir.path(), "a.md");
-        let update = site.update_page(page, &|_| None).unwrap().unwrap();
+        let update = edit(
+            &mut site,
+            dir.path(),
+            "a.md",
+            &briefing("A", "", "## One\n\nthree new words\n"),
+        );
         assert_eq!(update.briefings, 2);
         let b = update
             .files
@@ -330,13 +334,12 @@ mod tests {
             ("content/b.md", &briefing("B", "", "## Two\n\nb text\n")),
         ]);
         let mut site = Site::load(dir.path(), &LoadOptions::default()).unwrap();
-        fs::write(
-            dir.path().join("content/a.md"),
-            briefing("A", "", "## One\n\ngamma delta\n"),
-        )
-        .unwrap();
-        let page = reload(&site, dir.path(), "a.md");
-        let update = site.update_page(page, &|_| None).unwrap().unwrap();
+        let update = edit(
+            &mut site,
+            dir.path(),
+            "a.md",
+            &briefing("A", "", "## One\n\ngamma delta\n"),
+        );
         assert_eq!(update.briefings, 1);
         let paths: Vec<&str> = update.files.iter().map(|f| f.path.as_str()).collect();
         assert_eq!(paths, ["a/index.html"]);
@@ -344,49 +347,20 @@ mod tests {
 
     #[test]
     fn a_new_word_count_with_the_same_reading_time_renders_one_page() {
-        let dir = site_with(&[
-            (
-                "content/a.md",
-                &briefing("A", "\"x\"", "## One\n\nold text\n"),
-            ),
-            (
-                "content/b.md",
-                &briefing("B", "\"x\"", "## Two\n\nb text\n"),
-            ),
-        ]);
-        let mut site = Site::load(dir.path(), &LoadOptions::default()).unwrap();
-        fs::write(
-            dir.path().join("content/a.md"),
-            briefing("A", "\"x\"", "## One\n\nsome more new words\n"),
-        )
-        .unwrap();
-        let page = reload(&site, dir.path(), "a.md");
-        let update = site.update_page(page, &|_| None).unwrap().unwrap();
-        assert_eq!(update.briefings, 1, "b shows a's reading time, still 1 min");
-        // A template showing exact counts sees the change everywhere.
-        let dir = site_with(&[
-            (
-                "content/a.md",
-                &briefing("A", "\"x\"", "## One\n\nold text\n"),
-            ),
-            (
-                "content/b.md",
-                &briefing("B", "\"x\"", "## Two\n\nb text\n"),
-            ),
-            (
-                "templates/briefing-list.html",
-                "{% for p in items %}{{ p.word_count }}{% endfor %}",
-            ),
-        ]);
-        let mut site = Site::load(dir.path(), &LoadOptions::default()).unwrap();
-        fs::write(
-            dir.path().join("content/a.md"),
-            briefing("A", "\"x\"", "## One\n\nsome more new words\n"),
-        )
-        .unwrap();
-        let page = reload(&site, dir.path(), "a.md");
-        let update = site.update_page(page, &|_| None).unwrap().unwrap();
-        assert_eq!(update.briefings, 2);
+        // b lists a as related and shows its reading time, still 1 min; a
+        // template showing exact counts sees the change on b too.
+        let list = "{% for p in items %}{{ p.word_count }}{% endfor %}";
+        for (template, rendered) in [(None, 1), (Some(list), 2)] {
+            let a = briefing("A", "\"x\"", "## One\n\nold text\n");
+            let b = briefing("B", "\"x\"", "## Two\n\nb text\n");
+            let mut files = vec![("content/a.md", a.as_str()), ("content/b.md", b.as_str())];
+            files.extend(template.map(|t| ("templates/briefing-list.html", t)));
+            let dir = site_with(&files);
+            let mut site = Site::load(dir.path(), &LoadOptions::default()).unwrap();
+            let more = briefing("A", "\"x\"", "## One\n\nsome more new words\n");
+            let update = edit(&mut site, dir.path(), "a.md", &more);
+            assert_eq!(update.briefings, rendered, "{template:?}");
+        }
     }
 
     #[test]
