@@ -272,8 +272,7 @@ impl Site {
         self.anchored = anchored;
         self.warnings.truncate(self.load_warnings);
         self.warnings.extend(warnings);
-        let site = &*self;
-        for page in &site.pages {
+        for page in &self.pages {
             for (src, rel) in &page.assets {
                 sink(OutputFile {
                     path: format!("{}{rel}", page.url),
@@ -281,15 +280,15 @@ impl Site {
                 })?;
             }
         }
-        for f in site
+        for f in self
             .render_index()?
             .into_iter()
-            .chain(site.render_tags()?)
-            .chain(site.render_machine_files()?)
+            .chain(self.render_tags()?)
+            .chain(self.render_machine_files()?)
         {
             sink(f)?;
         }
-        for (path, contents) in &site.statics {
+        for (path, contents) in &self.statics {
             sink(OutputFile {
                 path: path.clone(),
                 contents: contents.clone(),
