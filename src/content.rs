@@ -46,9 +46,10 @@ pub fn discover(root: &Path, content_dir: &Path) -> Result<Discovered> {
     if !content_dir.exists() {
         return Ok(found);
     }
+    // Sorted by `rel` afterwards: walkdir's own sort re-parses each path
+    // for every comparison, which costs more than the walk on a big site.
     let walker = WalkDir::new(content_dir)
         .follow_links(false)
-        .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
     let mut others: Vec<(PathBuf, String)> = Vec::new();
@@ -85,6 +86,9 @@ pub fn discover(root: &Path, content_dir: &Path) -> Result<Discovered> {
             others.push((path.to_path_buf(), rel));
         }
     }
+    found.files.sort_unstable_by(|a, b| a.rel.cmp(&b.rel));
+    others.sort_unstable_by(|a, b| a.1.cmp(&b.1));
+    found.warnings.sort_by(|a, b| a.path.cmp(&b.path));
     // A folder with an index.md is a page bundle: its other files belong to
     // that page, unless a deeper bundle claims them.
     let bundles: Vec<(usize, String)> = found

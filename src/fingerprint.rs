@@ -35,7 +35,9 @@ fn of_build_at(options: &BuildOptions, now: SystemTime) -> Option<String> {
         if path.is_file() {
             files.push(path);
         } else if path.is_dir() {
-            for entry in WalkDir::new(&path).follow_links(false).sort_by_file_name() {
+            // Unsorted: walkdir sorts by re-parsing each path, which costs
+            // more than the walk; the hashes are sorted instead.
+            for entry in WalkDir::new(&path).follow_links(false) {
                 let entry = entry.ok()?;
                 if entry.file_type().is_file() || entry.path_is_symlink() {
                     files.push(entry.into_path());
@@ -43,10 +45,12 @@ fn of_build_at(options: &BuildOptions, now: SystemTime) -> Option<String> {
             }
         }
     }
-    let hashes: Vec<u64> = files
+    let mut hashes: Vec<u64> = files
         .par_iter()
         .map(|f| hash_file(&options.root, f, now))
         .collect::<Option<_>>()?;
+    // Each hash covers its file's path, so their order carries nothing.
+    hashes.sort_unstable();
     let mut h = DefaultHasher::new();
     env!("CARGO_PKG_VERSION").hash(&mut h);
     // A rebuilt binary of the same version may render differently.

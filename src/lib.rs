@@ -157,7 +157,7 @@ pub fn build_with_progress(
         })
     })?;
     let pages = pages.into_inner();
-    Ok(BuildReport {
+    let report = BuildReport {
         briefings: site.pages.len(),
         pages,
         files: written.files,
@@ -165,11 +165,15 @@ pub fn build_with_progress(
         future_skipped: site.future_skipped,
         feeds,
         output,
-        warnings: site.warnings,
+        warnings: std::mem::take(&mut site.warnings),
         elapsed: start.elapsed(),
         load_time,
         unchanged: false,
-    })
+    };
+    // Freeing a big site takes a while and nothing waits for it: a build
+    // run from the command line exits without waiting for this thread.
+    std::thread::spawn(move || drop(site));
+    Ok(report)
 }
 
 /// With `--strict`, warnings are errors.

@@ -9,29 +9,50 @@ use std::collections::HashSet;
 pub fn slugify(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut gap = false;
-    for c in text.chars().flat_map(char::to_lowercase) {
-        let folded = fold(c);
-        let mut pushed = false;
-        for f in folded.chars() {
-            if f.is_alphanumeric() {
-                if gap && !out.is_empty() {
-                    out.push('-');
-                }
-                gap = false;
-                out.push(f);
-                pushed = true;
-            }
+    let push = |f: char, out: &mut String, gap: &mut bool| {
+        if *gap && !out.is_empty() {
+            out.push('-');
         }
-        if !pushed && !matches!(c, '\u{2019}' | '\'') {
-            // Apostrophes join ("Mali's" → "malis"); everything else separates.
-            gap = true;
+        *gap = false;
+        out.push(f);
+    };
+    for c in text.chars() {
+        // Most headings are ASCII: no case tables, no folding.
+        if c.is_ascii() {
+            if c.is_ascii_alphanumeric() {
+                push(c.to_ascii_lowercase(), &mut out, &mut gap);
+            } else if c != '\'' {
+                gap = true;
+            }
+            continue;
+        }
+        for lower in c.to_lowercase() {
+            let mut pushed = false;
+            match fold(lower) {
+                Some(folded) => {
+                    for f in folded.chars() {
+                        push(f, &mut out, &mut gap);
+                    }
+                    pushed = true;
+                }
+                None if lower.is_alphanumeric() => {
+                    push(lower, &mut out, &mut gap);
+                    pushed = true;
+                }
+                None => {}
+            }
+            // Apostrophes join ("Mali’s" → "malis"); everything else separates.
+            if !pushed && lower != '\u{2019}' {
+                gap = true;
+            }
         }
     }
     out
 }
 
-/// ASCII spelling of common Latin letters with diacritics.
-fn fold(c: char) -> std::borrow::Cow<'static, str> {
+/// ASCII spelling of common Latin letters with diacritics; `None` for
+/// every other character.
+fn fold(c: char) -> Option<&'static str> {
     let s = match c {
         'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' | 'ă' | 'ą' => "a",
         'æ' => "ae",
@@ -56,49 +77,58 @@ fn fold(c: char) -> std::borrow::Cow<'static, str> {
         'ŵ' => "w",
         'ý' | 'ÿ' | 'ŷ' => "y",
         'ź' | 'ż' | 'ž' => "z",
-        _ => return std::borrow::Cow::Owned(c.to_string()),
+        _ => return None,
     };
-    std::borrow::Cow::Borrowed(s)
+    Some(s)
 }
 
 /// Hands out unique ids within one page: a repeated heading gets `-2`,
 /// `-3`…, and ids the templates use themselves are never handed out.
 #[derive(Debug, Clone, Default)]
 pub struct IdSet {
+    /// Ids the page's templates use; a fixed list, so not copied per page.
+    reserved: &'static [&'static str],
     taken: HashSet<String>,
 }
 
 impl IdSet {
     /// A set with `reserved` ids already taken.
-    pub fn with_reserved(reserved: &[&str]) -> Self {
+    pub fn with_reserved(reserved: &'static [&'static str]) -> Self {
         IdSet {
-            taken: reserved.iter().map(|s| s.to_string()).collect(),
+            reserved,
+            taken: HashSet::new(),
         }
     }
 
     /// Whether `id` is taken.
     pub fn contains(&self, id: &str) -> bool {
-        self.taken.contains(id)
+        self.reserved.contains(&id) || self.taken.contains(id)
     }
 
     /// Takes an explicit id; false when it was already taken.
     pub fn claim(&mut self, id: &str) -> bool {
-        self.taken.insert(id.to_string())
+        !self.reserved.contains(&id) && self.taken.insert(id.to_string())
     }
 
     /// A unique id derived from `text`, falling back to `fallback` when the
     /// text has no letters or digits.
     pub fn unique(&mut self, text: &str, fallback: &str) -> String {
-        let mut base = slugify(text);
-        if base.is_empty() {
-            base = fallback.to_string();
-        }
-        if self.taken.insert(base.clone()) {
+        self.unique_slug(slugify(text), fallback)
+    }
+
+    /// [`IdSet::unique`] for text already slugified.
+    pub fn unique_slug(&mut self, slug: String, fallback: &str) -> String {
+        let base = if slug.is_empty() {
+            fallback.to_string()
+        } else {
+            slug
+        };
+        if self.claim(&base) {
             return base;
         }
         (2..)
             .map(|n| format!("{base}-{n}"))
-            .find(|candidate| self.taken.insert(candidate.clone()))
+            .find(|candidate| self.claim(candidate))
             .unwrap_or(base)
     }
 }
