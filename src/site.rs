@@ -76,6 +76,8 @@ pub struct Site {
     load_warnings: usize,
     /// Whether templates read `words`, so sections need their words counted.
     section_words: bool,
+    /// Whether templates read `content`, so each body is also joined whole.
+    whole_content: bool,
     templates: Templates,
 }
 
@@ -170,6 +172,7 @@ impl Site {
         Ok(Site {
             load_warnings: warnings.len(),
             section_words: templates.use_name("words"),
+            whole_content: templates.use_name("content"),
             root: root.to_path_buf(),
             config,
             pages,
@@ -337,7 +340,7 @@ impl Site {
             .iter()
             .map(|&j| self.summaries[j].clone())
             .collect();
-        let view = BriefingView::new(page, &body, &self.config, related);
+        let view = BriefingView::new(page, &body, &self.config, related, self.whole_content);
         let mut ctx = Context::new();
         ctx.insert("page", &view);
         ctx.insert("root", &root_prefix(&page.url));
@@ -857,6 +860,39 @@ mod tests {
         .unwrap();
         let mut counting = Site::load(root, &LoadOptions::default()).unwrap();
         assert_eq!(html(&mut counting), "one=3;");
+    }
+
+    #[test]
+    fn whole_content_is_joined_only_for_templates_that_read_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("content")).unwrap();
+        std::fs::write(
+            root.join("content/a.md"),
+            "+++\ntitle = \"A\"\ndate = 2020-01-01\n+++\nIntro.\n\n## One\n\nTwo *three*.\n",
+        )
+        .unwrap();
+        assert!(
+            !Site::load(root, &LoadOptions::default())
+                .unwrap()
+                .whole_content
+        );
+        std::fs::create_dir_all(root.join("templates")).unwrap();
+        std::fs::write(
+            root.join("templates/briefing.html"),
+            "{{ page.content | safe }}",
+        )
+        .unwrap();
+        let mut site = Site::load(root, &LoadOptions::default()).unwrap();
+        let files = site.render().unwrap();
+        let page = files.iter().find(|f| f.path == "a/index.html").unwrap();
+        let Contents::Bytes(html) = &page.contents else {
+            panic!("a rendered page")
+        };
+        assert_eq!(
+            String::from_utf8_lossy(html),
+            "<p>Intro.</p>\n<h2 id=\"one\">One</h2>\n<p>Two <em>three</em>.</p>\n"
+        );
     }
 
     #[test]

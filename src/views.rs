@@ -141,8 +141,10 @@ pub struct BriefingView<'a> {
     pub toc: &'a [TocEntry],
     /// Footnotes as a `<section>`, or empty.
     pub footnotes_html: &'a str,
-    /// The whole body as HTML, headings included.
-    pub content: String,
+    /// The whole body as HTML, headings included; only made when a
+    /// template reads `content` (it copies the whole body once more).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub content: Option<String>,
     /// The source file, relative to the site root.
     pub file: String,
     /// Schema.org `NewsArticle` as JSON, safe to put inside `<script>`.
@@ -151,12 +153,14 @@ pub struct BriefingView<'a> {
 
 impl<'a> BriefingView<'a> {
     /// The view of `page` with its rendered `body`; `related` are the pages
-    /// to suggest after it.
+    /// to suggest after it. `content` says whether to join the body into
+    /// one piece of HTML for `page.content`.
     pub fn new(
         page: &'a Page,
         body: &'a Rendered,
         config: &'a Config,
         related: Vec<tera::Value>,
+        content: bool,
     ) -> Self {
         let summary = Summary::new(page, config);
         let image = share_image(page, config);
@@ -188,7 +192,7 @@ impl<'a> BriefingView<'a> {
             sections: &body.sections,
             toc: &body.toc,
             footnotes_html: &body.footnotes_html,
-            content: body.full_html(),
+            content: content.then(|| body.full_html()),
             file: page.file.display().to_string(),
             json_ld,
         }
