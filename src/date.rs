@@ -6,6 +6,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
+use std::fmt::Write as _;
 
 const MONTHS: [&str; 12] = [
     "January",
@@ -64,20 +65,24 @@ impl Date {
 
     /// Parses `YYYY-MM-DD`.
     pub fn parse(s: &str) -> Result<Date, String> {
-        let bad = || format!("`{s}` is not a date; write it as YYYY-MM-DD, e.g. 2012-09-05");
-        let parts: Vec<&str> = s.split('-').collect();
-        if parts.len() != 3
-            || parts[0].len() != 4
-            || parts[1].len() != 2
-            || parts[2].len() != 2
-            || !parts.iter().all(|p| p.bytes().all(|b| b.is_ascii_digit()))
-        {
-            return Err(bad());
-        }
-        let year = parts[0].parse().map_err(|_| bad())?;
-        let month = parts[1].parse().map_err(|_| bad())?;
-        let day = parts[2].parse().map_err(|_| bad())?;
-        Date::new(year, month, day)
+        // Templates format dates through this on every list entry, so it
+        // reads the ten bytes directly rather than splitting the string.
+        let b = s.as_bytes();
+        let digits = |range: std::ops::Range<usize>| {
+            b[range]
+                .iter()
+                .try_fold(0u32, |n, &d| d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0')))
+        };
+        let parts = (b.len() == 10 && b[4] == b'-' && b[7] == b'-')
+            .then(|| Some((digits(0..4)?, digits(5..7)?, digits(8..10)?)))
+            .flatten();
+        let Some((year, month, day)) = parts else {
+            return Err(format!(
+                "`{s}` is not a date; write it as YYYY-MM-DD, e.g. 2012-09-05"
+            ));
+        };
+        // Four digits, then two and two: each fits its type.
+        Date::new(year as i32, month as u8, day as u8)
     }
 
     /// The English name of the month.
@@ -140,12 +145,13 @@ impl Date {
             if no_pad {
                 chars.next();
             }
+            // Written in place: lists format a date per briefing shown.
             match chars.next() {
-                Some('Y') => out.push_str(&format!("{:04}", self.year)),
-                Some('m') if no_pad => out.push_str(&self.month.to_string()),
-                Some('m') => out.push_str(&format!("{:02}", self.month)),
-                Some('d') if no_pad => out.push_str(&self.day.to_string()),
-                Some('d') => out.push_str(&format!("{:02}", self.day)),
+                Some('Y') => _ = write!(out, "{:04}", self.year),
+                Some('m') if no_pad => _ = write!(out, "{}", self.month),
+                Some('m') => _ = write!(out, "{:02}", self.month),
+                Some('d') if no_pad => _ = write!(out, "{}", self.day),
+                Some('d') => _ = write!(out, "{:02}", self.day),
                 Some('B') => out.push_str(self.month_name()),
                 Some('b') => out.push_str(&self.month_name()[..3]),
                 Some('A') => out.push_str(self.weekday()),

@@ -196,7 +196,11 @@ pub fn render_with(body: &str, options: &RenderOptions<'_>) -> Result<Rendered, 
     let mut line_of = |offset: usize| {
         let (from, line) = counted_to;
         let to = offset.clamp(from, body.len());
-        let line = line + body.as_bytes()[from..to].iter().filter(|&&b| b == b'\n').count();
+        let line = line
+            + body.as_bytes()[from..to]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count();
         counted_to = (to, line);
         line
     };
@@ -1056,7 +1060,9 @@ mod tests {
             let mut line = String::new();
             let len = 1 + (seed % 40) as usize;
             for _ in 0..len {
-                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
                 line.push_str(pieces[(seed >> 33) as usize % pieces.len()]);
             }
             assert_eq!(line_words(&line), reference_line_words(&line), "{line:?}");

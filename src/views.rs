@@ -218,92 +218,170 @@ fn share_image(page: &Page, config: &Config) -> String {
     }
 }
 
+/// A schema.org `Thing` with a type and a name: an author, a publisher, a
+/// cited work.
+#[derive(Serialize)]
+struct Named<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<&'a str>,
+}
+
+/// Schema.org `NewsArticle`, fields in alphabetical order like the rest of
+/// brief's JSON. Serialized straight from borrowed fields: every briefing
+/// page has one.
+#[derive(Serialize)]
+struct ArticleLd<'a> {
+    #[serde(rename = "@context")]
+    context: &'static str,
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    author: Vec<Named<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    citation: Vec<Named<'a>>,
+    #[serde(rename = "dateModified")]
+    date_modified: Date,
+    #[serde(rename = "datePublished")]
+    date_published: Date,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    description: &'a str,
+    headline: &'a str,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    image: &'a str,
+    #[serde(rename = "inLanguage")]
+    in_language: &'a str,
+    #[serde(rename = "isBasedOn", skip_serializing_if = "Option::is_none")]
+    is_based_on: Option<&'a str>,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    keywords: String,
+    #[serde(rename = "mainEntityOfPage", skip_serializing_if = "str::is_empty")]
+    main_entity_of_page: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    publisher: Option<Named<'a>>,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    url: &'a str,
+    #[serde(rename = "wordCount")]
+    word_count: usize,
+}
+
 fn article_json_ld(page: &Page, config: &Config, summary: &Summary<'_>, image: &str) -> String {
     let fm = &page.front;
-    let mut ld = serde_json::json!({
-        "@context": "https://schema.org",
-        "@type": "NewsArticle",
-        "headline": fm.title,
-        "datePublished": fm.date.to_string(),
-        "dateModified": fm.modified().to_string(),
-        "inLanguage": config.language,
-        "wordCount": page.words,
-    });
-    let obj = ld.as_object_mut().expect("json! object literal");
-    if !fm.summary.is_empty() {
-        obj.insert("description".into(), fm.summary.clone().into());
-    }
-    if !summary.authors.is_empty() {
-        let authors: Vec<_> = summary
+    script_safe_json(&ArticleLd {
+        context: "https://schema.org",
+        kind: "NewsArticle",
+        author: summary
             .authors
             .iter()
-            .map(|a| serde_json::json!({"@type": "Person", "name": a}))
-            .collect();
-        obj.insert("author".into(), authors.into());
-    }
-    if !fm.tags.is_empty() {
-        obj.insert("keywords".into(), fm.tags.join(", ").into());
-    }
-    if !config.title.is_empty() {
-        obj.insert(
-            "publisher".into(),
-            serde_json::json!({"@type": "Organization", "name": config.title}),
-        );
-    }
-    if !summary.permalink.is_empty() {
-        obj.insert("url".into(), summary.permalink.clone().into());
-        obj.insert("mainEntityOfPage".into(), summary.permalink.clone().into());
-    }
-    if !image.is_empty() {
-        obj.insert("image".into(), image.into());
-    }
-    if let Some(url) = fm.source.as_ref().and_then(|s| s.url.as_ref()) {
-        obj.insert("isBasedOn".into(), url.0.clone().into());
-    }
-    if !fm.sources.is_empty() {
-        let cited: Vec<_> = fm
+            .map(|name| Named {
+                kind: "Person",
+                name,
+                url: None,
+            })
+            .collect(),
+        citation: fm
             .sources
             .iter()
-            .map(|s| serde_json::json!({"@type": "CreativeWork", "name": s.title, "url": s.url.0}))
-            .collect();
-        obj.insert("citation".into(), cited.into());
-    }
-    script_safe_json(&ld)
+            .map(|s| Named {
+                kind: "CreativeWork",
+                name: &s.title,
+                url: Some(&s.url.0),
+            })
+            .collect(),
+        date_modified: fm.modified(),
+        date_published: fm.date,
+        description: &fm.summary,
+        headline: &fm.title,
+        image,
+        in_language: &config.language,
+        is_based_on: fm
+            .source
+            .as_ref()
+            .and_then(|s| s.url.as_ref())
+            .map(|u| u.0.as_str()),
+        keywords: fm.tags.join(", "),
+        main_entity_of_page: &summary.permalink,
+        publisher: (!config.title.is_empty()).then(|| Named {
+            kind: "Organization",
+            name: &config.title,
+            url: None,
+        }),
+        url: &summary.permalink,
+        word_count: page.words,
+    })
+}
+
+/// One entry of an `ItemList`.
+#[derive(Serialize)]
+struct ListItemLd<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    name: &'a str,
+    position: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<String>,
+}
+
+/// The list a `CollectionPage` is about.
+#[derive(Serialize)]
+struct ItemListLd<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(rename = "itemListElement")]
+    items: Vec<ListItemLd<'a>>,
+}
+
+/// Schema.org `CollectionPage`, fields in alphabetical order.
+#[derive(Serialize)]
+struct CollectionLd<'a> {
+    #[serde(rename = "@context")]
+    context: &'static str,
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    description: &'a str,
+    #[serde(rename = "inLanguage")]
+    in_language: &'a str,
+    #[serde(rename = "mainEntity")]
+    main_entity: ItemListLd<'a>,
+    name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<String>,
 }
 
 /// Schema.org `CollectionPage` JSON for a list of briefings named `name`.
 pub fn collection_json_ld(config: &Config, name: &str, url_path: &str, pages: &[&Page]) -> String {
-    let items: Vec<_> = pages
-        .iter()
-        .enumerate()
-        .map(|(i, p)| {
-            let mut item =
-                serde_json::json!({"@type": "ListItem", "position": i + 1, "name": p.front.title});
-            if !config.base_url.is_empty() {
-                item["url"] = format!("{}{}", config.base_url_slash(), p.url).into();
-            }
-            item
-        })
-        .collect();
-    let mut ld = serde_json::json!({
-        "@context": "https://schema.org",
-        "@type": "CollectionPage",
-        "name": name,
-        "inLanguage": config.language,
-        "mainEntity": {"@type": "ItemList", "itemListElement": items},
-    });
-    if !config.description.is_empty() {
-        ld["description"] = config.description.clone().into();
-    }
-    if !config.base_url.is_empty() {
-        ld["url"] = format!("{}{url_path}", config.base_url_slash()).into();
-    }
-    script_safe_json(&ld)
+    let absolute = |path: &str| {
+        (!config.base_url.is_empty()).then(|| format!("{}{path}", config.base_url_slash()))
+    };
+    script_safe_json(&CollectionLd {
+        context: "https://schema.org",
+        kind: "CollectionPage",
+        description: &config.description,
+        in_language: &config.language,
+        main_entity: ItemListLd {
+            kind: "ItemList",
+            items: pages
+                .iter()
+                .enumerate()
+                .map(|(i, p)| ListItemLd {
+                    kind: "ListItem",
+                    name: &p.front.title,
+                    position: i + 1,
+                    url: absolute(&p.url),
+                })
+                .collect(),
+        },
+        name,
+        url: absolute(url_path),
+    })
 }
 
 /// JSON that cannot end a `<script>` element or start an HTML comment,
 /// whatever the strings in it say.
-pub fn script_safe_json(value: &serde_json::Value) -> String {
+pub fn script_safe_json<T: Serialize + ?Sized>(value: &T) -> String {
     let raw = serde_json::to_string(value).unwrap_or_else(|_| "{}".to_string());
     // Copied in runs between the few characters to escape: every page's
     // JSON-LD passes through here.
