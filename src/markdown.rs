@@ -263,7 +263,13 @@ pub fn render_with(body: &str, options: &RenderOptions<'_>) -> Result<Rendered, 
                 let level_num = heading_level(level);
                 toc_flat.push((level_num, id.clone(), text.trim().to_string()));
                 if level == HeadingLevel::H2 {
-                    finish_section(&mut out, open_section.take(), &mut current);
+                    let from = section_starts.last().copied().unwrap_or(0);
+                    finish_section(
+                        &mut out,
+                        open_section.take(),
+                        &mut current,
+                        range.start - from,
+                    );
                     section_starts.push(range.start);
                     let mut title_html = String::new();
                     html::push_html(&mut title_html, inline.into_iter());
@@ -438,7 +444,13 @@ pub fn render_with(body: &str, options: &RenderOptions<'_>) -> Result<Rendered, 
             other => current.push(other),
         }
     }
-    finish_section(&mut out, open_section.take(), &mut current);
+    let from = section_starts.last().copied().unwrap_or(0);
+    finish_section(
+        &mut out,
+        open_section.take(),
+        &mut current,
+        body.len() - from,
+    );
 
     out.footnotes_html = render_footnotes(&mut footnotes);
     for f in &footnotes {
@@ -496,8 +508,16 @@ fn escape_text(s: &str) -> String {
         .replace('>', "&gt;")
 }
 
-fn finish_section(out: &mut Rendered, section: Option<Section>, events: &mut Vec<Event<'_>>) {
-    let mut html_out = String::new();
+/// Renders the gathered `events` into the open section, or the intro when
+/// none is open; `source_len` is the length of its Markdown, which its HTML
+/// is a little longer than.
+fn finish_section(
+    out: &mut Rendered,
+    section: Option<Section>,
+    events: &mut Vec<Event<'_>>,
+    source_len: usize,
+) {
+    let mut html_out = String::with_capacity(source_len + source_len / 4);
     html::push_html(&mut html_out, events.drain(..));
     match section {
         Some(mut s) => {

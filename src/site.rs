@@ -215,17 +215,7 @@ impl Site {
 
     /// Renders every page and lists every file of the output, sorted by path.
     pub fn render(&mut self) -> Result<Vec<OutputFile>> {
-        let files = Mutex::new(Vec::new());
-        self.render_to(&|f| {
-            files
-                .lock()
-                .map_err(|_| anyhow::anyhow!("a rendering thread panicked"))?
-                .push(f);
-            Ok(())
-        })?;
-        let mut files = files
-            .into_inner()
-            .map_err(|_| anyhow::anyhow!("a rendering thread panicked"))?;
+        let mut files = collect_files(|sink| self.render_to(sink))?;
         files.sort_by(|a, b| a.path.cmp(&b.path));
         Ok(files)
     }
@@ -234,7 +224,7 @@ impl Site {
     /// it is ready (from several threads), so a big site is never held in
     /// memory whole. Errors in any briefing are all reported together.
     /// Warnings found in the briefings are added to [`Site::warnings`].
-    pub fn render_to(&mut self, sink: &(dyn Fn(OutputFile) -> Result<()> + Sync)) -> Result<()> {
+    pub fn render_to(&mut self, sink: &Sink<'_>) -> Result<()> {
         self.check_output_paths()?;
         let site = &*self;
         type Learned = (Vec<Anchored>, Vec<SourceError>, Option<HashSet<String>>);
@@ -283,12 +273,11 @@ impl Site {
                 })?;
             }
         }
-        for f in self
-            .render_index()?
-            .into_iter()
-            .chain(self.render_tags()?)
-            .chain(self.render_machine_files()?)
-        {
+        // List pages go to the sink as each is rendered, from every core:
+        // a big site has thousands of them.
+        self.render_index_showing(None, sink)?;
+        self.render_tags_showing(None, sink)?;
+        for f in self.render_machine_files()? {
             sink(f)?;
         }
         for (path, contents) in &self.statics {
@@ -340,18 +329,27 @@ impl Site {
             .iter()
             .map(|&j| self.summaries[j].clone())
             .collect();
+        let body_len = body.intro_html.len()
+            + body.footnotes_html.len()
+            + body.sections.iter().map(|s| s.html.len()).sum::<usize>();
         let view = BriefingView::new(page, &body, &self.config, related, self.whole_content);
         let mut ctx = Context::new();
         ctx.insert("page", &view);
         ctx.insert("root", &root_prefix(&page.url));
-        let html = self
-            .templates
-            .render("briefing.html", &ctx, Some(&page.file))?;
-        let ids = (want_ids || anchored.iter().any(|a| a.to == i)).then(|| links::ids_in(&html));
+        // The page is its body and about 6 KB of header, related cards
+        // and footer with the built-in templates.
+        let html = self.templates.render_bytes(
+            "briefing.html",
+            &ctx,
+            Some(&page.file),
+            body_len + 8192,
+        )?;
+        let ids = (want_ids || anchored.iter().any(|a| a.to == i))
+            .then(|| links::ids_in(&String::from_utf8_lossy(&html)));
         Ok(RenderedBriefing {
             file: OutputFile {
                 path: format!("{}index.html", page.url),
-                contents: Contents::Bytes(html.into_bytes()),
+                contents: Contents::Bytes(html),
             },
             anchored,
             warnings,
@@ -400,16 +398,17 @@ impl Site {
     /// Renders the home page, split into pages of `paginate` briefings:
     /// `index.html`, `page/2/index.html`…
     pub fn render_index(&self) -> Result<Vec<OutputFile>> {
-        self.render_index_showing(None)
+        collect_files(|sink| self.render_index_showing(None, sink))
     }
 
-    /// The home page lists: all, or only the one showing briefing `only`.
-    fn render_index_showing(&self, only: Option<usize>) -> Result<Vec<OutputFile>> {
+    /// The home page lists, handed to `sink`: all, or only the one showing
+    /// briefing `only`.
+    fn render_index_showing(&self, only: Option<usize>, sink: &Sink<'_>) -> Result<()> {
         let all: Vec<usize> = (0..self.pages.len()).collect();
         paginate("", &all, self.config.paginate)
             .into_par_iter()
             .filter(|(_, _, chunk)| only.is_none_or(|i| chunk.contains(&i)))
-            .map(|(url, paginator, chunk)| {
+            .try_for_each(|(url, paginator, chunk)| {
                 let pages: Vec<&Page> = chunk.iter().map(|&i| &self.pages[i]).collect();
                 let mut ctx = Context::new();
                 ctx.insert_value("pages", self.summaries_of(chunk));
@@ -419,13 +418,14 @@ impl Site {
                     "json_ld",
                     &collection_json_ld(&self.config, &self.config.title, &url, &pages),
                 );
-                let html = self.templates.render("index.html", &ctx, None)?;
-                Ok(OutputFile {
+                let html = self
+                    .templates
+                    .render_bytes("index.html", &ctx, None, LIST_PAGE_CAPACITY)?;
+                sink(OutputFile {
                     path: format!("{url}index.html"),
-                    contents: Contents::Bytes(html.into_bytes()),
+                    contents: Contents::Bytes(html),
                 })
             })
-            .collect()
     }
 
     /// The summaries of the pages at `indexes`, as one template list;
@@ -441,14 +441,14 @@ impl Site {
 
     /// Renders `tags/index.html` and a page per tag.
     pub fn render_tags(&self) -> Result<Vec<OutputFile>> {
-        self.render_tags_showing(None)
+        collect_files(|sink| self.render_tags_showing(None, sink))
     }
 
-    /// The tag pages: all with the overview, or only the pages of the tags
-    /// of briefing `only` (the overview shows no briefing).
-    fn render_tags_showing(&self, only: Option<usize>) -> Result<Vec<OutputFile>> {
+    /// The tag pages, handed to `sink`: all with the overview, or only the
+    /// pages of the tags of briefing `only` (the overview shows no briefing).
+    fn render_tags_showing(&self, only: Option<usize>, sink: &Sink<'_>) -> Result<()> {
         if self.tags.by_slug.is_empty() {
-            return Ok(Vec::new());
+            return Ok(());
         }
         let shown: Vec<&crate::taxonomy::Tag> = match only {
             Some(i) => self.pages[i]
@@ -471,9 +471,9 @@ impl Site {
             })
             .filter(|(_, _, _, chunk)| only.is_none_or(|i| chunk.contains(&i)))
             .collect();
-        let mut files: Vec<OutputFile> = lists
+        lists
             .into_par_iter()
-            .map(|(tag, url, paginator, chunk)| {
+            .try_for_each(|(tag, url, paginator, chunk)| {
                 let pages: Vec<&Page> = chunk.iter().map(|&i| &self.pages[i]).collect();
                 let mut ctx = Context::new();
                 ctx.insert("tag", tag);
@@ -484,24 +484,25 @@ impl Site {
                     "json_ld",
                     &collection_json_ld(&self.config, &tag.name, &url, &pages),
                 );
-                let html = self.templates.render("tag.html", &ctx, None)?;
-                Ok(OutputFile {
+                let html = self
+                    .templates
+                    .render_bytes("tag.html", &ctx, None, LIST_PAGE_CAPACITY)?;
+                sink(OutputFile {
                     path: format!("{url}index.html"),
-                    contents: Contents::Bytes(html.into_bytes()),
+                    contents: Contents::Bytes(html),
                 })
-            })
-            .collect::<Result<_>>()?;
+            })?;
         if only.is_none() {
             let mut ctx = Context::new();
             ctx.insert("root", "../");
-            files.push(OutputFile {
+            sink(OutputFile {
                 path: "tags/index.html".to_string(),
                 contents: Contents::Bytes(
                     self.templates.render("tags.html", &ctx, None)?.into_bytes(),
                 ),
-            });
+            })?;
         }
-        Ok(files)
+        Ok(())
     }
 
     /// Feeds, sitemap, robots.txt and 404.html: only with a `base_url`,
@@ -572,6 +573,24 @@ impl Site {
     }
 }
 
+/// Where rendered files go, from several threads at once (see [`Site::render_to`]).
+pub type Sink<'a> = dyn Fn(OutputFile) -> Result<()> + Sync + 'a;
+
+/// The files `render` hands to its sink, gathered in a list.
+fn collect_files(render: impl FnOnce(&Sink<'_>) -> Result<()>) -> Result<Vec<OutputFile>> {
+    let files = Mutex::new(Vec::new());
+    render(&|f| {
+        files
+            .lock()
+            .map_err(|_| anyhow::anyhow!("a rendering thread panicked"))?
+            .push(f);
+        Ok(())
+    })?;
+    files
+        .into_inner()
+        .map_err(|_| anyhow::anyhow!("a rendering thread panicked"))
+}
+
 /// What is worth telling the author about one briefing, from its rendered
 /// body, without stopping the build.
 fn body_warnings(page: &Page, body: &Rendered) -> Vec<SourceError> {
@@ -630,6 +649,10 @@ fn summarize(pages: &[Page], config: &Config) -> Vec<tera::Value> {
 fn summary_value(page: &Page, config: &Config) -> tera::Value {
     tera::Value::from_serializable(&Summary::new(page, config))
 }
+
+/// Where a list page's buffer starts: a page of ten cards with the
+/// built-in templates is about 12 KB.
+const LIST_PAGE_CAPACITY: usize = 16 * 1024;
 
 /// Related briefings shown under each briefing.
 const RELATED: usize = 3;

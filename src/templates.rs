@@ -178,6 +178,23 @@ impl Templates {
             .map_err(|e| self.explain(e, page).into())
     }
 
+    /// [`Templates::render`] as bytes for a file, into a buffer of
+    /// `capacity` to start with. Tera writes only UTF-8, so there is no
+    /// string to check, and a buffer near the page's size grows at most once.
+    pub fn render_bytes(
+        &self,
+        name: &str,
+        context: &Context,
+        page: Option<&Path>,
+        capacity: usize,
+    ) -> Result<Vec<u8>> {
+        let mut out = Vec::with_capacity(capacity);
+        self.tera
+            .render_to(name, context, &mut out)
+            .map_err(|e| self.explain(e, page))?;
+        Ok(out)
+    }
+
     /// Turns a Tera error into one that names the template file and line.
     fn explain(&self, e: tera::Error, page: Option<&Path>) -> SourceError {
         let rendering = page

@@ -155,8 +155,10 @@ impl Site {
             // Lists show a briefing on its own page of the home list and on
             // its tags' pages, unless templates read every briefing.
             let only = (indexes.len() < self.pages.len()).then_some(i);
-            files.extend(self.render_index_showing(only)?);
-            files.extend(self.render_tags_showing(only)?);
+            files.extend(super::collect_files(|sink| {
+                self.render_index_showing(only, sink)?;
+                self.render_tags_showing(only, sink)
+            })?);
         }
         // Feeds carry whole briefings, so they change with any edit.
         files.extend(self.render_machine_files()?);
