@@ -160,9 +160,11 @@ impl Page {
     /// when the page is rendered, and its errors are reported then.
     pub fn load(root: &Path, file: &SourceFile, config: &Config) -> Result<Page> {
         let display = crate::diagnostics::display_path(root, &file.path);
-        let size = std::fs::metadata(&file.path)
-            .with_context(|| format!("failed to read `{}`", display.display()))?
-            .len();
+        let failed = || format!("failed to read `{}`", display.display());
+        // One open for the size check and the read: a big site has
+        // thousands of files, and each path lookup costs.
+        let mut handle = std::fs::File::open(&file.path).with_context(failed)?;
+        let size = handle.metadata().with_context(failed)?.len();
         if size > MAX_FILE_BYTES {
             return Err(SourceError::new(
                 &display,
@@ -177,8 +179,8 @@ impl Page {
             )
             .into());
         }
-        let bytes = std::fs::read(&file.path)
-            .with_context(|| format!("failed to read `{}`", display.display()))?;
+        let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+        std::io::Read::read_to_end(&mut handle, &mut bytes).with_context(failed)?;
         let text = String::from_utf8(bytes).map_err(|e| {
             let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
             SourceError::new(&display, "this file is not valid UTF-8")
@@ -249,7 +251,7 @@ impl Page {
 
     /// [`Page::body`], saying whether to count each section's words.
     pub fn body_with(&self, words: bool) -> Result<Rendered, SourceError> {
-        let text = self.source();
+        let text = self.read_source()?;
         let split = frontmatter::split(&self.file, &text)?;
         let size = |src: &str| image_size(&self.dir, src);
         let options = RenderOptions {
@@ -264,13 +266,28 @@ impl Page {
         })
     }
 
-    /// The whole source text, from memory or, for a loaded page, from disk.
+    /// The whole source text, from memory or, for a loaded page, from disk;
+    /// empty if the file can no longer be read. For locating messages: to
+    /// render, use [`Page::read_source`].
     pub fn source(&self) -> std::borrow::Cow<'_, str> {
+        self.read_source().unwrap_or(std::borrow::Cow::Borrowed(""))
+    }
+
+    /// The whole source text, from memory or, for a loaded page, from disk.
+    /// A file that went away or stopped being UTF-8 since it was loaded is
+    /// an error: rendering it empty would publish a blank briefing.
+    pub fn read_source(&self) -> Result<std::borrow::Cow<'_, str>, SourceError> {
         match &self.disk_path {
             Some(path) if self.text.is_empty() => std::fs::read_to_string(path)
                 .map(std::borrow::Cow::Owned)
-                .unwrap_or(std::borrow::Cow::Borrowed("")),
-            _ => std::borrow::Cow::Borrowed(&self.text),
+                .map_err(|e| {
+                    SourceError::new(
+                        &self.file,
+                        format!("could not read it again to render it: {e}"),
+                    )
+                    .with_help("was it moved or changed during the build? Run the build again")
+                }),
+            _ => Ok(std::borrow::Cow::Borrowed(&self.text)),
         }
     }
 
@@ -350,6 +367,31 @@ fn url_for(file: &Path, text: &str, rel: &str, slug: Option<&str>) -> Result<Str
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_briefing_gone_before_it_renders_is_an_error_not_a_blank_page() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("content/a.md");
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(
+            &path,
+            "+++\ntitle = \"A\"\ndate = 2020-01-01\n+++\n## One\n\nText.\n",
+        )
+        .unwrap();
+        let file = SourceFile {
+            path: path.clone(),
+            rel: "a.md".into(),
+            assets: Vec::new(),
+        };
+        let page = Page::load(dir.path(), &file, &Config::default()).unwrap();
+        assert!(page.body().is_ok());
+        std::fs::remove_file(&path).unwrap();
+        let err = page.body().unwrap_err().to_string();
+        assert!(
+            err.contains("content/a.md") && err.contains("could not read it again"),
+            "{err}"
+        );
+    }
 
     #[test]
     fn urls_follow_the_content_path() {

@@ -69,9 +69,9 @@ impl Date {
         // reads the ten bytes directly rather than splitting the string.
         let b = s.as_bytes();
         let digits = |range: std::ops::Range<usize>| {
-            b[range]
-                .iter()
-                .try_fold(0u32, |n, &d| d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0')))
+            b[range].iter().try_fold(0u32, |n, &d| {
+                d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0'))
+            })
         };
         let parts = (b.len() == 10 && b[4] == b'-' && b[7] == b'-')
             .then(|| Some((digits(0..4)?, digits(5..7)?, digits(8..10)?)))

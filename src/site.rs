@@ -143,7 +143,7 @@ impl Site {
         }
         let future_skipped = before - pages.len();
         check_unique_urls(&pages)?;
-        pages.sort_by(|a, b| {
+        pages.par_sort_by(|a, b| {
             b.front
                 .date
                 .cmp(&a.front.date)
@@ -418,9 +418,9 @@ impl Site {
                     "json_ld",
                     &collection_json_ld(&self.config, &self.config.title, &url, &pages),
                 );
-                let html = self
-                    .templates
-                    .render_bytes("index.html", &ctx, None, LIST_PAGE_CAPACITY)?;
+                let html =
+                    self.templates
+                        .render_bytes("index.html", &ctx, None, LIST_PAGE_CAPACITY)?;
                 sink(OutputFile {
                     path: format!("{url}index.html"),
                     contents: Contents::Bytes(html),
@@ -484,9 +484,9 @@ impl Site {
                     "json_ld",
                     &collection_json_ld(&self.config, &tag.name, &url, &pages),
                 );
-                let html = self
-                    .templates
-                    .render_bytes("tag.html", &ctx, None, LIST_PAGE_CAPACITY)?;
+                let html =
+                    self.templates
+                        .render_bytes("tag.html", &ctx, None, LIST_PAGE_CAPACITY)?;
                 sink(OutputFile {
                     path: format!("{url}index.html"),
                     contents: Contents::Bytes(html),
