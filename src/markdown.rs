@@ -691,27 +691,32 @@ fn line_words(line: &str) -> usize {
                 Some(_) => {}
             }
         }
-        let b = bytes[i];
-        if b < 0x80 {
-            match skip_markup(bytes, i) {
-                Some(end) => {
-                    in_word = false;
-                    i = end;
-                }
-                None => i += 1,
-            }
-        } else {
-            let c = line[i..].chars().next().unwrap_or(' ');
-            if c.is_whitespace() || matches!(c, '—' | '–') {
-                in_word = false;
-            } else if c.is_alphanumeric() {
-                count += usize::from(!in_word);
-                in_word = true;
-            }
-            i += c.len_utf8();
-        }
+        i = slow_step(line, i, &mut count, &mut in_word);
     }
     count
+}
+
+/// Counts the [`SLOW`] byte at `i` of `line` (markup to skip or a non-ASCII
+/// character) and returns where the count goes on.
+fn slow_step(line: &str, i: usize, count: &mut usize, in_word: &mut bool) -> usize {
+    let bytes = line.as_bytes();
+    if bytes[i] < 0x80 {
+        return match skip_markup(bytes, i) {
+            Some(end) => {
+                *in_word = false;
+                end
+            }
+            None => i + 1,
+        };
+    }
+    let c = line[i..].chars().next().unwrap_or(' ');
+    if c.is_whitespace() || matches!(c, '—' | '–') {
+        *in_word = false;
+    } else if c.is_alphanumeric() {
+        *count += usize::from(!*in_word);
+        *in_word = true;
+    }
+    i + c.len_utf8()
 }
 
 /// Counts the words starting in the leading run of `bytes` that holds no
@@ -1029,40 +1034,25 @@ mod tests {
         assert_eq!(r.intro_html, format!("<p>{text}</p>\n"));
     }
 
-    /// The byte-at-a-time count `plain_run` must agree with.
+    /// The byte-at-a-time count `plain_run` must agree with (slow bytes are
+    /// shared, through `slow_step`).
     fn reference_line_words(line: &str) -> usize {
         let bytes = line.as_bytes();
         let mut i = line_start(bytes);
         let (mut count, mut in_word) = (0, false);
         while i < bytes.len() {
-            let b = bytes[i];
-            let f = FLAGS[usize::from(b)];
-            if f & SLOW == 0 {
-                if f & ALNUM != 0 {
-                    count += usize::from(!in_word);
-                    in_word = true;
-                } else if f & SPACE != 0 {
-                    in_word = false;
-                }
-                i += 1;
-            } else if b < 0x80 {
-                match skip_markup(bytes, i) {
-                    Some(end) => {
-                        in_word = false;
-                        i = end;
-                    }
-                    None => i += 1,
-                }
-            } else {
-                let c = line[i..].chars().next().unwrap();
-                if c.is_whitespace() || matches!(c, '—' | '–') {
-                    in_word = false;
-                } else if c.is_alphanumeric() {
-                    count += usize::from(!in_word);
-                    in_word = true;
-                }
-                i += c.len_utf8();
+            let f = FLAGS[usize::from(bytes[i])];
+            if f & SLOW != 0 {
+                i = slow_step(line, i, &mut count, &mut in_word);
+                continue;
             }
+            if f & ALNUM != 0 {
+                count += usize::from(!in_word);
+                in_word = true;
+            } else if f & SPACE != 0 {
+                in_word = false;
+            }
+            i += 1;
         }
         count
     }

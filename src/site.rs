@@ -852,13 +852,13 @@ mod tests {
     }
 
     #[test]
-    fn sections_count_words_only_for_templates_that_read_them() {
+    fn values_some_templates_read_are_made_only_for_templates_that_read_them() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
         std::fs::create_dir_all(root.join("content")).unwrap();
         std::fs::write(
             root.join("content/a.md"),
-            "+++\ntitle = \"A\"\ndate = 2020-01-01\n+++\n## One\n\nTwo three.\n",
+            "+++\ntitle = \"A\"\ndate = 2020-01-01\n+++\nIntro.\n\n## One\n\nTwo *three*.\n",
         )
         .unwrap();
         let html = |site: &mut Site| {
@@ -871,50 +871,20 @@ mod tests {
         };
         let mut plain = Site::load(root, &LoadOptions::default()).unwrap();
         assert!(
-            !plain.section_words,
-            "the built-in templates do not read them"
+            !plain.section_words && !plain.whole_content,
+            "the built-in templates read neither"
         );
         assert!(html(&mut plain).contains("1 min read"));
         std::fs::create_dir_all(root.join("templates")).unwrap();
         std::fs::write(
             root.join("templates/briefing.html"),
-            "{% for s in page.sections %}{{ s.id }}={{ s.words }};{% endfor %}",
+            "{% for s in page.sections %}{{ s.id }}={{ s.words }};{% endfor %}|{{ page.content | safe }}",
         )
         .unwrap();
-        let mut counting = Site::load(root, &LoadOptions::default()).unwrap();
-        assert_eq!(html(&mut counting), "one=3;");
-    }
-
-    #[test]
-    fn whole_content_is_joined_only_for_templates_that_read_it() {
-        let dir = tempfile::tempdir().unwrap();
-        let root = dir.path();
-        std::fs::create_dir_all(root.join("content")).unwrap();
-        std::fs::write(
-            root.join("content/a.md"),
-            "+++\ntitle = \"A\"\ndate = 2020-01-01\n+++\nIntro.\n\n## One\n\nTwo *three*.\n",
-        )
-        .unwrap();
-        assert!(
-            !Site::load(root, &LoadOptions::default())
-                .unwrap()
-                .whole_content
-        );
-        std::fs::create_dir_all(root.join("templates")).unwrap();
-        std::fs::write(
-            root.join("templates/briefing.html"),
-            "{{ page.content | safe }}",
-        )
-        .unwrap();
-        let mut site = Site::load(root, &LoadOptions::default()).unwrap();
-        let files = site.render().unwrap();
-        let page = files.iter().find(|f| f.path == "a/index.html").unwrap();
-        let Contents::Bytes(html) = &page.contents else {
-            panic!("a rendered page")
-        };
+        let mut reading = Site::load(root, &LoadOptions::default()).unwrap();
         assert_eq!(
-            String::from_utf8_lossy(html),
-            "<p>Intro.</p>\n<h2 id=\"one\">One</h2>\n<p>Two <em>three</em>.</p>\n"
+            html(&mut reading),
+            "one=3;|<p>Intro.</p>\n<h2 id=\"one\">One</h2>\n<p>Two <em>three</em>.</p>\n"
         );
     }
 
