@@ -150,9 +150,6 @@ impl Site {
                 .then_with(|| a.rel.cmp(&b.rel))
         });
 
-        let links = LinkIndex::new(&pages);
-        let tags = Tags::index(&pages);
-        let related = tags.related_all(&pages, RELATED);
         let statics = load_statics(root, &mut warnings)?;
         let assets: BTreeMap<&str, String> = statics
             .iter()
@@ -166,27 +163,27 @@ impl Site {
         templates.set_global("site", &config);
         templates.set_global("assets", &assets);
         templates.set_global("feeds", &!config.base_url.is_empty());
-        let summaries = summarize(&pages, &config);
-        publish_pages(&mut templates, &config, &pages, &tags, &summaries);
 
-        Ok(Site {
+        let mut site = Site {
             load_warnings: warnings.len(),
             section_words: templates.use_name("words"),
             whole_content: templates.use_name("content"),
             root: root.to_path_buf(),
             config,
-            pages,
+            pages: Vec::new(),
             warnings,
             statics,
             drafts_skipped,
             future_skipped,
-            tags,
+            tags: Tags::default(),
             anchored: Vec::new(),
-            links,
-            summaries,
-            related,
+            links: LinkIndex::default(),
+            summaries: Vec::new(),
+            related: Vec::new(),
             templates,
-        })
+        };
+        site.set_pages(pages);
+        Ok(site)
     }
 
     /// Puts `pages` (sorted newest first) in place of the site's briefings
@@ -409,23 +406,46 @@ impl Site {
             .into_par_iter()
             .filter(|(_, _, chunk)| only.is_none_or(|i| chunk.contains(&i)))
             .try_for_each(|(url, paginator, chunk)| {
-                let pages: Vec<&Page> = chunk.iter().map(|&i| &self.pages[i]).collect();
-                let mut ctx = Context::new();
-                ctx.insert_value("pages", self.summaries_of(chunk));
-                ctx.insert("paginator", &paginator);
-                ctx.insert("root", &root_prefix(&url));
-                ctx.insert(
-                    "json_ld",
-                    &collection_json_ld(&self.config, &self.config.title, &url, &pages),
-                );
-                let html =
-                    self.templates
-                        .render_bytes("index.html", &ctx, None, LIST_PAGE_CAPACITY)?;
-                sink(OutputFile {
-                    path: format!("{url}index.html"),
-                    contents: Contents::Bytes(html),
-                })
+                let list = List {
+                    name: &self.config.title,
+                    url,
+                    paginator,
+                    chunk,
+                };
+                self.render_list("index.html", Context::new(), list, sink)
             })
+    }
+
+    /// One page of a list of briefings through `template`, with `ctx`
+    /// holding what only that kind of list has.
+    fn render_list(
+        &self,
+        template: &str,
+        mut ctx: Context,
+        list: List<'_>,
+        sink: &Sink<'_>,
+    ) -> Result<()> {
+        let List {
+            name,
+            url,
+            paginator,
+            chunk,
+        } = list;
+        let pages: Vec<&Page> = chunk.iter().map(|&i| &self.pages[i]).collect();
+        ctx.insert_value("pages", self.summaries_of(chunk));
+        ctx.insert("paginator", &paginator);
+        ctx.insert("root", &root_prefix(&url));
+        ctx.insert(
+            "json_ld",
+            &collection_json_ld(&self.config, name, &url, &pages),
+        );
+        let html = self
+            .templates
+            .render_bytes(template, &ctx, None, LIST_PAGE_CAPACITY)?;
+        sink(OutputFile {
+            path: format!("{url}index.html"),
+            contents: Contents::Bytes(html),
+        })
     }
 
     /// The summaries of the pages at `indexes`, as one template list;
@@ -474,23 +494,15 @@ impl Site {
         lists
             .into_par_iter()
             .try_for_each(|(tag, url, paginator, chunk)| {
-                let pages: Vec<&Page> = chunk.iter().map(|&i| &self.pages[i]).collect();
                 let mut ctx = Context::new();
                 ctx.insert("tag", tag);
-                ctx.insert_value("pages", self.summaries_of(chunk));
-                ctx.insert("paginator", &paginator);
-                ctx.insert("root", &root_prefix(&url));
-                ctx.insert(
-                    "json_ld",
-                    &collection_json_ld(&self.config, &tag.name, &url, &pages),
-                );
-                let html =
-                    self.templates
-                        .render_bytes("tag.html", &ctx, None, LIST_PAGE_CAPACITY)?;
-                sink(OutputFile {
-                    path: format!("{url}index.html"),
-                    contents: Contents::Bytes(html),
-                })
+                let list = List {
+                    name: &tag.name,
+                    url,
+                    paginator,
+                    chunk,
+                };
+                self.render_list("tag.html", ctx, list, sink)
             })?;
         if only.is_none() {
             let mut ctx = Context::new();
@@ -648,6 +660,15 @@ fn summarize(pages: &[Page], config: &Config) -> Vec<tera::Value> {
 /// What lists show of one page, as a template value.
 fn summary_value(page: &Page, config: &Config) -> tera::Value {
     tera::Value::from_serializable(&Summary::new(page, config))
+}
+
+/// One page of a list of briefings: the list's name, the page's folder,
+/// its place among the list's pages and its briefings (indexes).
+struct List<'a> {
+    name: &'a str,
+    url: String,
+    paginator: Paginator,
+    chunk: &'a [usize],
 }
 
 /// Where a list page's buffer starts: a page of ten cards with the
