@@ -147,6 +147,9 @@ pub struct Page {
     pub dir: PathBuf,
     /// The source file on disk, when it came from disk.
     pub disk_path: Option<PathBuf>,
+    /// The length of the file when it was loaded, so reading it again
+    /// needs no size lookup.
+    pub source_len: usize,
     /// Whether raw HTML passes through (from the site's config).
     pub raw_html: bool,
     /// The front matter's tags as (name, slug), without repeats by slug;
@@ -161,11 +164,9 @@ impl Page {
     pub fn load(root: &Path, file: &SourceFile, config: &Config) -> Result<Page> {
         let display = crate::diagnostics::display_path(root, &file.path);
         let failed = || format!("failed to read `{}`", display.display());
-        // One open for the size check and the read: a big site has
-        // thousands of files, and each path lookup costs.
-        let mut handle = std::fs::File::open(&file.path).with_context(failed)?;
-        let size = handle.metadata().with_context(failed)?.len();
-        if size > MAX_FILE_BYTES {
+        let bytes = read_bounded(&file.path, 0).with_context(failed)?;
+        if bytes.len() as u64 > MAX_FILE_BYTES {
+            let size = std::fs::metadata(&file.path).map_or(bytes.len() as u64, |m| m.len());
             return Err(SourceError::new(
                 &display,
                 format!(
@@ -179,8 +180,6 @@ impl Page {
             )
             .into());
         }
-        let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
-        std::io::Read::read_to_end(&mut handle, &mut bytes).with_context(failed)?;
         let text = String::from_utf8(bytes).map_err(|e| {
             let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
             SourceError::new(&display, "this file is not valid UTF-8")
@@ -198,6 +197,7 @@ impl Page {
         page.assets = file.assets.clone();
         page.dir = dir;
         page.disk_path = Some(file.path.clone());
+        page.source_len = page.text.len();
         // Held for every briefing until the build ends, the text would
         // double the memory a big site needs; rendering reads it again.
         page.text = String::new();
@@ -237,6 +237,7 @@ impl Page {
             assets: Vec::new(),
             dir: PathBuf::new(),
             disk_path: None,
+            source_len: 0,
             raw_html,
             tags,
         })
@@ -278,7 +279,11 @@ impl Page {
     /// an error: rendering it empty would publish a blank briefing.
     pub fn read_source(&self) -> Result<std::borrow::Cow<'_, str>, SourceError> {
         match &self.disk_path {
-            Some(path) if self.text.is_empty() => std::fs::read_to_string(path)
+            Some(path) if self.text.is_empty() => read_bounded(path, self.source_len)
+                .and_then(|bytes| {
+                    String::from_utf8(bytes)
+                        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
+                })
                 .map(std::borrow::Cow::Owned)
                 .map_err(|e| {
                     SourceError::new(
@@ -364,6 +369,24 @@ fn url_for(file: &Path, text: &str, rel: &str, slug: Option<&str>) -> Result<Str
     Ok(url)
 }
 
+/// Reads at most [`MAX_FILE_BYTES`] and one byte more of `path`, so an
+/// oversized file shows as one without being read whole. `expected` is the
+/// likely size, 0 if unknown: with it the read takes no size lookup (std's
+/// `read_to_end` on a file asks for its size and position first, two more
+/// system calls for each of a big site's thousands of files).
+fn read_bounded(path: &Path, expected: usize) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let file = std::fs::File::open(path)?;
+    // Room for the whole file and the read that finds its end.
+    let mut bytes = Vec::with_capacity(if expected > 0 {
+        expected + 1
+    } else {
+        16 * 1024
+    });
+    (&file).take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -391,6 +414,19 @@ mod tests {
             err.contains("content/a.md") && err.contains("could not read it again"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn reads_the_whole_file_whatever_size_it_was_expected_to_have() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.md");
+        let text = "x".repeat(40_000);
+        std::fs::write(&path, &text).unwrap();
+        // Unknown, too small (the file grew since it was loaded), exact, too big.
+        for expected in [0, 10, 40_000, 90_000] {
+            assert_eq!(read_bounded(&path, expected).unwrap(), text.as_bytes());
+        }
+        assert!(read_bounded(&dir.path().join("gone.md"), 0).is_err());
     }
 
     #[test]
