@@ -143,12 +143,7 @@ impl Site {
         }
         let future_skipped = before - pages.len();
         check_unique_urls(&pages)?;
-        pages.par_sort_by(|a, b| {
-            b.front
-                .date
-                .cmp(&a.front.date)
-                .then_with(|| a.rel.cmp(&b.rel))
-        });
+        let pages = newest_first(pages);
 
         let statics = load_statics(root, &mut warnings)?;
         let assets: BTreeMap<&str, String> = statics
@@ -191,10 +186,25 @@ impl Site {
     /// templates see of every briefing.
     pub fn set_pages(&mut self, pages: Vec<Page>) {
         self.pages = pages;
-        self.links = LinkIndex::new(&self.pages);
-        self.tags = Tags::index(&self.pages);
-        self.related = self.tags.related_all(&self.pages, RELATED);
-        self.summaries = summarize(&self.pages, &self.config);
+        // The link index and the tag index are each one thread's work; they
+        // run while the summaries take the other cores.
+        let ((links, (tags, related)), summaries) = rayon::join(
+            || {
+                rayon::join(
+                    || LinkIndex::new(&self.pages),
+                    || {
+                        let tags = Tags::index(&self.pages);
+                        let related = tags.related_all(&self.pages, RELATED);
+                        (tags, related)
+                    },
+                )
+            },
+            || summarize(&self.pages, &self.config),
+        );
+        self.links = links;
+        self.tags = tags;
+        self.related = related;
+        self.summaries = summaries;
         self.publish();
         self.anchored.clear();
     }
@@ -357,40 +367,52 @@ impl Site {
     /// Every path the build will write with what writes it, checked before
     /// rendering so two sources can never silently share one file.
     fn check_output_paths(&self) -> Result<()> {
-        let mut owners: HashMap<String, String> = HashMap::new();
-        let mut claim = |path: String, owner: String| -> Result<()> {
-            if let Some(first) = owners.get(&path) {
-                bail!(
-                    "`{first}` and `{owner}` would both be written to `{path}`\n  = help: a briefing's URL must not be `tags/…`, `page/…` or a static file's path; set `slug` or `path` in its front matter"
-                );
-            }
-            owners.insert(path, owner);
-            Ok(())
-        };
+        /// What writes a path; named only when two clash.
+        enum Owner<'a> {
+            Page(&'a Page),
+            Home,
+            Tag(&'a str),
+            Static(&'a str),
+        }
+        let mut claims: Vec<(String, Owner<'_>)> = Vec::with_capacity(self.pages.len() * 2);
         for page in &self.pages {
-            let owner = page.file.display().to_string();
-            claim(format!("{}index.html", page.url), owner.clone())?;
+            claims.push((format!("{}index.html", page.url), Owner::Page(page)));
             for (_, rel) in &page.assets {
-                claim(format!("{}{rel}", page.url), owner.clone())?;
+                claims.push((format!("{}{rel}", page.url), Owner::Page(page)));
             }
         }
         let all: Vec<usize> = (0..self.pages.len()).collect();
         for (url, _, _) in paginate("", &all, self.config.paginate).into_iter().skip(1) {
-            claim(format!("{url}index.html"), "the home page list".into())?;
+            claims.push((format!("{url}index.html"), Owner::Home));
         }
         for tag in self.tags.by_slug.values() {
             let base = format!("tags/{}/", tag.slug);
             for (url, _, _) in paginate(&base, &tag.pages, self.config.paginate) {
-                claim(
-                    format!("{url}index.html"),
-                    format!("the tag `{}`", tag.name),
-                )?;
+                claims.push((format!("{url}index.html"), Owner::Tag(&tag.name)));
             }
         }
         for path in self.statics.keys() {
-            claim(path.clone(), format!("static/{path}"))?;
+            claims.push((path.clone(), Owner::Static(path)));
         }
-        Ok(())
+        // A stable sort keeps claims to one path in the order above, so the
+        // message names the first claimant first; sorting on every core
+        // beats hashing thirteen thousand paths on one.
+        claims.par_sort_by(|a, b| a.0.cmp(&b.0));
+        let Some(pair) = claims.windows(2).find(|w| w[0].0 == w[1].0) else {
+            return Ok(());
+        };
+        let name = |owner: &Owner<'_>| match owner {
+            Owner::Page(page) => page.file.display().to_string(),
+            Owner::Home => "the home page list".to_string(),
+            Owner::Tag(name) => format!("the tag `{name}`"),
+            Owner::Static(path) => format!("static/{path}"),
+        };
+        bail!(
+            "`{}` and `{}` would both be written to `{}`\n  = help: a briefing's URL must not be `tags/…`, `page/…` or a static file's path; set `slug` or `path` in its front matter",
+            name(&pair[0].1),
+            name(&pair[1].1),
+            pair[0].0
+        )
     }
     /// Renders the home page, split into pages of `paginate` briefings:
     /// `index.html`, `page/2/index.html`…
@@ -744,6 +766,36 @@ fn combine(mut errors: Vec<anyhow::Error>) -> anyhow::Error {
     anyhow::anyhow!(text)
 }
 
+/// `pages` sorted newest first, then by source path. A page is a large
+/// value, so the sort orders indexes and then moves the pages into place.
+fn newest_first(mut pages: Vec<Page>) -> Vec<Page> {
+    let mut order: Vec<usize> = (0..pages.len()).collect();
+    order.par_sort_unstable_by(|&a, &b| {
+        let (a, b) = (&pages[a], &pages[b]);
+        b.front
+            .date
+            .cmp(&a.front.date)
+            .then_with(|| a.rel.cmp(&b.rel))
+    });
+    permute(&mut pages, &order);
+    pages
+}
+
+/// Rearranges `items` in place so that position `k` holds what was at
+/// `order[k]`; `order` must be a permutation of the positions.
+fn permute<T>(items: &mut [T], order: &[usize]) {
+    for k in 0..order.len() {
+        // What was at `order[k]` has moved if an earlier step swapped it
+        // out; each swap sent it to the position that step took from, so
+        // the chain of earlier positions leads to where it is now.
+        let mut from = order[k];
+        while from < k {
+            from = order[from];
+        }
+        items.swap(k, from);
+    }
+}
+
 fn check_unique_urls(pages: &[Page]) -> Result<()> {
     let mut seen: BTreeMap<&str, &Page> = BTreeMap::new();
     for page in pages {
@@ -864,6 +916,25 @@ fn absolute(p: &Path) -> Result<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn permute_moves_every_item_where_the_order_says() {
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        for n in [0, 1, 2, 3, 10, 257] {
+            let mut order: Vec<usize> = (0..n).collect();
+            // Fisher–Yates with a fixed xorshift, so failures repeat.
+            for i in (1..n).rev() {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                order.swap(i, (state % (i as u64 + 1)) as usize);
+            }
+            let mut items: Vec<String> = (0..n).map(|i| format!("item {i}")).collect();
+            permute(&mut items, &order);
+            let want: Vec<String> = order.iter().map(|i| format!("item {i}")).collect();
+            assert_eq!(items, want, "n = {n}, order {order:?}");
+        }
+    }
 
     #[test]
     fn root_prefix_counts_folders() {
