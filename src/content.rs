@@ -7,7 +7,6 @@ use crate::markdown::{self, RenderOptions, Rendered};
 use crate::slug::slugify;
 use anyhow::{Context, Result};
 use std::path::{Path, PathBuf};
-use walkdir::WalkDir;
 
 /// The folder of briefings, relative to the site root.
 pub const CONTENT_DIR: &str = "content";
@@ -48,13 +47,10 @@ pub fn discover(root: &Path, content_dir: &Path) -> Result<Discovered> {
     }
     // Sorted by `rel` afterwards: walkdir's own sort re-parses each path
     // for every comparison, which costs more than the walk on a big site.
-    let walker = WalkDir::new(content_dir)
-        .follow_links(false)
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    let entries = crate::walk::entries(content_dir, true)
+        .with_context(|| format!("failed to read `{}`", content_dir.display()))?;
     let mut others: Vec<(PathBuf, String)> = Vec::new();
-    for entry in walker {
-        let entry = entry.with_context(|| format!("failed to read `{}`", content_dir.display()))?;
+    for entry in entries {
         let path = entry.path();
         if entry.path_is_symlink() {
             found.warnings.push(
@@ -69,13 +65,17 @@ pub fn discover(root: &Path, content_dir: &Path) -> Result<Discovered> {
         if !entry.file_type().is_file() {
             continue;
         }
-        let rel = path
-            .strip_prefix(content_dir)
-            .unwrap_or(path)
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/");
+        let inner = path.strip_prefix(content_dir).unwrap_or(path);
+        let rel = match inner.to_str() {
+            // Where the separator is already `/`, a UTF-8 path is its own
+            // relative name: no list of components to build and join.
+            Some(s) if std::path::MAIN_SEPARATOR == '/' => s.to_string(),
+            _ => inner
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/"),
+        };
         if path.extension().is_some_and(|e| e == "md") {
             found.files.push(SourceFile {
                 path: path.to_path_buf(),

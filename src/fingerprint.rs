@@ -7,7 +7,6 @@ use rayon::prelude::*;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
-use walkdir::WalkDir;
 
 /// The folders and files a build reads, relative to the site root.
 const INPUTS: &[&str] = &["site.toml", "content", "templates", "static"];
@@ -37,8 +36,7 @@ fn of_build_at(options: &BuildOptions, now: SystemTime) -> Option<String> {
         } else if path.is_dir() {
             // Unsorted: walkdir sorts by re-parsing each path, which costs
             // more than the walk; the hashes are sorted instead.
-            for entry in WalkDir::new(&path).follow_links(false) {
-                let entry = entry.ok()?;
+            for entry in crate::walk::entries(&path, false).ok()? {
                 if entry.file_type().is_file() || entry.path_is_symlink() {
                     files.push(entry.into_path());
                 }

@@ -29,6 +29,7 @@ pub mod taxonomy;
 pub mod templates;
 pub mod term;
 pub mod views;
+pub mod walk;
 
 pub use config::Config;
 pub use content::Page;
