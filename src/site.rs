@@ -784,15 +784,20 @@ fn newest_first(mut pages: Vec<Page>) -> Vec<Page> {
 /// Rearranges `items` in place so that position `k` holds what was at
 /// `order[k]`; `order` must be a permutation of the positions.
 fn permute<T>(items: &mut [T], order: &[usize]) {
-    for k in 0..order.len() {
-        // What was at `order[k]` has moved if an earlier step swapped it
-        // out; each swap sent it to the position that step took from, so
-        // the chain of earlier positions leads to where it is now.
-        let mut from = order[k];
-        while from < k {
-            from = order[from];
+    // One pass along each cycle of the permutation: every swap puts one
+    // item in its final place, so the work is linear whatever the order.
+    let mut placed = vec![false; order.len()];
+    for start in 0..order.len() {
+        let mut k = start;
+        while !placed[k] {
+            placed[k] = true;
+            let from = order[k];
+            if from == start {
+                break;
+            }
+            items.swap(k, from);
+            k = from;
         }
-        items.swap(k, from);
     }
 }
 
