@@ -43,18 +43,21 @@ pub fn entries(dir: &Path, skip_hidden: bool) -> walkdir::Result<Vec<DirEntry>> 
 mod tests {
     use super::*;
 
+    /// An entry's path below `dir`, with `@` after a symbolic link.
+    fn label(dir: &Path, e: &DirEntry) -> String {
+        let rel = e.path().strip_prefix(dir).unwrap().display().to_string();
+        if e.path_is_symlink() {
+            format!("{rel}@")
+        } else {
+            rel
+        }
+    }
+
     fn names(dir: &Path, skip_hidden: bool) -> Vec<String> {
         let mut v: Vec<String> = entries(dir, skip_hidden)
             .unwrap()
             .iter()
-            .map(|e| {
-                let rel = e.path().strip_prefix(dir).unwrap().display().to_string();
-                if e.path_is_symlink() {
-                    format!("{rel}@")
-                } else {
-                    rel
-                }
-            })
+            .map(|e| label(dir, e))
             .collect();
         v.sort();
         v
@@ -80,15 +83,7 @@ mod tests {
         std::os::unix::fs::symlink(d.join("x"), d.join("link")).unwrap();
         let mut one: Vec<String> = WalkDir::new(d)
             .into_iter()
-            .map(|e| {
-                let e = e.unwrap();
-                let rel = e.path().strip_prefix(d).unwrap().display().to_string();
-                if e.path_is_symlink() {
-                    format!("{rel}@")
-                } else {
-                    rel
-                }
-            })
+            .map(|e| label(d, &e.unwrap()))
             .collect();
         one.sort();
         assert_eq!(names(d, false), one);
