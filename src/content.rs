@@ -281,6 +281,14 @@ impl Page {
         match &self.disk_path {
             Some(path) if self.text.is_empty() => read_bounded(path, self.source_len)
                 .and_then(|bytes| {
+                    // Grown past the limit since it was loaded: the read
+                    // stopped short, and a cut-off briefing must not render.
+                    if bytes.len() as u64 > MAX_FILE_BYTES {
+                        return Err(std::io::Error::other(format!(
+                            "it is now larger than {} MB",
+                            MAX_FILE_BYTES / 1_000_000
+                        )));
+                    }
                     String::from_utf8(bytes)
                         .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
                 })
@@ -414,6 +422,29 @@ mod tests {
             err.contains("content/a.md") && err.contains("could not read it again"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn a_briefing_grown_past_the_limit_before_it_renders_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("content/a.md");
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(
+            &path,
+            "+++\ntitle = \"A\"\ndate = 2020-01-01\n+++\n## One\n\nText.\n",
+        )
+        .unwrap();
+        let file = SourceFile {
+            path: path.clone(),
+            rel: "a.md".into(),
+            assets: Vec::new(),
+        };
+        let page = Page::load(dir.path(), &file, &Config::default()).unwrap();
+        let mut text = std::fs::read_to_string(&path).unwrap();
+        text.push_str(&"word ".repeat(MAX_FILE_BYTES as usize / 5 + 1));
+        std::fs::write(&path, text).unwrap();
+        let err = page.body().unwrap_err().to_string();
+        assert!(err.contains("larger than 10 MB"), "{err}");
     }
 
     #[test]
