@@ -399,10 +399,9 @@ fn read_bounded(path: &Path, expected: usize) -> std::io::Result<Vec<u8>> {
 mod tests {
     use super::*;
 
-    #[test]
-    fn a_briefing_gone_before_it_renders_is_an_error_not_a_blank_page() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("content/a.md");
+    /// A briefing loaded from `content/a.md` in a new folder, with its path.
+    fn loaded(dir: &Path) -> (PathBuf, Page) {
+        let path = dir.join("content/a.md");
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(
             &path,
@@ -414,7 +413,14 @@ mod tests {
             rel: "a.md".into(),
             assets: Vec::new(),
         };
-        let page = Page::load(dir.path(), &file, &Config::default()).unwrap();
+        let page = Page::load(dir, &file, &Config::default()).unwrap();
+        (path, page)
+    }
+
+    #[test]
+    fn a_briefing_gone_before_it_renders_is_an_error_not_a_blank_page() {
+        let dir = tempfile::tempdir().unwrap();
+        let (path, page) = loaded(dir.path());
         assert!(page.body().is_ok());
         std::fs::remove_file(&path).unwrap();
         let err = page.body().unwrap_err().to_string();
@@ -427,19 +433,7 @@ mod tests {
     #[test]
     fn a_briefing_grown_past_the_limit_before_it_renders_is_an_error() {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("content/a.md");
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(
-            &path,
-            "+++\ntitle = \"A\"\ndate = 2020-01-01\n+++\n## One\n\nText.\n",
-        )
-        .unwrap();
-        let file = SourceFile {
-            path: path.clone(),
-            rel: "a.md".into(),
-            assets: Vec::new(),
-        };
-        let page = Page::load(dir.path(), &file, &Config::default()).unwrap();
+        let (path, page) = loaded(dir.path());
         let mut text = std::fs::read_to_string(&path).unwrap();
         text.push_str(&"word ".repeat(MAX_FILE_BYTES as usize / 5 + 1));
         std::fs::write(&path, text).unwrap();
