@@ -163,23 +163,13 @@ impl Page {
     /// when the page is rendered, and its errors are reported then.
     pub fn load(root: &Path, file: &SourceFile, config: &Config) -> Result<Page> {
         let display = crate::diagnostics::display_path(root, &file.path);
-        let failed = || format!("failed to read `{}`", display.display());
-        let bytes = read_bounded(&file.path, 0).with_context(failed)?;
-        if bytes.len() as u64 > MAX_FILE_BYTES {
-            let size = std::fs::metadata(&file.path).map_or(bytes.len() as u64, |m| m.len());
-            return Err(SourceError::new(
-                &display,
-                format!(
-                    "this file is {} MB; briefings are limited to {} MB",
-                    size / 1_000_000,
-                    MAX_FILE_BYTES / 1_000_000
-                ),
-            )
-            .with_help(
-                "is this the right file? Move data files out of content/, or split the briefing",
-            )
-            .into());
-        }
+        let bytes = read_bounded(&file.path, 0).map_err(|e| {
+            if e.kind() == std::io::ErrorKind::FileTooLarge {
+                too_large(&display, &file.path).into()
+            } else {
+                anyhow::Error::new(e).context(format!("failed to read `{}`", display.display()))
+            }
+        })?;
         let text = String::from_utf8(bytes).map_err(|e| {
             let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
             SourceError::new(&display, "this file is not valid UTF-8")
@@ -281,14 +271,6 @@ impl Page {
         match &self.disk_path {
             Some(path) if self.text.is_empty() => read_bounded(path, self.source_len)
                 .and_then(|bytes| {
-                    // Grown past the limit since it was loaded: the read
-                    // stopped short, and a cut-off briefing must not render.
-                    if bytes.len() as u64 > MAX_FILE_BYTES {
-                        return Err(std::io::Error::other(format!(
-                            "it is now larger than {} MB",
-                            MAX_FILE_BYTES / 1_000_000
-                        )));
-                    }
                     String::from_utf8(bytes)
                         .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
                 })
@@ -377,9 +359,24 @@ fn url_for(file: &Path, text: &str, rel: &str, slug: Option<&str>) -> Result<Str
     Ok(url)
 }
 
-/// Reads at most [`MAX_FILE_BYTES`] and one byte more of `path`, so an
-/// oversized file shows as one without being read whole. `expected` is the
-/// likely size, 0 if unknown: with it the read takes no size lookup (std's
+/// The error for a briefing over [`MAX_FILE_BYTES`], shown as `display`.
+fn too_large(display: &Path, path: &Path) -> SourceError {
+    let size = std::fs::metadata(path).map_or(MAX_FILE_BYTES + 1, |m| m.len());
+    SourceError::new(
+        display,
+        format!(
+            "this file is {} MB; briefings are limited to {} MB",
+            size / 1_000_000,
+            MAX_FILE_BYTES / 1_000_000
+        ),
+    )
+    .with_help("is this the right file? Move data files out of content/, or split the briefing")
+}
+
+/// Reads `path`, stopping after [`MAX_FILE_BYTES`] and one byte more, so a
+/// file over the limit is an error (kind `FileTooLarge`) without being
+/// read whole, and never a briefing cut short. `expected` is the likely
+/// size, 0 if unknown: with it the read takes no size lookup (std's
 /// `read_to_end` on a file asks for its size and position first, two more
 /// system calls for each of a big site's thousands of files).
 fn read_bounded(path: &Path, expected: usize) -> std::io::Result<Vec<u8>> {
@@ -392,6 +389,12 @@ fn read_bounded(path: &Path, expected: usize) -> std::io::Result<Vec<u8>> {
         16 * 1024
     });
     (&file).take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::FileTooLarge,
+            format!("larger than {} MB", MAX_FILE_BYTES / 1_000_000),
+        ));
+    }
     Ok(bytes)
 }
 
