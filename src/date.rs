@@ -73,10 +73,12 @@ impl Date {
                 d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0'))
             })
         };
-        let parts = (b.len() == 10 && b[4] == b'-' && b[7] == b'-')
-            .then(|| Some((digits(0..4)?, digits(5..7)?, digits(8..10)?)))
-            .flatten();
-        let Some((year, month, day)) = parts else {
+        let parts = if b.len() == 10 && b[4] == b'-' && b[7] == b'-' {
+            digits(0..4).zip(digits(5..7)).zip(digits(8..10))
+        } else {
+            None
+        };
+        let Some(((year, month), day)) = parts else {
             return Err(format!(
                 "`{s}` is not a date; write it as YYYY-MM-DD, e.g. 2012-09-05"
             ));

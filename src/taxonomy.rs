@@ -181,7 +181,8 @@ impl Tags {
         for &j in touched.iter() {
             let candidate = (counts[j], j);
             counts[j] = 0;
-            if best.len() == n && best.last().is_none_or(|&worst| !beats(candidate, worst)) {
+            // Most candidates lose to the worst of a full list.
+            if best.len() == n && !best.last().is_some_and(|&worst| beats(candidate, worst)) {
                 continue;
             }
             let at = best
