@@ -86,11 +86,18 @@ fn build(args: BuildArgs, out: &Output) -> Result<ExitCode> {
         Ok(r) => r,
         Err(e) => {
             eprintln!("{}", render_error(&e, out.term));
-            // Output is staged and swapped in whole, so a failed build never touches it.
-            eprintln!(
-                "{} nothing was written; the previous output is unchanged",
-                out.term.note()
-            );
+            // Output is staged and swapped in whole, so a failed build never
+            // touches it; say so only where there is a previous build.
+            let output = options.output_dir();
+            if crate::output::holds_a_build(&output) {
+                eprintln!(
+                    "{} nothing was written; the previous output in `{}` is unchanged",
+                    out.term.note(),
+                    output.display()
+                );
+            } else {
+                eprintln!("{} nothing was written", out.term.note());
+            }
             return Ok(ExitCode::FAILURE);
         }
     };

@@ -140,14 +140,20 @@ where
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
+    // Refused before anything is created, so a refused output (`-o /usr`)
+    // leaves no lock file behind; checked again under the lock below.
+    refuse_foreign(output)?;
+    refuse_mount_point(output, &parent)?;
     fs::create_dir_all(&parent)
         .with_context(|| format!("failed to create `{}`", parent.display()))?;
     let _lock = lock(&parent.join(format!(".{name}.brief-lock")), output)?;
-    refuse_foreign(output)?;
-
     let staging = parent.join(format!(".{name}.brief-new"));
     let old = parent.join(format!(".{name}.brief-old"));
+    recover(output, &old)?;
+    refuse_foreign(output)?;
     remove_if_exists(&staging)?;
+    // `old` is only ever a copy of what `output` holds now: `recover` has
+    // put it back if the output itself went missing.
     remove_if_exists(&old)?;
     fs::create_dir(&staging).with_context(|| {
         format!(
@@ -230,11 +236,43 @@ fn refuse_foreign(output: &Path) -> Result<()> {
     }
 }
 
+/// Puts the staged build in the output's place. Where the system can
+/// exchange two folders in one step (Linux's `renameat2`), it does, so there
+/// is no moment without an output; elsewhere the output is moved aside
+/// first, and [`recover`] puts it back if brief is stopped in between.
 fn swap_in(staging: &Path, output: &Path, old: &Path) -> Result<()> {
-    let had_old = output.exists();
+    let had_old = fs::symlink_metadata(output).is_ok();
+    let busy = |e: std::io::Error| -> anyhow::Error {
+        if e.raw_os_error() == Some(EBUSY) {
+            anyhow::anyhow!(
+                "`{}` is a mount point or in use, so brief cannot replace it\n  = help: build into a folder inside it (`--output {}/site`) or mount its parent folder instead",
+                output.display(),
+                output.display()
+            )
+        } else {
+            anyhow::Error::from(e)
+        }
+    };
     if had_old {
-        fs::rename(output, old)
-            .with_context(|| format!("failed to move the previous `{}` aside", output.display()))?;
+        match exchange(staging, output) {
+            Ok(()) => {
+                // `staging` now holds the previous build; a failure to remove
+                // it is cleared by the next build.
+                let _ = fs::remove_dir_all(staging);
+                return Ok(());
+            }
+            Err(e) if e.raw_os_error() == Some(EBUSY) => {
+                let _ = fs::remove_dir_all(staging);
+                return Err(busy(e));
+            }
+            Err(_) => {}
+        }
+        if let Err(e) = fs::rename(output, old) {
+            let _ = fs::remove_dir_all(staging);
+            return Err(busy(e)).with_context(|| {
+                format!("failed to move the previous `{}` aside", output.display())
+            });
+        }
     }
     if let Err(e) = fs::rename(staging, output) {
         if had_old {
@@ -242,18 +280,95 @@ fn swap_in(staging: &Path, output: &Path, old: &Path) -> Result<()> {
             let _ = fs::rename(old, output);
         }
         let _ = fs::remove_dir_all(staging);
-        return Err(e)
+        return Err(busy(e))
             .with_context(|| format!("failed to move the new build into `{}`", output.display()));
     }
     if had_old {
-        fs::remove_dir_all(old).with_context(|| {
+        // The new build is in place; a leftover copy of the old one is
+        // removed by the next build.
+        let _ = fs::remove_dir_all(old);
+    }
+    Ok(())
+}
+
+/// `EBUSY`: the folder is a mount point or otherwise in use.
+const EBUSY: i32 = 16;
+
+/// Swaps two folders in one step.
+#[cfg(any(target_os = "linux", target_os = "android"))]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let c = |p: &Path| {
+        CString::new(p.as_os_str().as_bytes())
+            .map_err(|_| std::io::Error::from(std::io::ErrorKind::InvalidInput))
+    };
+    let (a, b) = (c(a)?, c(b)?);
+    // SAFETY: both are valid NUL-terminated paths that outlive the call.
+    let r = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            a.as_ptr(),
+            libc::AT_FDCWD,
+            b.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if r == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
+}
+
+/// Swaps two folders in one step: not available here, so the caller
+/// falls back to two renames.
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+fn exchange(_: &Path, _: &Path) -> std::io::Result<()> {
+    Err(std::io::Error::from(std::io::ErrorKind::Unsupported))
+}
+
+/// A build stopped between the two renames of [`swap_in`] leaves no output
+/// and the previous build aside: put it back before anything else.
+fn recover(output: &Path, old: &Path) -> Result<()> {
+    if fs::symlink_metadata(output).is_err() && old.join(MARKER).is_file() {
+        fs::rename(old, output).with_context(|| {
             format!(
-                "the new build is in place, but the previous one at `{}` could not be removed",
+                "`{}` is missing and its previous build is at `{}`, which could not be moved back",
+                output.display(),
                 old.display()
             )
         })?;
     }
     Ok(())
+}
+
+/// An output folder that is a mount point cannot be renamed; say so before
+/// building rather than failing at the end.
+fn refuse_mount_point(output: &Path, parent: &Path) -> Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if let (Ok(o), Ok(p)) = (fs::symlink_metadata(output), fs::metadata(parent))
+            && o.is_dir()
+            && o.dev() != p.dev()
+        {
+            bail!(
+                "`{}` is a mount point, and a build replaces its output folder whole\n  = help: build into a folder inside it (`--output {}/site`) or mount its parent folder instead",
+                output.display(),
+                output.display()
+            );
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = (output, parent);
+    Ok(())
+}
+
+/// Whether `output` holds a build brief wrote, for telling a user what a
+/// failed build left in place.
+pub fn holds_a_build(output: &Path) -> bool {
+    output.join(MARKER).is_file()
 }
 
 fn remove_if_exists(path: &Path) -> Result<()> {
@@ -338,6 +453,85 @@ mod tests {
             !out.join("index.html").exists(),
             "the refused build wrote nothing"
         );
+    }
+
+    #[test]
+    fn a_build_stopped_between_its_two_renames_gets_its_output_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        write(&out, &[file("index.html", "good")]).unwrap();
+        // What a kill between `output → old` and `staging → output` leaves.
+        fs::rename(&out, dir.path().join(".public.brief-old")).unwrap();
+        let failed = write_with(&out, |_| anyhow::bail!("a broken template"));
+        assert!(failed.is_err());
+        assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "good");
+        assert!(holds_a_build(&out));
+        assert!(!dir.path().join(".public.brief-old").exists());
+        write(&out, &[file("index.html", "new")]).unwrap();
+        assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "new");
+    }
+
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    #[test]
+    fn exchange_swaps_two_folders_in_one_step() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+        fs::create_dir(&a).unwrap();
+        fs::create_dir(&b).unwrap();
+        fs::write(a.join("f"), "from a").unwrap();
+        fs::write(b.join("f"), "from b").unwrap();
+        exchange(&a, &b).unwrap();
+        assert_eq!(fs::read_to_string(a.join("f")).unwrap(), "from b");
+        assert_eq!(fs::read_to_string(b.join("f")).unwrap(), "from a");
+    }
+
+    #[test]
+    fn the_previous_build_is_gone_only_once_the_new_one_is_in_place() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        write(&out, &[file("index.html", "one")]).unwrap();
+        write(&out, &[file("index.html", "two")]).unwrap();
+        let mut left: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(left, [".public.brief-lock", "public"]);
+    }
+
+    #[test]
+    fn a_refused_output_leaves_no_lock_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("home");
+        fs::create_dir(&out).unwrap();
+        fs::write(out.join("notes.txt"), "mine").unwrap();
+        assert!(write(&out, &[file("index.html", "x")]).is_err());
+        let names: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, ["home"]);
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    #[ignore = "needs root"]
+    fn a_mount_point_output_is_refused_before_building() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        fs::create_dir(&out).unwrap();
+        let mounted = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", "size=1m", "tmpfs"])
+            .arg(&out)
+            .status()
+            .unwrap();
+        assert!(mounted.success(), "mount needs root");
+        let result = write(&out, &[file("index.html", "x")]);
+        let _ = std::process::Command::new("umount").arg(&out).status();
+        let err = format!("{:#}", result.unwrap_err());
+        assert!(err.contains("is a mount point"), "{err}");
+        assert!(!dir.path().join(".public.brief-new").exists());
+        assert!(!dir.path().join(".public.brief-lock").exists());
     }
 
     #[test]

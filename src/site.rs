@@ -883,6 +883,18 @@ pub fn check_output_location(root: &Path, output: &Path) -> Result<()> {
             );
         }
     }
+    // Inside `content/`, `templates/` or `static/`, the output would be
+    // read back as the site's own input by the next build.
+    for p in &protected[1..] {
+        if output.starts_with(p) {
+            bail!(
+                "refusing to build into `{}`: it is inside the site's `{}` folder, so the next build would read the output as input\n  = help: choose an output folder of its own, such as `public/` (the default)",
+                output.display(),
+                p.file_name()
+                    .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
+            );
+        }
+    }
     Ok(())
 }
 
@@ -1033,7 +1045,16 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
         std::fs::create_dir(root.join("content")).unwrap();
-        for bad in [".", "content", "static", "templates", ".."] {
+        for bad in [
+            ".",
+            "content",
+            "static",
+            "templates",
+            "..",
+            "static/out",
+            "content/x/y",
+            "templates/public",
+        ] {
             assert!(
                 check_output_location(root, &root.join(bad)).is_err(),
                 "{bad}"
