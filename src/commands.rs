@@ -91,9 +91,8 @@ fn build(args: BuildArgs, out: &Output) -> Result<ExitCode> {
             let output = options.output_dir();
             if crate::output::holds_a_build(&output) {
                 eprintln!(
-                    "{} nothing was written; the previous output in `{}` is unchanged",
-                    out.term.note(),
-                    output.display()
+                    "{} nothing was written; the previous output is unchanged",
+                    out.term.note()
                 );
             } else {
                 eprintln!("{} nothing was written", out.term.note());

@@ -69,6 +69,10 @@ pub struct FrontMatter {
     /// A short quotation set large beside a section.
     #[serde(default)]
     pub pull_quote: Option<PullQuote>,
+    /// Where `path` (or else `slug`) is set: its 1-based line and the
+    /// line's text, so an output clash can point at it.
+    #[serde(skip)]
+    pub url_line: Option<(usize, String)>,
 }
 
 /// One entry of the "Updated" log.
@@ -271,7 +275,7 @@ fn next_line(text: &str, line_end: usize) -> usize {
 
 /// Parses and checks front matter; errors point into the whole file.
 pub fn parse(path: &Path, text: &str, split: &Split<'_>) -> Result<FrontMatter, SourceError> {
-    let fm: FrontMatter =
+    let mut fm: FrontMatter =
         toml::from_str(split.front).map_err(|e| toml_error(path, text, split.front_offset, &e))?;
     let field_error = |key: &str, message: &str, help: &str| {
         let offset = split
@@ -327,6 +331,16 @@ pub fn parse(path: &Path, text: &str, split: &Split<'_>) -> Result<FrontMatter, 
             "`updated` is the date of the latest revision, on or after `date`",
         ));
     }
+    fm.url_line = ["path", "slug"].iter().find_map(|key| {
+        let at = line_spans(split.front, 0).find(|&(start, end)| {
+            let line = split.front[start..end].trim_start();
+            line.strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start().starts_with('='))
+        })?;
+        let offset = split.front_offset + at.0;
+        let line = text[..offset].matches('\n').count() + 1;
+        Some((line, split.front[at.0..at.1].trim_end().to_string()))
+    });
     Ok(fm)
 }
 

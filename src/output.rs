@@ -81,6 +81,9 @@ pub fn write(output: &Path, files: &[OutputFile]) -> Result<Written> {
 pub struct Staging {
     dir: PathBuf,
     dirs: Mutex<HashSet<PathBuf>>,
+    /// Every path put so far: a second write of one path is a bug that
+    /// would silently lose a file, so it fails the build instead.
+    paths: Mutex<HashSet<String>>,
     files: AtomicUsize,
     bytes: AtomicU64,
 }
@@ -88,6 +91,17 @@ pub struct Staging {
 impl Staging {
     /// Writes one file into the new build.
     pub fn put(&self, file: &OutputFile) -> Result<()> {
+        let first = self
+            .paths
+            .lock()
+            .map_err(|_| anyhow::anyhow!("a writing thread panicked"))?
+            .insert(file.path.clone());
+        if !first {
+            bail!(
+                "`{}` would be written twice in one build; this is a bug in brief, please report it",
+                file.path
+            );
+        }
         let dest = self.dir.join(&file.path);
         if let Some(parent) = dest.parent() {
             let known = self
@@ -164,6 +178,7 @@ where
     let stage = Staging {
         dir: staging.clone(),
         dirs: Mutex::new(HashSet::new()),
+        paths: Mutex::new(HashSet::new()),
         files: AtomicUsize::new(0),
         bytes: AtomicU64::new(0),
     };

@@ -365,30 +365,60 @@ impl Site {
     }
 
     /// Every path the build will write with what writes it, checked before
-    /// rendering so two sources can never silently share one file.
+    /// rendering so two sources can never silently share one file. Every
+    /// clash is reported, each naming both owners.
     fn check_output_paths(&self) -> Result<()> {
         /// What writes a path; named only when two clash.
         enum Owner<'a> {
             Page(&'a Page),
-            Home,
-            Tag(&'a str),
+            Asset(&'a Page),
+            Generated(String),
             Static(&'a str),
         }
         let mut claims: Vec<(String, Owner<'_>)> = Vec::with_capacity(self.pages.len() * 2);
         for page in &self.pages {
             claims.push((format!("{}index.html", page.url), Owner::Page(page)));
             for (_, rel) in &page.assets {
-                claims.push((format!("{}{rel}", page.url), Owner::Page(page)));
+                claims.push((format!("{}{rel}", page.url), Owner::Asset(page)));
             }
         }
         let all: Vec<usize> = (0..self.pages.len()).collect();
-        for (url, _, _) in paginate("", &all, self.config.paginate).into_iter().skip(1) {
-            claims.push((format!("{url}index.html"), Owner::Home));
+        for (url, _, _) in paginate("", &all, self.config.paginate) {
+            claims.push((
+                format!("{url}index.html"),
+                Owner::Generated("the home page list".into()),
+            ));
+        }
+        let feeds = !self.config.base_url.is_empty();
+        if !self.tags.by_slug.is_empty() {
+            claims.push((
+                "tags/index.html".into(),
+                Owner::Generated("the tags overview".into()),
+            ));
         }
         for tag in self.tags.by_slug.values() {
             let base = format!("tags/{}/", tag.slug);
             for (url, _, _) in paginate(&base, &tag.pages, self.config.paginate) {
-                claims.push((format!("{url}index.html"), Owner::Tag(&tag.name)));
+                claims.push((
+                    format!("{url}index.html"),
+                    Owner::Generated(format!("the page of the tag `{}`", tag.name)),
+                ));
+            }
+            if feeds {
+                claims.push((
+                    format!("{base}atom.xml"),
+                    Owner::Generated(format!("the feed of the tag `{}`", tag.name)),
+                ));
+            }
+        }
+        if feeds {
+            for (path, what) in [
+                ("atom.xml", "the site's feed"),
+                ("sitemap.xml", "the sitemap"),
+                ("robots.txt", "robots.txt"),
+                ("404.html", "the 404 page"),
+            ] {
+                claims.push((path.into(), Owner::Generated(what.into())));
             }
         }
         for path in self.statics.keys() {
@@ -398,21 +428,81 @@ impl Site {
         // message names the first claimant first; sorting on every core
         // beats hashing thirteen thousand paths on one.
         claims.par_sort_by(|a, b| a.0.cmp(&b.0));
-        let Some(pair) = claims.windows(2).find(|w| w[0].0 == w[1].0) else {
-            return Ok(());
-        };
         let name = |owner: &Owner<'_>| match owner {
-            Owner::Page(page) => page.file.display().to_string(),
-            Owner::Home => "the home page list".to_string(),
-            Owner::Tag(name) => format!("the tag `{name}`"),
-            Owner::Static(path) => format!("static/{path}"),
+            Owner::Page(page) => format!("the briefing `{}`", page.file.display()),
+            Owner::Asset(page) => format!("a file of the bundle `{}`", page.file.display()),
+            Owner::Generated(what) => what.clone(),
+            Owner::Static(path) => format!("`static/{path}`"),
         };
-        bail!(
-            "`{}` and `{}` would both be written to `{}`\n  = help: a briefing's URL must not be `tags/…`, `page/…` or a static file's path; set `slug` or `path` in its front matter",
-            name(&pair[0].1),
-            name(&pair[1].1),
-            pair[0].0
-        )
+        let mut errors = Vec::new();
+        let mut i = 0;
+        while i < claims.len() {
+            let j = i + claims[i..].partition_point(|c| c.0 == claims[i].0);
+            if j - i > 1 {
+                let group = &claims[i..j];
+                // The error is put in the file of a briefing or static file
+                // that claims the path, where the writer can change it.
+                let (blame, first) = group
+                    .iter()
+                    .enumerate()
+                    .find(|(_, c)| matches!(c.1, Owner::Page(_) | Owner::Static(_)))
+                    .map_or((0, &group[0]), |(k, c)| (k, c));
+                let others: Vec<String> = group
+                    .iter()
+                    .enumerate()
+                    .filter(|&(k, _)| k != blame)
+                    .map(|(_, c)| name(&c.1))
+                    .collect();
+                let path = &first.0;
+                let err = match &first.1 {
+                    Owner::Page(page) => {
+                        let mut e = SourceError::new(
+                            &page.file,
+                            format!(
+                                "this briefing would be written to `{path}`, which {} also writes",
+                                others.join(" and ")
+                            ),
+                        );
+                        if let Some((line, text)) = &page.front.url_line {
+                            e.line = Some(*line);
+                            e.column = Some(1);
+                            e.marker_len = text.chars().count().max(1);
+                            e.source_line = Some(text.clone());
+                        }
+                        e.with_help(
+                            "a briefing's URL must not be `tags/…`, `page/…` or a generated or static file's path; set another `slug` or `path` in its front matter, or rename the file",
+                        )
+                    }
+                    Owner::Static(p) => SourceError::new(
+                        format!("static/{p}"),
+                        format!(
+                            "this static file would be copied to `{path}`, which {} also writes",
+                            others.join(" and ")
+                        ),
+                    )
+                    .with_help("rename or move the static file; brief never lets one output replace another"),
+                    other => SourceError::new(
+                        match other {
+                            Owner::Asset(page) => page.file.clone(),
+                            _ => PathBuf::from("site.toml"),
+                        },
+                        format!(
+                            "{} and {} would both be written to `{path}`",
+                            name(other),
+                            others.join(" and ")
+                        ),
+                    )
+                    .with_help("rename the bundle file or give the briefing another `slug`"),
+                };
+                errors.push(anyhow::Error::from(err));
+            }
+            i = j;
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(combine(errors))
+        }
     }
     /// Renders the home page, split into pages of `paginate` briefings:
     /// `index.html`, `page/2/index.html`…

@@ -104,7 +104,84 @@ fn duplicate_output_paths_are_refused() {
     fails_and_keeps_output(
         "page over a tag page",
         |s| write(s, "content/tags/trade.md", GOOD.as_bytes()),
-        "would both be written to `tags/trade/index.html`",
+        "would be written to `tags/trade/index.html`, which the page of the tag `Trade` also writes",
+    );
+}
+
+#[test]
+fn every_output_path_is_claimed_once() {
+    let briefing = |extra: &str| format!("+++\ntitle = \"x\"\ndate = 2020-01-01\n{extra}+++\n");
+    let cases: Vec<(&str, String, Vec<u8>, &str)> = vec![
+        (
+            "path = tags",
+            "content/x.md".into(),
+            briefing("path = \"tags\"\n").into_bytes(),
+            "content/x.md:4:1",
+        ),
+        (
+            "slug = tags",
+            "content/x.md".into(),
+            briefing("slug = \"tags\"\n").into_bytes(),
+            "which the tags overview also writes",
+        ),
+        (
+            "content/tags.md",
+            "content/tags.md".into(),
+            briefing("").into_bytes(),
+            "would be written to `tags/index.html`",
+        ),
+        (
+            "page over a second home page",
+            "content/x.md".into(),
+            briefing("path = \"page/2\"\n").into_bytes(),
+            "which the home page list also writes",
+        ),
+    ];
+    let statics = [
+        ("index.html", "the home page list"),
+        ("tags/index.html", "the tags overview"),
+        ("atom.xml", "the site's feed"),
+        ("sitemap.xml", "the sitemap"),
+        ("robots.txt", "robots.txt"),
+        ("404.html", "the 404 page"),
+        ("tags/trade/atom.xml", "the feed of the tag `Trade`"),
+        ("tags/trade/index.html", "the page of the tag `Trade`"),
+    ];
+    for (name, rel, text, expect) in &cases {
+        fails_and_keeps_output(name, |s| write(s, rel, text), expect);
+    }
+    for (path, owner) in statics {
+        let site = copy_site(&fixture("minimal"));
+        let out = site.path().join("public");
+        let args = ["build", "--base-url", "https://example.org/"];
+        assert!(brief(site.path(), &args).status.success());
+        let before = snapshot_dir(&out);
+        write(site.path(), &format!("static/{path}"), b"replaced");
+        let o = brief(site.path(), &args);
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(1), "{path}: {stderr}");
+        assert!(
+            stderr.contains(&format!("static/{path}")) && stderr.contains(owner),
+            "{path}: {stderr}"
+        );
+        assert_eq!(snapshot_dir(&out), before, "{path}: output changed");
+    }
+}
+
+#[test]
+fn every_clash_is_reported_in_one_run() {
+    fails_and_keeps_output(
+        "three clashes",
+        |s| {
+            write(s, "static/index.html", b"x");
+            write(s, "static/tags/index.html", b"x");
+            write(
+                s,
+                "content/x.md",
+                b"+++\ntitle = \"x\"\ndate = 2020-01-01\npath = \"page/2\"\n+++\n",
+            );
+        },
+        "3 files have errors",
     );
 }
 
