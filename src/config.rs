@@ -1,7 +1,6 @@
 //! The site configuration, `site.toml` in the site root.
 
 use crate::diagnostics::SourceError;
-use crate::frontmatter::toml_error;
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -83,8 +82,7 @@ impl Config {
 
     /// Parses the text of `site.toml` and checks the values.
     pub fn parse(text: &str) -> Result<Config> {
-        let config: Config =
-            toml::from_str(text).map_err(|e| toml_error(CONFIG_FILE, text, 0, &e))?;
+        let config: Config = crate::frontmatter::from_toml(Path::new(CONFIG_FILE), text, text, 0)?;
         config.validate(text)?;
         Ok(config)
     }
@@ -96,15 +94,10 @@ impl Config {
                 .at_offset(text, offset, field.len())
                 .with_help(help)
         };
-        let absolute =
-            self.base_url.starts_with("https://") || self.base_url.starts_with("http://");
-        if !self.base_url.is_empty() && !absolute {
+        if let Err(m) = self.validate_base_url() {
             return Err(at(
                 "base_url",
-                format!(
-                    "`base_url` must be an absolute http(s) URL, not `{}`",
-                    self.base_url
-                ),
+                format!("`base_url` {m}"),
                 "write e.g. base_url = \"https://example.org/briefings/\", or remove it to keep every URL relative",
             ));
         }
@@ -142,16 +135,34 @@ impl Config {
 
     /// Checks `base_url` alone (for a value given on the command line).
     pub fn validate_base_url(&self) -> Result<(), String> {
-        let absolute =
-            self.base_url.starts_with("https://") || self.base_url.starts_with("http://");
-        if self.base_url.is_empty() || absolute {
-            Ok(())
-        } else {
-            Err(format!(
-                "must be an absolute http(s) URL, not `{}`",
-                self.base_url
-            ))
+        let url = &self.base_url;
+        if url.is_empty() {
+            return Ok(());
         }
+        let Some(rest) = url
+            .strip_prefix("https://")
+            .or_else(|| url.strip_prefix("http://"))
+        else {
+            return Err(format!("must be an absolute http(s) URL, not `{url}`"));
+        };
+        let host = rest.split('/').next().unwrap_or("");
+        if host.is_empty() || host.contains('@') {
+            return Err(format!(
+                "must name a host after `://` (and no user name), not `{url}`"
+            ));
+        }
+        // Every absolute URL of the site is this prefix and a path: a query
+        // or fragment here would end up in the middle of each of them.
+        if let Some(c) = url.chars().find(|c| {
+            matches!(c, '?' | '#' | '"' | '<' | '>' | '\\' | '`')
+                || c.is_whitespace()
+                || c.is_control()
+        }) {
+            return Err(format!(
+                "must be a plain address without a query, fragment, spaces or `{c}`, not `{url}`"
+            ));
+        }
+        Ok(())
     }
 
     /// `base_url` with exactly one trailing slash, or empty.
@@ -206,6 +217,32 @@ mod tests {
         let err = err.downcast::<SourceError>().unwrap();
         assert_eq!(err.location(), "site.toml:1:1");
         assert!(err.message.contains("absolute"));
+    }
+
+    #[test]
+    fn base_url_is_a_plain_address() {
+        for bad in [
+            "https://e.org/?utm=1",
+            "https://e.org/#top",
+            "https://e.org/a b/",
+            "https://",
+            "https:///path",
+            "https://user@e.org/",
+            "https://e.org/\"onload=\"x",
+        ] {
+            let c = Config {
+                base_url: bad.into(),
+                ..Config::default()
+            };
+            assert!(c.validate_base_url().is_err(), "{bad}");
+        }
+        for good in ["", "https://e.org", "http://localhost:8000/briefings/"] {
+            let c = Config {
+                base_url: good.into(),
+                ..Config::default()
+            };
+            assert!(c.validate_base_url().is_ok(), "{good}");
+        }
     }
 
     #[test]

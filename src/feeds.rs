@@ -21,6 +21,7 @@ pub fn xml_escape(s: &str) -> String {
             '\'' => out.push_str("&apos;"),
             // Characters XML 1.0 forbids outright.
             c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
+            '\u{FFFE}' | '\u{FFFF}' => {}
             c => out.push(c),
         }
     }
@@ -166,7 +167,10 @@ mod tests {
 
     #[test]
     fn escapes_markup_and_drops_forbidden_characters() {
-        assert_eq!(xml_escape("a<b>&\"'\u{1}"), "a&lt;b&gt;&amp;&quot;&apos;");
+        assert_eq!(
+            xml_escape("a<b>&\"'\u{1}\u{FFFE}\u{FFFF}"),
+            "a&lt;b&gt;&amp;&quot;&apos;"
+        );
     }
 
     #[test]

@@ -275,8 +275,7 @@ fn next_line(text: &str, line_end: usize) -> usize {
 
 /// Parses and checks front matter; errors point into the whole file.
 pub fn parse(path: &Path, text: &str, split: &Split<'_>) -> Result<FrontMatter, SourceError> {
-    let mut fm: FrontMatter =
-        toml::from_str(split.front).map_err(|e| toml_error(path, text, split.front_offset, &e))?;
+    let mut fm: FrontMatter = from_toml(path, text, split.front, split.front_offset)?;
     let field_error = |key: &str, message: &str, help: &str| {
         let offset = split
             .front
@@ -310,6 +309,13 @@ pub fn parse(path: &Path, text: &str, split: &Split<'_>) -> Result<FrontMatter, 
             "path",
             &format!("`{path}` is not a valid path"),
             "use slug segments joined by `/`, e.g. path = \"sahel/2012/mali\" (no leading or trailing `/`, no `..`)",
+        ));
+    }
+    if let Some(tag) = fm.tags.iter().find(|t| crate::slug::slugify(t).is_empty()) {
+        return Err(field_error(
+            "tags",
+            &format!("the tag `{tag}` has no letters or digits to name its page by"),
+            "write tags as words, e.g. tags = [\"Mali\", \"ECOWAS\"]",
         ));
     }
     if let Some(update) = fm.updates.iter().find(|u| u.date < fm.date) {
@@ -366,6 +372,94 @@ pub fn is_slug(s: &str) -> bool {
 }
 
 /// Turns a TOML error into one that points into the whole file.
+/// How deep keys, tables and arrays may nest. TOML's parser stops a little
+/// deeper without saying where; no briefing or site.toml needs more than a
+/// handful of levels.
+pub const MAX_NESTING: usize = 48;
+
+/// Parses `toml`, found at `base` in the file `text`, with every error
+/// pointing into the file, nesting that is too deep included.
+pub fn from_toml<T: serde::de::DeserializeOwned>(
+    path: &Path,
+    text: &str,
+    toml: &str,
+    base: usize,
+) -> Result<T, SourceError> {
+    if let Some(at) = too_deep(toml) {
+        return Err(SourceError::new(
+            path,
+            format!("keys, tables or lists nest more than {MAX_NESTING} levels deep here"),
+        )
+        .at_offset(text, base + at, 1)
+        .with_help("no briefing or site.toml needs more than a few levels; flatten the value"));
+    }
+    toml::from_str(toml).map_err(|e| toml_error(path, text, base, &e))
+}
+
+/// The offset where nesting first goes past [`MAX_NESTING`]: brackets and
+/// braces outside strings and comments, plus the dots of the key being read.
+fn too_deep(toml: &str) -> Option<usize> {
+    let b = toml.as_bytes();
+    let mut open: Vec<u8> = Vec::new();
+    let mut dots = 0;
+    let mut in_key = true;
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            q @ (b'"' | b'\'') => {
+                let triple = b[i..].starts_with(&[q, q, q]);
+                i += if triple { 3 } else { 1 };
+                while i < b.len() {
+                    if q == b'"' && b[i] == b'\\' {
+                        i += 2;
+                        continue;
+                    }
+                    if !triple && b[i] == b'\n' {
+                        break;
+                    }
+                    if b[i] == q && (!triple || b[i..].starts_with(&[q, q, q])) {
+                        i += if triple { 3 } else { 1 };
+                        break;
+                    }
+                    i += 1;
+                }
+                continue;
+            }
+            b'#' => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+                continue;
+            }
+            c @ (b'[' | b'{') => {
+                // `[a.b]` at the start of a line is a table header: a key.
+                in_key = c == b'{' || (open.is_empty() && in_key);
+                open.push(c);
+                dots = 0;
+            }
+            b']' | b'}' => {
+                open.pop();
+            }
+            b'.' if in_key => dots += 1,
+            b'=' => {
+                in_key = false;
+                dots = 0;
+            }
+            b',' => in_key = open.last() == Some(&b'{'),
+            b'\n' => {
+                in_key = open.is_empty();
+                dots = 0;
+            }
+            _ => {}
+        }
+        if open.len() + dots > MAX_NESTING {
+            return Some(i);
+        }
+        i += 1;
+    }
+    None
+}
+
 pub fn toml_error(
     path: impl AsRef<Path>,
     text: &str,
@@ -501,6 +595,47 @@ mod tests {
         for bad in ["", "-a", "a-", "a--b", "A", "a/b", "..", "é"] {
             assert!(!is_slug(bad), "{bad}");
         }
+    }
+
+    #[test]
+    fn refuses_tags_without_letters_or_digits() {
+        for tag in ["!!!", "", "\u{1F30D}", " - "] {
+            let text = format!(
+                "+++\ntitle = \"t\"\ndate = 2020-01-01\ntags = [\"Mali\", \"{tag}\"]\n+++\n"
+            );
+            let err = parse_str(&text).unwrap_err();
+            assert_eq!(err.line, Some(4), "{tag:?}");
+            assert!(err.message.contains("no letters or digits"), "{tag:?}");
+        }
+        let ok = "+++\ntitle = \"t\"\ndate = 2020-01-01\ntags = [\"Côte d’Ivoire\", \"G5\", \"مالي\"]\n+++\n";
+        assert!(parse_str(ok).is_ok());
+    }
+
+    #[test]
+    fn nesting_too_deep_is_located_where_it_happens() {
+        let head = "+++\ntitle = \"t\"\ndate = 2020-01-01\n";
+        let deep_key = format!("{head}{} = 1\n+++\n", vec!["a"; 10_000].join("."));
+        let deep_list = format!("{head}x = {}{}\n+++\n", "[".repeat(500), "]".repeat(500));
+        let deep_table = format!(
+            "{head}x = {}1{}\n+++\n",
+            "{a = ".repeat(200),
+            "}".repeat(200)
+        );
+        for text in [deep_key, deep_list, deep_table] {
+            let err = parse_str(&text).unwrap_err();
+            assert_eq!(err.line, Some(4), "{}", err.message);
+            assert!(err.message.contains("levels deep"), "{}", err.message);
+        }
+        // Dots and brackets in values, strings and comments are not nesting.
+        let fine = format!(
+            "{head}summary = \"{}\" # {}\nkey_points = ['''{}''']\n[source]\nname = \"a.b.c\"\nx = 1.5\n",
+            ".".repeat(200),
+            ".[".repeat(200),
+            "[{.".repeat(100)
+        );
+        assert!(too_deep(&fine).is_none());
+        let ok_depth = format!("{head}x = {}{}\n", "[".repeat(40), "]".repeat(40));
+        assert!(too_deep(&ok_depth).is_none());
     }
 
     #[test]

@@ -435,3 +435,87 @@ fn a_disk_that_fills_mid_build_keeps_the_old_site() {
         "staging removed: {left:?}"
     );
 }
+
+#[test]
+fn tags_without_letters_are_refused_not_merged() {
+    for tag in ["!!!", "", "\u{1F30D}"] {
+        fails_and_keeps_output(
+            &format!("tag {tag:?}"),
+            |s| {
+                let text =
+                    format!("+++\ntitle = \"x\"\ndate = 2020-01-01\ntags = [\"{tag}\"]\n+++\n");
+                write(s, "content/x.md", text.as_bytes())
+            },
+            "content/x.md:4:1",
+        );
+    }
+}
+
+#[test]
+fn a_base_url_with_a_query_or_fragment_is_refused() {
+    for url in [
+        "https://e.org/?a=1",
+        "https://e.org/#x",
+        "https://e.org/a b",
+    ] {
+        fails_and_keeps_output(
+            url,
+            |s| {
+                let config = std::fs::read_to_string(s.join("site.toml")).unwrap();
+                write(
+                    s,
+                    "site.toml",
+                    format!("base_url = \"{url}\"\n{config}").as_bytes(),
+                )
+            },
+            "site.toml:1:1",
+        );
+        let site = copy_site(&fixture("minimal"));
+        let o = brief(site.path(), &["build", "--base-url", url]);
+        assert_eq!(o.status.code(), Some(1), "{url}");
+        assert!(String::from_utf8_lossy(&o.stderr).contains("--base-url"));
+    }
+}
+
+#[test]
+fn noncharacters_in_front_matter_keep_feeds_well_formed() {
+    let site = copy_site(&fixture("minimal"));
+    write(
+        site.path(),
+        "content/x.md",
+        "+++\ntitle = \"A\u{FFFE}B\"\nsummary = \"C\u{FFFF}D\"\ndate = 2020-01-01\ntags = [\"Trade\"]\n+++\nText.\n"
+            .as_bytes(),
+    );
+    let out = site.path().join("public");
+    let o = brief(
+        site.path(),
+        &["build", "--base-url", "https://example.org/"],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    for feed in ["atom.xml", "tags/trade/atom.xml", "sitemap.xml"] {
+        let lint = std::process::Command::new("xmllint")
+            .args(["--noout"])
+            .arg(out.join(feed))
+            .output()
+            .expect("xmllint (libxml2-utils) is needed");
+        assert!(
+            lint.status.success(),
+            "{feed}: {}",
+            String::from_utf8_lossy(&lint.stderr)
+        );
+    }
+    assert!(read(&out, "atom.xml").contains("<title>AB</title>"));
+}
+
+#[test]
+fn nesting_too_deep_is_reported_at_its_line() {
+    let key = vec!["a"; 10_000].join(".");
+    fails_and_keeps_output(
+        "dotted key 10,000 deep",
+        |s| {
+            let text = format!("+++\ntitle = \"x\"\ndate = 2020-01-01\n{key} = 1\n+++\n");
+            write(s, "content/x.md", text.as_bytes())
+        },
+        "content/x.md:4:",
+    );
+}
