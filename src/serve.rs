@@ -916,6 +916,33 @@ mod tests {
     }
 
     #[test]
+    fn hosts_are_the_loopback_names_unless_bound_to_the_network() {
+        let local = Hosts::for_address("127.0.0.1:4000".parse().unwrap());
+        for ok in [
+            "localhost",
+            "localhost:4000",
+            "127.0.0.1:4000",
+            "[::1]",
+            "[::1]:4000",
+        ] {
+            assert!(local.permits(ok), "{ok}");
+        }
+        for bad in [
+            "evil.example",
+            "evil.example:4000",
+            "localhost:4001",
+            "",
+            "127.0.0.2",
+        ] {
+            assert!(!local.permits(bad), "{bad}");
+        }
+        let v6 = Hosts::for_address("[::1]:4000".parse().unwrap());
+        assert!(v6.permits("[::1]:4000") && !v6.permits("evil.example"));
+        let open = Hosts::for_address("0.0.0.0:4000".parse().unwrap());
+        assert!(open.permits("evil.example") && open.permits("192.168.1.5:4000"));
+    }
+
+    #[test]
     fn reload_script_goes_before_the_last_body_end() {
         let html = b"<html><body><p>x</p></BODY></html>";
         let out = String::from_utf8(inject_reload(html)).unwrap();
