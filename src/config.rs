@@ -62,7 +62,13 @@ impl Config {
     /// Reads `site.toml` from `root`; a missing file gives the defaults.
     pub fn load(root: &Path) -> Result<Config> {
         let path = root.join(CONFIG_FILE);
-        let text = match std::fs::read(&path) {
+        let read = crate::site_fs::read(
+            root,
+            Path::new(CONFIG_FILE),
+            crate::content::MAX_FILE_BYTES,
+            0,
+        );
+        let text = match read {
             Ok(bytes) => String::from_utf8(bytes).map_err(|e| {
                 SourceError::new(CONFIG_FILE, "the file is not valid UTF-8")
                     .at_offset(

@@ -145,6 +145,8 @@ pub struct Page {
     pub assets: Vec<(PathBuf, String)>,
     /// The folder of the source file on disk, for resolving image paths.
     pub dir: PathBuf,
+    /// The site folder: every file the page reads must be inside it.
+    pub root: PathBuf,
     /// The source file on disk, when it came from disk.
     pub disk_path: Option<PathBuf>,
     /// The length of the file when it was loaded, so reading it again
@@ -163,7 +165,7 @@ impl Page {
     /// when the page is rendered, and its errors are reported then.
     pub fn load(root: &Path, file: &SourceFile, config: &Config) -> Result<Page> {
         let display = crate::diagnostics::display_path(root, &file.path);
-        let bytes = read_bounded(&file.path, 0).map_err(|e| {
+        let bytes = read_bounded(root, &file.path, 0).map_err(|e| {
             if e.kind() == std::io::ErrorKind::FileTooLarge {
                 too_large(&display, &file.path).into()
             } else {
@@ -186,6 +188,7 @@ impl Page {
         let mut page = Page::parse_with(&display, &file.rel, text, config.raw_html)?;
         page.assets = file.assets.clone();
         page.dir = dir;
+        page.root = root.to_path_buf();
         page.disk_path = Some(file.path.clone());
         page.source_len = page.text.len();
         // Held for every briefing until the build ends, the text would
@@ -226,6 +229,7 @@ impl Page {
             text,
             assets: Vec::new(),
             dir: PathBuf::new(),
+            root: PathBuf::new(),
             disk_path: None,
             source_len: 0,
             raw_html,
@@ -244,7 +248,7 @@ impl Page {
     pub fn body_with(&self, words: bool) -> Result<Rendered, SourceError> {
         let text = self.read_source()?;
         let split = frontmatter::split(&self.file, &text)?;
-        let size = |src: &str| image_size(&self.dir, src);
+        let size = |src: &str| image_size(&self.root, &self.dir, src);
         let options = RenderOptions {
             raw_html: self.raw_html,
             image_size: &size,
@@ -269,7 +273,7 @@ impl Page {
     /// an error: rendering it empty would publish a blank briefing.
     pub fn read_source(&self) -> Result<std::borrow::Cow<'_, str>, SourceError> {
         match &self.disk_path {
-            Some(path) if self.text.is_empty() => read_bounded(path, self.source_len)
+            Some(path) if self.text.is_empty() => read_bounded(&self.root, path, self.source_len)
                 .and_then(|bytes| {
                     String::from_utf8(bytes)
                         .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
@@ -310,17 +314,40 @@ fn unique_tags(names: &[String]) -> Vec<(String, String)> {
 }
 
 /// The pixel size of a local image, read from its header; `None` for remote
-/// images, unreadable files and formats `imagesize` does not know.
-fn image_size(dir: &Path, src: &str) -> Option<(u32, u32)> {
+/// images, unreadable files, formats `imagesize` does not know, and paths
+/// that leave the site (see [`image_leaves_site`]), which are never opened.
+/// The file is opened like every site file (no links, no FIFOs), and only
+/// its first bytes are read.
+fn image_size(root: &Path, dir: &Path, src: &str) -> Option<(u32, u32)> {
     if src.contains(':') || src.starts_with('/') || src.starts_with('@') {
         return None;
     }
     let path = dir.join(src.split(['?', '#']).next()?);
-    let size = imagesize::size(path).ok()?;
+    let opened = crate::site_fs::open(root, &path).ok()?;
+    let size = imagesize::reader_size(std::io::BufReader::new(opened.file)).ok()?;
     Some((
         u32::try_from(size.width).ok()?,
         u32::try_from(size.height).ok()?,
     ))
+}
+
+/// Whether a relative image path in a briefing in `dir` climbs out of the
+/// site folder `root` (`../../../etc/passwd`). Such an image is not read
+/// for its size, and the build warns about it.
+pub fn image_leaves_site(root: &Path, dir: &Path, src: &str) -> bool {
+    if src.contains(':') || src.starts_with('/') || src.starts_with('@') {
+        return false;
+    }
+    let Some(file) = src.split(['?', '#']).next().filter(|f| !f.is_empty()) else {
+        return false;
+    };
+    let root = if root.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        root
+    };
+    let dir = dir.strip_prefix(root).unwrap_or(dir);
+    crate::site_fs::inside(Path::new(""), &dir.join(file)).is_none()
 }
 
 /// The output folder for a content path: `sahel/mali.md` → `sahel/mali/`,
@@ -361,7 +388,7 @@ fn url_for(file: &Path, text: &str, rel: &str, slug: Option<&str>) -> Result<Str
 
 /// The error for a briefing over [`MAX_FILE_BYTES`], shown as `display`.
 fn too_large(display: &Path, path: &Path) -> SourceError {
-    let size = std::fs::metadata(path).map_or(MAX_FILE_BYTES + 1, |m| m.len());
+    let size = std::fs::symlink_metadata(path).map_or(MAX_FILE_BYTES + 1, |m| m.len());
     SourceError::new(
         display,
         format!(
@@ -373,29 +400,13 @@ fn too_large(display: &Path, path: &Path) -> SourceError {
     .with_help("is this the right file? Move data files out of content/, or split the briefing")
 }
 
-/// Reads `path`, stopping after [`MAX_FILE_BYTES`] and one byte more, so a
-/// file over the limit is an error (kind `FileTooLarge`) without being
-/// read whole, and never a briefing cut short. `expected` is the likely
-/// size, 0 if unknown: with it the read takes no size lookup (std's
-/// `read_to_end` on a file asks for its size and position first, two more
-/// system calls for each of a big site's thousands of files).
-fn read_bounded(path: &Path, expected: usize) -> std::io::Result<Vec<u8>> {
-    use std::io::Read;
-    let file = std::fs::File::open(path)?;
-    // Room for the whole file and the read that finds its end.
-    let mut bytes = Vec::with_capacity(if expected > 0 {
-        expected + 1
-    } else {
-        16 * 1024
-    });
-    (&file).take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(std::io::Error::new(
-            std::io::ErrorKind::FileTooLarge,
-            format!("larger than {} MB", MAX_FILE_BYTES / 1_000_000),
-        ));
-    }
-    Ok(bytes)
+/// Reads the site file `path` (see [`crate::site_fs::open`]: no links, no
+/// FIFOs, nothing outside `root`), stopping after [`MAX_FILE_BYTES`] and
+/// one byte more, so a file over the limit is an error (kind
+/// `FileTooLarge`) without being read whole, and never a briefing cut
+/// short. `expected` is the likely size, 0 if unknown.
+fn read_bounded(root: &Path, path: &Path, expected: usize) -> std::io::Result<Vec<u8>> {
+    crate::site_fs::read(root, path, MAX_FILE_BYTES, expected)
 }
 
 #[cfg(test)]
@@ -452,9 +463,80 @@ mod tests {
         std::fs::write(&path, &text).unwrap();
         // Unknown, too small (the file grew since it was loaded), exact, too big.
         for expected in [0, 10, 40_000, 90_000] {
-            assert_eq!(read_bounded(&path, expected).unwrap(), text.as_bytes());
+            assert_eq!(
+                read_bounded(dir.path(), &path, expected).unwrap(),
+                text.as_bytes()
+            );
         }
-        assert!(read_bounded(&dir.path().join("gone.md"), 0).is_err());
+        assert!(read_bounded(dir.path(), &dir.path().join("gone.md"), 0).is_err());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_briefing_replaced_by_a_link_is_never_read_through_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let (path, page) = loaded(dir.path());
+        let outside = tempfile::tempdir().unwrap();
+        let secret = outside.path().join("shadow");
+        std::fs::write(&secret, "root:SECRET-HASH:19000\n").unwrap();
+        std::fs::remove_file(&path).unwrap();
+        std::os::unix::fs::symlink(&secret, &path).unwrap();
+        let err = page.body().unwrap_err().to_string();
+        assert!(err.contains("symbolic link"), "{err}");
+        assert!(!err.contains("SECRET"), "{err}");
+        let file = SourceFile {
+            path: path.clone(),
+            rel: "a.md".into(),
+            assets: Vec::new(),
+        };
+        let err = format!(
+            "{:#}",
+            Page::load(dir.path(), &file, &Config::default()).unwrap_err()
+        );
+        assert!(
+            err.contains("symbolic link") && !err.contains("SECRET"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn image_paths_that_climb_out_of_the_site_are_found() {
+        let root = Path::new("/site");
+        let dir = Path::new("/site/content/sahel/mali");
+        for (src, leaves) in [
+            ("map.png", false),
+            ("../other/map.png", false),
+            ("../../../site.png", false),
+            ("../../../../etc/passwd", true),
+            ("../../../../../../etc/passwd?x#y", true),
+            ("https://example.org/a.png", false),
+            ("/static.png", false),
+        ] {
+            assert_eq!(image_leaves_site(root, dir, src), leaves, "{src}");
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn images_outside_the_site_or_not_files_get_no_size_and_never_hang() {
+        let dir = tempfile::tempdir().unwrap();
+        let site = dir.path().join("site");
+        let bundle = site.join("content/b");
+        std::fs::create_dir_all(&bundle).unwrap();
+        // A 1x1 GIF, outside the site and inside it.
+        let gif = b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;";
+        std::fs::write(dir.path().join("outside.gif"), gif).unwrap();
+        std::fs::write(bundle.join("in.gif"), gif).unwrap();
+        std::os::unix::fs::symlink(dir.path().join("outside.gif"), bundle.join("link.gif"))
+            .unwrap();
+        let fifo =
+            std::ffi::CString::new(bundle.join("pipe.gif").as_os_str().as_encoded_bytes()).unwrap();
+        // SAFETY: a valid path.
+        assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o644) }, 0);
+        assert_eq!(image_size(&site, &bundle, "in.gif"), Some((1, 1)));
+        assert_eq!(image_size(&site, &bundle, "../../../outside.gif"), None);
+        assert_eq!(image_size(&site, &bundle, "link.gif"), None);
+        assert_eq!(image_size(&site, &bundle, "pipe.gif"), None);
     }
 
     #[test]

@@ -75,7 +75,18 @@ fn hash_file(root: &Path, file: &Path, now: SystemTime) -> Option<u64> {
         // a full one on a big site; any write changes the change time.
         stamp.hash(&mut h);
     } else {
-        std::fs::read(file).ok()?.hash(&mut h);
+        // In chunks, so a large new file is never held whole; opened like
+        // every site file, so a link swapped in is not read through.
+        use std::io::Read;
+        let mut opened = crate::site_fs::open(root, file).ok()?;
+        let mut buf = vec![0u8; 64 * 1024];
+        loop {
+            let n = opened.file.read(&mut buf).ok()?;
+            if n == 0 {
+                break;
+            }
+            h.write(&buf[..n]);
+        }
     }
     Some(h.finish())
 }

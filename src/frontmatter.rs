@@ -273,6 +273,17 @@ fn next_line(text: &str, line_end: usize) -> usize {
     (line_end + 1).min(text.len())
 }
 
+/// Whether a relative path has a `..` segment (also spelled `%2e%2e`, or
+/// with a backslash): the share image is a file of the briefing's own
+/// folder, and a path that climbs could name any file on the machine.
+fn climbs(path: &str) -> bool {
+    path.split(['?', '#'])
+        .next()
+        .unwrap_or(path)
+        .split(['/', '\\'])
+        .any(|seg| seg.replace("%2e", ".").replace("%2E", ".") == "..")
+}
+
 /// Parses and checks front matter; errors point into the whole file.
 pub fn parse(path: &Path, text: &str, split: &Split<'_>) -> Result<FrontMatter, SourceError> {
     let mut fm: FrontMatter = from_toml(path, text, split.front, split.front_offset)?;
@@ -316,6 +327,19 @@ pub fn parse(path: &Path, text: &str, split: &Split<'_>) -> Result<FrontMatter, 
             "tags",
             &format!("the tag `{tag}` has no letters or digits to name its page by"),
             "write tags as words, e.g. tags = [\"Mali\", \"ECOWAS\"]",
+        ));
+    }
+    if let Some(image) = &fm.image
+        && !image.0.contains(':')
+        && climbs(&image.0)
+    {
+        return Err(field_error(
+            "image",
+            &format!(
+                "the image `{}` has a `..` segment, which could name a file outside the site",
+                image.0
+            ),
+            "put the image beside the briefing and write its name (image = \"map.png\"), or use a full https:// URL",
         ));
     }
     if let Some(update) = fm.updates.iter().find(|u| u.date < fm.date) {
@@ -643,5 +667,33 @@ mod tests {
         let err = parse_str("+++\ntitle = \"x\"\ndate = 2012-05-01\nupdated = 2012-04-01\n+++\n")
             .unwrap_err();
         assert_eq!(err.line, Some(4));
+    }
+
+    #[test]
+    fn refuses_a_share_image_that_climbs_out_of_its_folder() {
+        for bad in [
+            "../../../etc/passwd",
+            "../x.png",
+            "img/../../x.png",
+            "%2e%2e/%2E%2E/etc/passwd",
+            "..\\..\\x.png",
+        ] {
+            let text = format!(
+                "+++\ntitle = \"x\"\ndate = 2012-05-01\nimage = \"{}\"\n+++\n",
+                bad.replace('\\', "\\\\")
+            );
+            let err = parse_str(&text).unwrap_err();
+            assert_eq!(err.line, Some(4), "{bad}");
+            assert!(err.to_string().contains("`..` segment"), "{bad}: {err}");
+        }
+        for good in [
+            "map.png",
+            "img/map.png",
+            "https://example.org/a/../b.png",
+            "a..b.png",
+        ] {
+            let text = format!("+++\ntitle = \"x\"\ndate = 2012-05-01\nimage = \"{good}\"\n+++\n");
+            assert!(parse_str(&text).is_ok(), "{good}");
+        }
     }
 }

@@ -24,6 +24,7 @@ pub mod reload;
 pub mod scaffold;
 pub mod serve;
 pub mod site;
+pub mod site_fs;
 pub mod slug;
 pub mod taxonomy;
 pub mod templates;

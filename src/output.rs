@@ -2,6 +2,7 @@
 //! output, which then takes the output's place, so a build that fails part
 //! way leaves the previous site exactly as it was.
 
+use crate::site_fs::{self, Snapshot};
 use anyhow::{Context, Result, bail};
 use rayon::prelude::*;
 use std::collections::HashSet;
@@ -17,34 +18,76 @@ pub const MARKER: &str = ".brief-output";
 /// The bytes of one output file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Contents {
-    /// Generated in memory.
+    /// Generated in memory, or a small site file read when it was opened.
     Bytes(Vec<u8>),
-    /// Copied from this file.
-    Copy(PathBuf),
+    /// A large site file, opened once without following links and copied
+    /// (or served) from that handle in chunks, never from its path again.
+    Copy(Snapshot),
 }
 
 impl Contents {
-    /// A short content hash, for cache-busting query strings.
+    /// Opens the site file `path` (see [`site_fs::open`]) as it is now:
+    /// read whole if small, else kept open. `shown` names it in messages.
+    pub fn open(root: &Path, path: &Path, shown: &Path) -> std::io::Result<Contents> {
+        use std::io::Read;
+        let opened = site_fs::open(root, path)?;
+        if opened.len <= site_fs::SMALL_FILE_BYTES {
+            let mut bytes = Vec::with_capacity(opened.len as usize);
+            (&opened.file).take(opened.len).read_to_end(&mut bytes)?;
+            Ok(Contents::Bytes(bytes))
+        } else {
+            Ok(Contents::Copy(Snapshot::new(shown.to_path_buf(), opened)))
+        }
+    }
+
+    /// The length in bytes.
+    pub fn len(&self) -> u64 {
+        match self {
+            Contents::Bytes(b) => b.len() as u64,
+            Contents::Copy(s) => s.len,
+        }
+    }
+
+    /// Whether there are no bytes.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// A short content hash, for cache-busting query strings. A large file
+    /// is read in chunks, never whole.
     pub fn fingerprint(&self) -> Result<String> {
-        let bytes = match self {
-            Contents::Bytes(b) => std::borrow::Cow::Borrowed(b.as_slice()),
-            Contents::Copy(p) => std::borrow::Cow::Owned(
-                fs::read(p).with_context(|| format!("failed to read `{}`", p.display()))?,
-            ),
-        };
-        Ok(format!("{:08x}", fnv1a(&bytes) as u32))
+        let mut h = Fnv1a::default();
+        match self {
+            Contents::Bytes(b) => h.write(b),
+            Contents::Copy(s) => s
+                .for_each_chunk(|chunk| {
+                    h.write(chunk);
+                    Ok(())
+                })
+                .with_context(|| format!("failed to read `{}`", s.shown.display()))?,
+        }
+        Ok(format!("{:08x}", h.0 as u32))
     }
 }
 
 /// FNV-1a: tiny, stable across versions and platforms, and enough to tell
-/// one version of a stylesheet from the next.
-fn fnv1a(bytes: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in bytes {
-        h ^= u64::from(*b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
+/// one version of a stylesheet from the next. Fed in pieces, so a large
+/// file is hashed as it is read.
+struct Fnv1a(u64);
+
+impl Default for Fnv1a {
+    fn default() -> Fnv1a {
+        Fnv1a(0xcbf2_9ce4_8422_2325)
     }
-    h
+}
+
+impl Fnv1a {
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 ^= u64::from(*b);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
 }
 
 /// One file of the built site.
@@ -121,14 +164,26 @@ impl Staging {
             Contents::Bytes(b) => fs::write(&dest, b)
                 .map(|_| b.len() as u64)
                 .with_context(|| format!("failed to write `{}`", dest.display()))?,
-            Contents::Copy(src) => fs::copy(src, &dest).with_context(|| {
-                format!("failed to copy `{}` to `{}`", src.display(), dest.display())
+            Contents::Copy(src) => copy_snapshot(src, &dest).with_context(|| {
+                format!(
+                    "failed to copy `{}` to `{}`",
+                    src.shown.display(),
+                    dest.display()
+                )
             })?,
         };
         self.files.fetch_add(1, Ordering::Relaxed);
         self.bytes.fetch_add(n, Ordering::Relaxed);
         Ok(())
     }
+}
+
+/// Writes `src` to `dest` from the handle opened at load, a chunk at a time.
+fn copy_snapshot(src: &Snapshot, dest: &Path) -> std::io::Result<u64> {
+    use std::io::Write;
+    let mut out = fs::File::create(dest)?;
+    src.for_each_chunk(|chunk| out.write_all(chunk))?;
+    Ok(src.len)
 }
 
 /// Builds a new `output` through `fill`, which puts every file into the
@@ -425,17 +480,29 @@ mod tests {
         assert_eq!(leftovers, [".public.brief-lock", "public"]);
     }
 
+    /// A large file opened as a snapshot.
+    fn big(dir: &Path, name: &str, len: usize) -> (PathBuf, Contents) {
+        let path = dir.join(name);
+        let bytes: Vec<u8> = (0..len).map(|i| (i % 251) as u8).collect();
+        fs::write(&path, &bytes).unwrap();
+        let contents = Contents::open(dir, &path, Path::new(name)).unwrap();
+        assert!(matches!(contents, Contents::Copy(_)));
+        (path, contents)
+    }
+
     #[test]
     fn failed_write_keeps_the_previous_build() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
         write(&out, &[file("index.html", "good")]).unwrap();
-        let missing = OutputFile {
-            path: "x.css".into(),
-            contents: Contents::Copy(dir.path().join("does-not-exist")),
+        let (path, contents) = big(dir.path(), "shrinks.bin", 3 << 20);
+        fs::write(&path, "short now").unwrap();
+        let shrunk = OutputFile {
+            path: "x.bin".into(),
+            contents,
         };
-        let err = write(&out, &[file("index.html", "bad"), missing]).unwrap_err();
-        assert!(format!("{err:#}").contains("does-not-exist"));
+        let err = write(&out, &[file("index.html", "bad"), shrunk]).unwrap_err();
+        assert!(format!("{err:#}").contains("shrinks.bin"), "{err:#}");
         assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "good");
         assert!(!dir.path().join(".public.brief-new").exists());
     }
@@ -468,6 +535,31 @@ mod tests {
             !out.join("index.html").exists(),
             "the refused build wrote nothing"
         );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_large_file_is_copied_from_the_handle_opened_at_load() {
+        let dir = tempfile::tempdir().unwrap();
+        let (path, contents) = big(dir.path(), "big.bin", (3 << 20) + 17);
+        let want = fs::read(&path).unwrap();
+        let print = contents.fingerprint().unwrap();
+        assert_eq!(print, Contents::Bytes(want.clone()).fingerprint().unwrap());
+        // Swapped for a link after it was opened: the link is never followed.
+        fs::write(dir.path().join("secret"), "root:x:0:0").unwrap();
+        fs::remove_file(&path).unwrap();
+        std::os::unix::fs::symlink(dir.path().join("secret"), &path).unwrap();
+        let out = dir.path().join("public");
+        let w = write(
+            &out,
+            &[OutputFile {
+                path: "big.bin".into(),
+                contents,
+            }],
+        )
+        .unwrap();
+        assert_eq!(w.bytes, want.len() as u64);
+        assert_eq!(fs::read(out.join("big.bin")).unwrap(), want);
     }
 
     #[test]

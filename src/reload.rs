@@ -81,6 +81,9 @@ pub fn classify(
         match parts[0].as_str() {
             "site.toml" if parts.len() == 1 => return full(),
             "templates" | "static" => return full(),
+            // The folder itself made, deleted or moved away: its files may
+            // report nothing on the way.
+            "content" if parts.len() == 1 => return full(),
             "content" => {
                 let rel = parts[1..].join("/");
                 let is_known = parts.len() > 1 && known(&rel);

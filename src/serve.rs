@@ -5,7 +5,14 @@
 //! Nothing is written to disk: the rendered files live in a map that is
 //! replaced whole after each successful rebuild, so a reader never sees half
 //! of one build and half of another, and a failed rebuild leaves the last
-//! good build being served.
+//! good build being served. Site files in the map are the bytes read at
+//! build time, or for large ones the file opened then (without following
+//! links); no request ever looks a path up on disk.
+//!
+//! Only requests addressed to this machine's loopback names are answered
+//! (unless `--bind` opened the server to the network), so a web page that
+//! points its own domain at 127.0.0.1 cannot read the preview; and a
+//! connection must send its request head within [`HEADER_TIMEOUT`].
 
 use crate::content::{CONTENT_DIR, SourceFile};
 use crate::output::{Contents, OutputFile};
@@ -14,8 +21,10 @@ use crate::site::{LoadOptions, STATIC_DIR, Site};
 use crate::templates::TEMPLATES_DIR;
 use anyhow::{Context as _, Result, bail};
 use axum::Router;
-use axum::extract::State;
+use axum::body::{Body, Bytes};
+use axum::extract::{Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
+use axum::middleware::Next;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -25,12 +34,18 @@ use std::convert::Infallible;
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, RwLock, mpsc};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 use tokio::sync::broadcast;
 
 /// The address of the live-reload event stream. Under `/__brief/` so it
 /// cannot clash with a briefing (URLs are slugs, which never start with `_`).
 pub const EVENTS_PATH: &str = "/__brief/events";
+
+/// How long a connection may take to send a request's head (the request
+/// line and headers), counted from when it connects or finishes the
+/// previous request; then it is closed, so idle or stalled connections
+/// cannot use up the server's file handles.
+pub const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// What `brief serve` is asked to do.
 #[derive(Debug, Clone)]
@@ -117,6 +132,7 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
             options.root.display()
         );
     }
+    raise_file_limit();
     // Absolute, so watcher paths and the root compare equal.
     let root = options
         .root
@@ -169,19 +185,137 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
         }
         watch(root, session, Arc::clone(&shared))?;
 
+        let hosts = Arc::new(Hosts::for_address(addr));
         let app = Router::new()
             .route(EVENTS_PATH, get(events))
             .fallback(page)
-            .with_state(shared);
-        let server = tokio::spawn(async move { axum::serve(listener, app).await });
+            .with_state(shared)
+            .layer(axum::middleware::from_fn_with_state(hosts, check_host));
         tokio::select! {
-            result = server => {
-                result.context("the server stopped")?.context("the server stopped")?;
-            }
+            () = accept(listener, app) => {}
             () = stop_signal() => println!("Stopped."),
         }
         Ok(())
     })
+}
+
+/// Accepts connections for ever, each served on its own task with the
+/// [`HEADER_TIMEOUT`]. A failed accept (out of file handles, say) waits a
+/// moment and tries again instead of stopping the server.
+async fn accept(listener: tokio::net::TcpListener, app: Router) {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use hyper_util::service::TowerToHyperService;
+    loop {
+        let stream = match listener.accept().await {
+            Ok((stream, _)) => stream,
+            Err(_) => {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            }
+        };
+        let service = TowerToHyperService::new(app.clone());
+        tokio::spawn(async move {
+            // A connection that fails or times out is simply closed.
+            let _ = hyper::server::conn::http1::Builder::new()
+                .timer(TokioTimer::new())
+                .header_read_timeout(HEADER_TIMEOUT)
+                .serve_connection(TokioIo::new(stream), service)
+                .await;
+        });
+    }
+}
+
+/// Raises the soft limit on open files to the hard limit: each connection
+/// and each large file of the build holds a handle.
+fn raise_file_limit() {
+    #[cfg(unix)]
+    {
+        // SAFETY: `limit` is written by getrlimit before it is read.
+        let mut limit: libc::rlimit = unsafe { std::mem::zeroed() };
+        // SAFETY: a valid out-pointer; setrlimit only reads it.
+        unsafe {
+            if libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) == 0
+                && limit.rlim_cur < limit.rlim_max
+            {
+                limit.rlim_cur = limit.rlim_max;
+                libc::setrlimit(libc::RLIMIT_NOFILE, &limit);
+            }
+        }
+    }
+}
+
+/// The `Host` values the server answers to. A browser sends the name it
+/// was asked to load, so a page on `evil.example` that re-points its name
+/// to 127.0.0.1 (DNS rebinding) still says `evil.example`, and is refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hosts {
+    /// Any host: the user opened the server to the network with `--bind`,
+    /// where the names it is reached by cannot be known.
+    any: bool,
+    /// The port, which may follow each name.
+    port: u16,
+    /// Lower-case names, IPv6 addresses in brackets.
+    names: Vec<String>,
+}
+
+impl Hosts {
+    /// For a server listening on `addr`: `localhost`, `127.0.0.1`, `[::1]`
+    /// and the address itself, with or without the port, when it is a
+    /// loopback address; anything otherwise.
+    pub fn for_address(addr: SocketAddr) -> Hosts {
+        let own = match addr.ip() {
+            IpAddr::V6(ip) => format!("[{ip}]"),
+            IpAddr::V4(ip) => ip.to_string(),
+        };
+        let mut names: Vec<String> = ["localhost", "127.0.0.1", "[::1]"]
+            .iter()
+            .map(|n| n.to_string())
+            .collect();
+        if !names.contains(&own) {
+            names.push(own);
+        }
+        Hosts {
+            any: !addr.ip().is_loopback(),
+            port: addr.port(),
+            names,
+        }
+    }
+
+    /// Whether a request naming `host` (a `Host` header or the authority of
+    /// an absolute URL) is answered.
+    pub fn permits(&self, host: &str) -> bool {
+        if self.any {
+            return true;
+        }
+        let host = host.to_ascii_lowercase();
+        let port = format!(":{}", self.port);
+        let name = host.strip_suffix(&port).unwrap_or(&host);
+        self.names.iter().any(|n| n == name)
+    }
+}
+
+/// Refuses, with 421, a request whose `Host` (or absolute URL) names
+/// another site, or that names none.
+async fn check_host(State(hosts): State<Arc<Hosts>>, request: Request, next: Next) -> Response {
+    let header = request
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok());
+    let authority = request.uri().authority().map(|a| a.as_str());
+    let named = header.or(authority).is_some();
+    let ok = named
+        && header.is_none_or(|h| hosts.permits(h))
+        && authority.is_none_or(|a| hosts.permits(a));
+    if ok {
+        next.run(request).await
+    } else {
+        (
+            StatusCode::MISDIRECTED_REQUEST,
+            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+            "brief serve answers only requests for localhost or 127.0.0.1; open the address it printed\n",
+        )
+            .into_response()
+    }
 }
 
 /// Ctrl-C, or SIGTERM on Unix (how service managers and `kill` stop us).
@@ -326,7 +460,13 @@ impl Session {
                 rel: rel.clone(),
                 assets: old.assets.clone(),
             };
-            let page = crate::content::Page::load(&self.root, &source, &site.config)?;
+            let page = match crate::content::Page::load(&self.root, &source, &site.config) {
+                Ok(page) => page,
+                // Now a link (or a FIFO…): the full load skips it with a
+                // warning, as `brief build` does. Its text is never read.
+                Err(e) if crate::site_fs::is_refused(&e) => return Ok(None),
+                Err(e) => return Err(e),
+            };
             let previous = |path: &str| match files.get(path).map(|c| &**c) {
                 Some(Contents::Bytes(b)) => Some(b.clone()),
                 _ => None,
@@ -369,7 +509,7 @@ fn watch(root: PathBuf, mut session: Session, shared: Arc<Shared>) -> Result<()>
     watcher
         .watch(&root, RecursiveMode::NonRecursive)
         .with_context(|| format!("failed to watch `{}`", root.display()))?;
-    let mut watched: Vec<PathBuf> = Vec::new();
+    let mut watched: Vec<(PathBuf, Identity)> = Vec::new();
     arm(&mut watcher, &root, &mut watched);
     std::thread::Builder::new()
         .name("brief-rebuild".into())
@@ -410,20 +550,52 @@ fn watch(root: PathBuf, mut session: Session, shared: Arc<Shared>) -> Result<()>
     Ok(())
 }
 
+/// Which folder a path names: on Unix its device and inode, so a folder
+/// deleted and made again (or replaced by another moved in) is told apart
+/// from the one being watched.
+type Identity = Option<(u64, u64)>;
+
+fn identity(path: &Path) -> Option<Identity> {
+    let meta = std::fs::symlink_metadata(path).ok()?;
+    if !meta.is_dir() {
+        return None;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        Some(Some((meta.dev(), meta.ino())))
+    }
+    #[cfg(not(unix))]
+    {
+        Some(None)
+    }
+}
+
 /// Watches each of the site's folders that exists and is not watched yet,
-/// so a `templates/` or `static/` made while serving is picked up.
-fn arm(watcher: &mut notify::RecommendedWatcher, root: &Path, watched: &mut Vec<PathBuf>) {
+/// so a `templates/` or `static/` made while serving is picked up; stops
+/// watching one that was deleted or moved away (the watch would follow it
+/// to its new name), and watches again one that came back.
+fn arm(
+    watcher: &mut notify::RecommendedWatcher,
+    root: &Path,
+    watched: &mut Vec<(PathBuf, Identity)>,
+) {
     use notify::{RecursiveMode, Watcher};
     for dir in [CONTENT_DIR, TEMPLATES_DIR, STATIC_DIR] {
         let path = root.join(dir);
-        if !path.is_dir() {
-            // Deleted: watch it again if it comes back.
-            watched.retain(|w| w != &path);
-        } else if !watched.contains(&path) {
-            match watcher.watch(&path, RecursiveMode::Recursive) {
-                Ok(()) => watched.push(path),
-                Err(e) => eprintln!("warning: failed to watch `{}`: {e}", path.display()),
+        let now = identity(&path);
+        let before = watched.iter().position(|(w, _)| w == &path);
+        if let Some(i) = before {
+            if now == Some(watched[i].1) {
+                continue;
             }
+            let _ = watcher.unwatch(&path);
+            watched.remove(i);
+        }
+        let Some(id) = now else { continue };
+        match watcher.watch(&path, RecursiveMode::Recursive) {
+            Ok(()) => watched.push((path, id)),
+            Err(e) => eprintln!("warning: failed to watch `{}`: {e}", path.display()),
         }
     }
 }
@@ -472,11 +644,7 @@ async fn page(State(shared): State<Arc<Shared>>, method: Method, uri: Uri) -> Re
         return not_found();
     };
     match files.get(&key) {
-        Some(contents) => match respond(&key, contents).await {
-            Ok(response) => response,
-            // A static file deleted since the build: the next rebuild drops it.
-            Err(_) => not_found(),
-        },
+        Some(contents) => respond(&key, contents),
         None => {
             // `/mali` → `/mali/`, so the page's relative links resolve.
             let folder = format!("{key}/index.html");
@@ -497,19 +665,56 @@ async fn page(State(shared): State<Arc<Shared>>, method: Method, uri: Uri) -> Re
     }
 }
 
-async fn respond(key: &str, contents: &Contents) -> std::io::Result<Response> {
-    let bytes = match contents {
-        Contents::Bytes(b) => b.clone(),
-        // The path came from the site's own files, never from the request.
-        Contents::Copy(path) => tokio::fs::read(path).await?,
-    };
+/// A file of the build. Generated pages and small files are bytes in
+/// memory; a large file is sent from the handle opened at build time, a
+/// chunk at a time as the connection takes it, so parallel downloads do not
+/// each hold the file (and a large HTML file goes without the reload script).
+fn respond(key: &str, contents: &Contents) -> Response {
     let kind = content_type(key);
-    let body = if kind.starts_with("text/html") {
-        inject_reload(&bytes)
-    } else {
-        bytes
-    };
-    Ok((StatusCode::OK, headers(kind), body).into_response())
+    match contents {
+        Contents::Bytes(bytes) if kind.starts_with("text/html") => {
+            (StatusCode::OK, headers(kind), inject_reload(bytes)).into_response()
+        }
+        Contents::Bytes(bytes) => (StatusCode::OK, headers(kind), bytes.clone()).into_response(),
+        Contents::Copy(snapshot) => {
+            let body = Body::from_stream(chunks(snapshot.clone()));
+            let mut response = (StatusCode::OK, headers(kind), body).into_response();
+            response
+                .headers_mut()
+                .insert(header::CONTENT_LENGTH, HeaderValue::from(snapshot.len));
+            response
+        }
+    }
+}
+
+/// The file's bytes in chunks, each read off the runtime's thread. A file
+/// that got shorter since the build ends the stream with an error, so the
+/// response is cut off rather than passed off as whole.
+fn chunks(
+    snapshot: crate::site_fs::Snapshot,
+) -> impl Stream<Item = std::io::Result<Bytes>> + Send + 'static {
+    stream::unfold((snapshot, 0u64), |(snapshot, offset)| async move {
+        if offset >= snapshot.len {
+            return None;
+        }
+        let reader = snapshot.clone();
+        let read = tokio::task::spawn_blocking(move || {
+            let left = (reader.len - offset).min(crate::site_fs::CHUNK_BYTES as u64);
+            let mut buf = vec![0u8; left as usize];
+            let n = reader.read_at(offset, &mut buf)?;
+            buf.truncate(n);
+            Ok::<_, std::io::Error>(buf)
+        })
+        .await
+        .unwrap_or_else(|e| Err(std::io::Error::other(e)));
+        match read {
+            Ok(buf) => {
+                let next = offset + buf.len() as u64;
+                Some((Ok(Bytes::from(buf)), (snapshot, next)))
+            }
+            Err(e) => Some((Err(e), (snapshot, u64::MAX))),
+        }
+    })
 }
 
 fn headers(kind: &'static str) -> [(header::HeaderName, &'static str); 3] {
@@ -708,6 +913,33 @@ mod tests {
         ] {
             assert_eq!(file_key(path), None, "{path}");
         }
+    }
+
+    #[test]
+    fn hosts_are_the_loopback_names_unless_bound_to_the_network() {
+        let local = Hosts::for_address("127.0.0.1:4000".parse().unwrap());
+        for ok in [
+            "localhost",
+            "localhost:4000",
+            "127.0.0.1:4000",
+            "[::1]",
+            "[::1]:4000",
+        ] {
+            assert!(local.permits(ok), "{ok}");
+        }
+        for bad in [
+            "evil.example",
+            "evil.example:4000",
+            "localhost:4001",
+            "",
+            "127.0.0.2",
+        ] {
+            assert!(!local.permits(bad), "{bad}");
+        }
+        let v6 = Hosts::for_address("[::1]:4000".parse().unwrap());
+        assert!(v6.permits("[::1]:4000") && !v6.permits("evil.example"));
+        let open = Hosts::for_address("0.0.0.0:4000".parse().unwrap());
+        assert!(open.permits("evil.example") && open.permits("192.168.1.5:4000"));
     }
 
     #[test]

@@ -274,9 +274,16 @@ impl Site {
         self.warnings.extend(warnings);
         for page in &self.pages {
             for (src, rel) in &page.assets {
+                let shown = display_path(&self.root, src);
+                let contents = Contents::open(&self.root, src, &shown).with_context(|| {
+                    format!(
+                        "failed to read `{}`; was it changed during the build? Run the build again",
+                        shown.display()
+                    )
+                })?;
                 sink(OutputFile {
                     path: format!("{}{rel}", page.url),
-                    contents: Contents::Copy(src.clone()),
+                    contents,
                 })?;
             }
         }
@@ -726,6 +733,21 @@ fn body_warnings(page: &Page, body: &Rendered) -> Vec<SourceError> {
             ),
         );
     }
+    let outside: Vec<&crate::markdown::Link> = body
+        .links
+        .iter()
+        .filter(|l| l.image && content::image_leaves_site(&page.root, &page.dir, &l.url))
+        .collect();
+    if !outside.is_empty() {
+        let text = page.source();
+        for link in outside {
+            warnings.push(
+                SourceError::new(&page.file, format!("the image `{}` is outside the site", link.url))
+                    .at_offset(&text, page.body_offset + link.offset, 1)
+                    .with_help("brief reads nothing outside the site folder; copy the image beside the briefing or into static/"),
+            );
+        }
+    }
     if !body.warnings.is_empty() {
         let text = page.source();
         for w in &body.warnings {
@@ -944,7 +966,24 @@ fn load_statics(
             .map(|c| c.as_os_str().to_string_lossy())
             .collect::<Vec<_>>()
             .join("/");
-        statics.insert(rel, Contents::Copy(entry.path().to_path_buf()));
+        // Opened now, without following links, and copied (or served) from
+        // this handle: a file swapped for a link after the walk is refused
+        // like one found by the walk, and one swapped after this is never
+        // read through the link.
+        let shown = display_path(root, entry.path());
+        match Contents::open(root, entry.path(), &shown) {
+            Ok(contents) => {
+                statics.insert(rel, contents);
+            }
+            Err(e) if crate::site_fs::refusal(&e).is_some() => warnings.push(
+                SourceError::new(&shown, format!("not copied: {e}")).with_help(
+                    "brief copies only regular files; copy the file into static/ instead",
+                ),
+            ),
+            Err(e) => {
+                return Err(e).with_context(|| format!("failed to read `{}`", shown.display()));
+            }
+        }
     }
     Ok(statics)
 }

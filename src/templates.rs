@@ -99,7 +99,7 @@ impl Templates {
                     .collect::<Vec<_>>()
                     .join("/");
                 let shown = display_path(root, path);
-                let bytes = std::fs::read(path)
+                let bytes = crate::site_fs::read(root, path, crate::content::MAX_FILE_BYTES, 0)
                     .with_context(|| format!("failed to read `{}`", shown.display()))?;
                 let source = String::from_utf8(bytes).map_err(|e| {
                     SourceError::new(&shown, "this template is not valid UTF-8")

@@ -11,4 +11,5 @@ mod many;
 mod scaffold;
 mod serve;
 mod serve_load;
+mod site_files;
 mod support;
