@@ -132,11 +132,7 @@ fn script_links_without_raw_html_are_located_errors_and_keep_the_old_site() {
             "line {at} in:\n{stderr}"
         );
     }
-    assert_eq!(
-        stderr.matches(" not allowed").count(),
-        6,
-        "{stderr}"
-    );
+    assert_eq!(stderr.matches(" not allowed").count(), 6, "{stderr}");
     assert!(
         stderr.contains("the previous output is unchanged"),
         "{stderr}"
