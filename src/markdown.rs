@@ -109,7 +109,13 @@ impl Rendered {
     pub fn full_html(&self) -> String {
         let mut out = self.intro_html.clone();
         for s in &self.sections {
-            let _ = write!(out, "<h2 id=\"{}\">{}</h2>\n{}", s.id, s.title_html, s.html);
+            let _ = write!(
+                out,
+                "<h2 id=\"{}\">{}</h2>\n{}",
+                escape_attr(&s.id),
+                s.title_html,
+                s.html
+            );
         }
         out.push_str(&self.footnotes_html);
         out
@@ -117,7 +123,7 @@ impl Rendered {
 }
 
 /// A problem in the Markdown itself, at a byte offset of the body.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MarkdownError {
     /// Byte offset in the body.
     pub offset: usize,
@@ -1131,6 +1137,22 @@ mod tests {
         let trusted = render(body).unwrap().full_html();
         assert!(trusted.contains("onfocus=\"alert(1)\""), "{trusted}");
         assert!(render(body).unwrap().warnings.is_empty());
+    }
+
+    #[test]
+    fn whole_body_escapes_section_ids() {
+        // Found by the `markdown` fuzz target's event-handler check: an
+        // explicit id may hold `"`, and the whole body (`page.content`)
+        // wrote section ids unescaped, so `{#a"onfocus=…}` became an
+        // attribute. Sub-headings were already escaped by pulldown-cmark.
+        let body = "## A {#a\"onfocus=\"alert(1)\"}\n\n### B {#b\"onclick=x}\n";
+        let html = render_with(body, &untrusted()).unwrap().full_html();
+        assert!(!html.contains("\"onfocus"), "{html}");
+        assert!(
+            html.contains("<h2 id=\"a&quot;onfocus=&quot;alert(1)&quot;\">"),
+            "{html}"
+        );
+        assert!(!html.contains("\"onclick"), "{html}");
     }
 
     #[test]
