@@ -254,10 +254,16 @@ impl Page {
             image_size: &size,
             words,
         };
-        markdown::render_with(split.body, &options).map_err(|e| {
+        let located = |e: markdown::MarkdownError| {
             SourceError::new(&self.file, e.message)
                 .at_offset(&text, split.body_offset + e.offset, e.len)
                 .with_help(e.help)
+        };
+        markdown::render_with(split.body, &options).map_err(|mut e| {
+            let more = std::mem::take(&mut e.more);
+            let mut err = located(e);
+            err.also = more.into_iter().map(located).collect();
+            err
         })
     }
 

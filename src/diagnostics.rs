@@ -31,6 +31,9 @@ pub struct Located {
     pub marker_len: usize,
     /// How to fix it, where known.
     pub help: Option<String>,
+    /// More problems found in the same file in the same pass (every script
+    /// link of a body, say), shown after this one so one run reports all.
+    pub also: Vec<SourceError>,
 }
 
 impl SourceError {
@@ -44,6 +47,7 @@ impl SourceError {
             source_line: None,
             marker_len: 1,
             help: None,
+            also: Vec::new(),
         }))
     }
 
@@ -144,6 +148,9 @@ impl fmt::Display for SourceError {
         if let Some(help) = &self.help {
             write!(f, "\n  = help: {help}")?;
         }
+        for more in &self.also {
+            write!(f, "\n\nerror: {more}")?;
+        }
         Ok(())
     }
 }
@@ -173,6 +180,18 @@ mod tests {
         assert_eq!(
             err.to_string(),
             "invalid type: integer, expected a string\n  --> content/a.md:2:9\n  |\n2 | title = 1\n  |         ^\n  = help: put the title in quotes"
+        );
+    }
+
+    #[test]
+    fn shows_every_problem_found_with_it() {
+        let text = "a\nb\n";
+        let mut err = SourceError::new("f", "first").at_offset(text, 0, 1);
+        err.also
+            .push(SourceError::new("f", "second").at_offset(text, 2, 1));
+        assert_eq!(
+            err.to_string(),
+            "first\n  --> f:1:1\n  |\n1 | a\n  | ^\n\nerror: second\n  --> f:2:1\n  |\n2 | b\n  | ^"
         );
     }
 

@@ -1,6 +1,6 @@
 //! Readable, stable slugs for URLs and element ids.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// Lower-cases, folds Latin accents to ASCII ("Côte d'Ivoire" → "cote-d-ivoire"),
 /// and joins words with single hyphens. Letters of other scripts are kept,
@@ -89,6 +89,10 @@ pub struct IdSet {
     /// Ids the page's templates use; a fixed list, so not copied per page.
     reserved: &'static [&'static str],
     taken: HashSet<String>,
+    /// For each base that was already taken, the suffix to try next: every
+    /// smaller one was taken when last asked, and ids are never given back,
+    /// so a repeated heading costs one lookup, not a scan from `-2`.
+    next_suffix: HashMap<String, usize>,
 }
 
 impl IdSet {
@@ -97,6 +101,7 @@ impl IdSet {
         IdSet {
             reserved,
             taken: HashSet::new(),
+            next_suffix: HashMap::new(),
         }
     }
 
@@ -126,10 +131,15 @@ impl IdSet {
         if self.claim(&base) {
             return base;
         }
-        (2..)
-            .map(|n| format!("{base}-{n}"))
-            .find(|candidate| self.claim(candidate))
-            .unwrap_or(base)
+        let mut n = self.next_suffix.get(&base).copied().unwrap_or(2);
+        loop {
+            let candidate = format!("{base}-{n}");
+            n += 1;
+            if self.claim(&candidate) {
+                self.next_suffix.insert(base, n);
+                return candidate;
+            }
+        }
     }
 }
 
@@ -163,5 +173,38 @@ mod tests {
         assert_eq!(ids.unique("Diplomacy", "s"), "diplomacy-2");
         assert_eq!(ids.unique("???", "section"), "section");
         assert!(!ids.claim("diplomacy"));
+    }
+
+    #[test]
+    fn repeated_ids_take_the_next_free_suffix() {
+        // The suffixes a scan from `-2` gives, explicit claims in between
+        // included: `b-3` is taken by hand, so the third `b` is `b-4`.
+        let mut ids = IdSet::default();
+        assert!(ids.claim("b-3"));
+        let got: Vec<String> = (0..4).map(|_| ids.unique("B", "s")).collect();
+        assert_eq!(got, ["b", "b-2", "b-4", "b-5"]);
+        assert!(ids.claim("b-7"));
+        assert_eq!(ids.unique("B", "s"), "b-6");
+        assert_eq!(ids.unique("B", "s"), "b-8");
+        // A slug that is itself a suffixed form: `b-2` taken, so `b-2-2`.
+        assert_eq!(ids.unique("B 2", "s"), "b-2-2");
+    }
+
+    #[test]
+    fn many_identical_headings_cost_linear_time() {
+        // 20,000 identical headings took 20 s when each rescanned every
+        // suffix from `-2`; one lookup each is a few milliseconds. The
+        // bound is loose so a busy machine cannot fail it.
+        let mut ids = IdSet::default();
+        let start = std::time::Instant::now();
+        for _ in 0..20_000 {
+            ids.unique("Same", "s");
+        }
+        assert_eq!(ids.unique("Same", "s"), "same-20001");
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(2),
+            "{:?}",
+            start.elapsed()
+        );
     }
 }

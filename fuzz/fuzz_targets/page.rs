@@ -7,8 +7,13 @@
 //! a `base_url` so feeds are written) and each input takes the place of its
 //! pages.
 //!
-//! The first byte picks raw HTML on or off; the rest is the file.
+//! The first byte picks raw HTML on or off; the rest is the file. With raw
+//! HTML off, no page may carry a script but the JSON-LD block, an
+//! event-handler attribute or a script-scheme `href` or `src`.
 #![no_main]
+
+#[path = "script_free.rs"]
+mod script_free;
 
 use brief::content::Page;
 use brief::links;
@@ -89,6 +94,7 @@ fuzz_target!(|data: &[u8]| {
         if raw_html {
             continue;
         }
+        script_free::assert_script_free(html, text);
         let lower = html.to_ascii_lowercase();
         for (at, _) in lower.match_indices("<script") {
             let json = lower[at..]

@@ -79,6 +79,16 @@ fn bad_front_matter_in_every_form_keeps_the_old_site() {
             "`javascript:` scheme",
         ),
     ];
+    let many_tags: Vec<String> = (0..51).map(|i| format!("\"t{i}\"")).collect();
+    let many_tags = format!(
+        "+++\ntitle = \"x\"\ndate = 2020-01-01\ntags = [{}]\n+++\n",
+        many_tags.join(", ")
+    );
+    let cases =
+        cases
+            .iter()
+            .copied()
+            .chain([("51 tags", many_tags.as_str(), "content/bad.md:4:1")]);
     for (name, text, expect) in cases {
         fails_and_keeps_output(
             name,
@@ -86,6 +96,74 @@ fn bad_front_matter_in_every_form_keeps_the_old_site() {
             expect,
         );
     }
+}
+
+const UNTRUSTED: &str = "title = \"Fixture Briefings\"\nraw_html = false\n";
+
+#[test]
+fn script_links_without_raw_html_are_located_errors_and_keep_the_old_site() {
+    // Every form issue #14 found, one a line; each is reported in one run.
+    let site = copy_site(&fixture("minimal"));
+    write(site.path(), "site.toml", UNTRUSTED.as_bytes());
+    let out = site.path().join("public");
+    build_ok(site.path(), &out);
+    let before = snapshot_dir(&out);
+    let body = [
+        "[a](javascript:alert(1))",
+        "[b](&#106;avascript:alert(1))",
+        "<VBScript:msgbox(1)>",
+        "[c][r]",
+        "![d](data:image/svg+xml;base64,PHN2Zz4=)",
+        "[e](data:text/html,x)",
+        "[ok](https://un.org) ![ok](data:image/png;base64,iVBORw0KGgo=)",
+        "",
+        "[r]: javascript:alert(2)",
+    ]
+    .join("\n\n");
+    let text = format!("+++\ntitle = \"x\"\ndate = 2020-01-01\n+++\n\n## A\n\n{body}\n");
+    write(site.path(), "content/bad.md", text.as_bytes());
+    let o = brief(site.path(), &["build"]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    for at in [8, 10, 12, 14, 16, 18] {
+        assert!(
+            stderr.contains(&format!("--> content/bad.md:{at}:1\n")),
+            "line {at} in:\n{stderr}"
+        );
+    }
+    assert_eq!(stderr.matches(" not allowed").count(), 6, "{stderr}");
+    assert!(
+        stderr.contains("the previous output is unchanged"),
+        "{stderr}"
+    );
+    assert_eq!(snapshot_dir(&out), before, "output changed");
+}
+
+#[test]
+fn heading_event_handlers_never_reach_a_page_without_raw_html() {
+    let site = copy_site(&fixture("minimal"));
+    write(site.path(), "site.toml", UNTRUSTED.as_bytes());
+    write(
+        site.path(),
+        "content/x.md",
+        b"+++\ntitle = \"x\"\ndate = 2020-01-01\n+++\n\n## A\n\n### Sub {onfocus=alert(1) tabindex=1 autofocus}\n\nText.\n",
+    );
+    let out = site.path().join("public");
+    let o = build_ok(site.path(), &out);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(stderr.contains("content/x.md:8:1"), "{stderr}");
+    assert!(
+        stderr.contains("`onfocus`, `tabindex`, `autofocus` were dropped"),
+        "{stderr}"
+    );
+    let page = read(&out, "x/index.html");
+    assert!(page.contains("<h3 id=\"sub\">Sub</h3>"), "{page}");
+    for gone in ["onfocus", "tabindex=\"1\"", "autofocus"] {
+        assert!(!page.contains(gone), "{gone}");
+    }
+    let strict = brief(site.path(), &["build", "--strict"]);
+    assert_eq!(strict.status.code(), Some(1));
 }
 
 #[test]
