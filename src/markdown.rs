@@ -33,8 +33,8 @@ pub const RESERVED_IDS: &[&str] = &[
 ];
 
 /// Prefixes of the ids footnotes and their references get (`fn-note`,
-/// `fnref-note-2`); heading ids never start with them, so the two can never
-/// clash whatever a footnote is called.
+/// `fnref-note`, `fnref-note_2` for a second reference); heading ids never
+/// start with them, so the two can never clash whatever a footnote is called.
 pub const FOOTNOTE_ID_PREFIXES: &[&str] = &["fn-", "fnref-"];
 
 fn is_footnote_id(id: &str) -> bool {
@@ -387,7 +387,9 @@ pub fn render_with(body: &str, options: &RenderOptions<'_>) -> Result<Rendered, 
                 let ref_id = if f.refs == 1 {
                     format!("fnref-{}", f.slug)
                 } else {
-                    format!("fnref-{}-{}", f.slug, f.refs)
+                    // `_` never occurs in a slug, so a repeat's id can never be
+                    // the first reference of a note whose slug ends in `-2`.
+                    format!("fnref-{}_{}", f.slug, f.refs)
                 };
                 current.push(Event::InlineHtml(CowStr::from(format!(
                     "<sup class=\"footnote-ref\" id=\"{ref_id}\"><a href=\"#fn-{}\" aria-describedby=\"footnotes-label\">{}</a></sup>",
@@ -507,7 +509,7 @@ pub fn render_with(body: &str, options: &RenderOptions<'_>) -> Result<Rendered, 
             out.ids.push(if n == 1 {
                 format!("fnref-{}", f.slug)
             } else {
-                format!("fnref-{}-{n}", f.slug)
+                format!("fnref-{}_{n}", f.slug)
             });
         }
     }
@@ -1224,6 +1226,28 @@ mod tests {
         assert!(b < a, "{}", r.footnotes_html);
         assert!(r.ids.contains(&"fn-a".to_string()));
         assert!(r.ids.contains(&"fnref-b".to_string()));
+    }
+
+    #[test]
+    fn repeated_references_never_share_an_id_with_another_note() {
+        // `a` and `A` get the slugs `a` and `a-2`; the second reference to
+        // `a` once took `fnref-a-2`, the id of `A`'s first reference.
+        let r = render("T[^a] T[^a] T[^A].\n\n[^a]: One.\n[^A]: Two.\n").unwrap();
+        let mut ids = r.ids.clone();
+        ids.sort();
+        let before = ids.len();
+        ids.dedup();
+        assert_eq!(ids.len(), before, "{:?}", r.ids);
+        let html = r
+            .sections
+            .iter()
+            .map(|s| s.html.as_str())
+            .collect::<String>()
+            + &r.intro_html;
+        let count = |id: &str| html.matches(&format!("id=\"{id}\"")).count();
+        assert_eq!(count("fnref-a"), 1);
+        assert_eq!(count("fnref-a_2"), 1);
+        assert_eq!(count("fnref-a-2"), 1);
     }
 
     #[test]
