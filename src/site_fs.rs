@@ -72,10 +72,14 @@ pub fn is_refused(e: &anyhow::Error) -> bool {
 /// lexically, which is exact here because no component may be a link.
 /// `None` when it leaves `root` or names `root` itself.
 pub fn inside(root: &Path, path: &Path) -> Option<Vec<std::ffi::OsString>> {
-    let rel = if path.is_absolute() {
-        path.strip_prefix(root).ok()?
-    } else {
-        path
+    // Callers join paths to the root, which may itself be relative
+    // (`--root tests/fixtures/minimal`), so the root comes off whenever the
+    // path starts with it; a relative path that does not is taken as
+    // relative to the root.
+    let rel = match path.strip_prefix(root) {
+        Ok(rel) => rel,
+        Err(_) if path.is_absolute() => return None,
+        Err(_) => path,
     };
     let mut parts = Vec::new();
     for c in rel.components() {

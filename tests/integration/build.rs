@@ -230,3 +230,26 @@ fn a_rebuild_with_nothing_changed_leaves_the_output_alone() {
     let o = brief(site.path(), &["build", "--drafts"]);
     assert!(String::from_utf8_lossy(&o.stdout).starts_with("Built 3 briefings"));
 }
+
+#[test]
+fn a_relative_root_builds_the_same_site_as_an_absolute_one() {
+    let out = tempfile::tempdir().unwrap();
+    let (rel, abs) = (out.path().join("rel"), out.path().join("abs"));
+    let o = brief(
+        &repo(),
+        &[
+            "build",
+            "--root",
+            "tests/fixtures/minimal",
+            "-o",
+            rel.to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    build_ok(&fixture("minimal"), &abs);
+    let strip = |mut d: std::collections::BTreeMap<String, Vec<u8>>| {
+        d.remove(".brief-output");
+        d
+    };
+    assert_eq!(strip(snapshot_dir(&rel)), strip(snapshot_dir(&abs)));
+}
