@@ -97,14 +97,27 @@ mount --rbind /dev "$root/dev" && mounts+=("$root/dev") && mount --make-rslave "
 # The host's toolchain, read-only; cargo's home (registry, git) stays empty.
 bind_ro "$toolchain" "$root/opt/rust"
 
+# The chroot starts from an empty environment, but shares the host's network:
+# its proxy settings and, when its TLS traffic goes through an intercepting
+# proxy, the CA certificates the host adds to its trust store (below) and the
+# NODE_EXTRA_CA_CERTS it gives Node. A machine on an open network needs none.
+network_env=()
+for v in http_proxy https_proxy no_proxy HTTP_PROXY HTTPS_PROXY NO_PROXY NODE_EXTRA_CA_CERTS; do
+  if [ -n "${!v:-}" ]; then network_env+=("$v=${!v}"); fi
+done
 in_chroot() {
   chroot "$root" /usr/bin/env -i HOME=/root TERM="${TERM:-dumb}" \
     PATH=/opt/rust/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-    CARGO_HOME=/root/.cargo /bin/bash -c "$1"
+    CARGO_HOME=/root/.cargo "${network_env[@]}" /bin/bash -c "$1"
 }
 
 echo "== The quick start's prerequisites: apt-get install build-essential git ca-certificates"
 in_chroot 'apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends build-essential git ca-certificates'
+if compgen -G "/usr/local/share/ca-certificates/*.crt" >/dev/null; then
+  echo "== The host's own CA certificates (/usr/local/share/ca-certificates), for its network"
+  cp /usr/local/share/ca-certificates/*.crt "$root/usr/local/share/ca-certificates/"
+  in_chroot 'update-ca-certificates'
+fi
 in_chroot 'cargo --version && rustc --version && ls -A "$CARGO_HOME" 2>/dev/null | wc -l | sed "s/^/files in the cargo home: /"'
 
 echo "== Clone $commit"

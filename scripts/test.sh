@@ -44,7 +44,7 @@ need() { # need PACKAGE "what it is for"
   missing+=("$2: apt-get install $1")
 }
 
-if ! command -v cargo >/dev/null; then
+if [ "$install_only" -eq 0 ] && ! command -v cargo >/dev/null; then
   fatal+=("cargo: a Rust toolchain, 1.89 or later (https://rustup.rs), is not installed by this script")
 fi
 if ! type -P cc >/dev/null || ! type -P make >/dev/null; then
