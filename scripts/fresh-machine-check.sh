@@ -50,7 +50,7 @@ if [ -e "$root" ]; then
     exit 2
   fi
   # An earlier run: make sure nothing of it is still mounted, then start over.
-  grep -o " $root/[^ ]*" /proc/self/mounts | sort -r | while read -r m; do umount -l "$m"; done
+  { grep -o " $root/[^ ]*" /proc/self/mounts || true; } | sort -r | while read -r m; do umount -l "$m"; done
   rm -rf --one-file-system "$root"
 fi
 
