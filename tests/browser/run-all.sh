@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The one entry point of the real-browser suite, for the repo's test script:
 #   tests/browser/run-all.sh <site-dir> [<site-dir> ...]
-# 1. setup.sh   — installs Chromium, Java and the pinned npm packages if missing;
+# 1. setup.sh   — installs what is missing (scripts/test.sh --install-only):
+#                 Chromium, Java, python3, Node 20, the pinned npm packages;
 # 2. selftest   — proves every check catches its deliberate fault in
 #                 fixtures/broken and that fixtures/clean passes;
 # 3. run.mjs    — checks each built site given as an argument.
@@ -16,6 +17,8 @@ if [ "$#" -eq 0 ]; then
 fi
 echo "== browser suite: setup"
 "$here/setup.sh"
+# The pinned Node, when setup installed it (no Node 20 on the machine).
+. "$here/node-env.sh"
 echo "== browser suite: self-test (fixtures)"
 node "$here/selftest.mjs"
 echo "== browser suite: built site(s)"

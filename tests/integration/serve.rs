@@ -341,7 +341,11 @@ fn stops_cleanly_on_ctrl_c() {
     let mut server = Server::start(site.path(), &[]);
     assert_eq!(server.get("/").status, 200);
     let pid = server.child.id().to_string();
-    let killed = Command::new("kill").args(["-INT", &pid]).status().unwrap();
+    // The shell's built-in kill: a minimal Debian has no kill program (procps).
+    let killed = Command::new("sh")
+        .args(["-c", "kill -INT \"$1\"", "sh", &pid])
+        .status()
+        .unwrap();
     assert!(killed.success());
     let start = Instant::now();
     let status = loop {

@@ -19,11 +19,13 @@ if [ -z "$page" ]; then
   page="${first%index.html}"
 fi
 
+# Chromium, python3, npm and Node 20 (the pinned one when the machine has none).
+"$here/../browser/setup.sh"
+. "$here/../browser/node-env.sh"
 cd "$here"
 if [ ! -x node_modules/.bin/lighthouse ] || ! grep -q '"version": "12.2.3"' node_modules/lighthouse/package.json 2>/dev/null; then
   npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 fi
-[ -x /usr/bin/chromium ] || "$here/../browser/setup.sh"
 
 log="$(mktemp)"
 python3 -u -m http.server --bind 127.0.0.1 0 --directory "$site" >"$log" 2>/dev/null &
