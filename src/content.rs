@@ -319,8 +319,12 @@ fn lead_paragraph(body: &str) -> String {
     use pulldown_cmark::{Event, Parser, Tag, TagEnd};
     let mut text = String::new();
     let mut in_paragraph = false;
+    let mut in_image = 0usize;
     for event in Parser::new_ext(body, markdown::extensions()) {
         match event {
+            Event::Start(Tag::Image { .. }) => in_image += 1,
+            Event::End(TagEnd::Image) => in_image -= 1,
+            _ if in_image > 0 => {}
             Event::Start(Tag::Paragraph) => in_paragraph = true,
             Event::End(TagEnd::Paragraph) => {
                 in_paragraph = false;
