@@ -157,6 +157,9 @@ pub struct Page {
     /// The front matter's tags as (name, slug), without repeats by slug;
     /// worked out once because every list showing the page needs them.
     pub tags: Vec<(String, String)>,
+    /// The text of the body's first paragraph, for a feed entry, when the
+    /// front matter has neither `summary` nor `key_points`; else empty.
+    pub lead: String,
 }
 
 impl Page {
@@ -211,7 +214,9 @@ impl Page {
         raw_html: bool,
     ) -> Result<Page, SourceError> {
         let split = frontmatter::split(file, &text)?;
-        let front = frontmatter::parse(file, &text, &split)?;
+        let mut front = frontmatter::parse(file, &text, &split)?;
+        // Reader-facing text only: slugs, paths, tags and URLs stay as written.
+        crate::typography::smarten_front_matter(&mut front);
         let body_offset = split.body_offset;
         let words = markdown::count_words(split.body);
         let url = match &front.path {
@@ -219,6 +224,11 @@ impl Page {
             None => url_for(file, &text, rel, front.slug.as_deref())?,
         };
         let tags = unique_tags(&front.tags);
+        let lead = if front.summary.is_empty() && front.key_points.is_empty() {
+            lead_paragraph(split.body)
+        } else {
+            String::new()
+        };
         Ok(Page {
             file: file.to_path_buf(),
             rel: rel.to_string(),
@@ -234,6 +244,7 @@ impl Page {
             source_len: 0,
             raw_html,
             tags,
+            lead,
         })
     }
 
@@ -308,6 +319,34 @@ impl Page {
 }
 
 /// Tags with their slugs; a tag written twice ("Mali", "mali") counts once.
+/// The plain text of the first paragraph of `body` that has any, with the
+/// body's smart punctuation; footnote markers and markup left out.
+fn lead_paragraph(body: &str) -> String {
+    use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+    let mut text = String::new();
+    let mut in_paragraph = false;
+    let mut in_image = 0usize;
+    for event in Parser::new_ext(body, markdown::extensions()) {
+        match event {
+            Event::Start(Tag::Image { .. }) => in_image += 1,
+            Event::End(TagEnd::Image) => in_image -= 1,
+            _ if in_image > 0 => {}
+            Event::Start(Tag::Paragraph) => in_paragraph = true,
+            Event::End(TagEnd::Paragraph) => {
+                in_paragraph = false;
+                if !text.trim().is_empty() {
+                    break;
+                }
+                text.clear();
+            }
+            Event::Text(t) | Event::Code(t) if in_paragraph => text.push_str(&t),
+            Event::SoftBreak | Event::HardBreak if in_paragraph => text.push(' '),
+            _ => {}
+        }
+    }
+    text.trim().to_string()
+}
+
 fn unique_tags(names: &[String]) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = Vec::with_capacity(names.len());
     for name in names {

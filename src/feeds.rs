@@ -113,8 +113,16 @@ pub fn atom(
         for t in &fm.tags {
             let _ = writeln!(x, "    <category term=\"{}\"/>", xml_escape(t));
         }
-        if !fm.summary.is_empty() {
-            let _ = writeln!(x, "    <summary>{}</summary>", xml_escape(&fm.summary));
+        // Without a summary, the key points, or else the lead paragraph.
+        let summary = if !fm.summary.is_empty() {
+            fm.summary.clone()
+        } else if !fm.key_points.is_empty() {
+            fm.key_points.join(" ")
+        } else {
+            page.lead.clone()
+        };
+        if !summary.is_empty() {
+            let _ = writeln!(x, "    <summary>{}</summary>", xml_escape(&summary));
         }
         x.push_str("  </entry>\n");
     }

@@ -100,6 +100,10 @@ pub struct Source {
     /// Link to the original article.
     #[serde(default)]
     pub url: Option<Url>,
+    /// When the original was published: a day, month or year, shown in
+    /// the credit line.
+    #[serde(default, serialize_with = "serialize_opt_approx")]
+    pub date: Option<Approx>,
 }
 
 /// One key fact.
@@ -161,6 +165,10 @@ pub struct PullQuote {
     /// The id of the section it accompanies; the second section by default.
     #[serde(default)]
     pub section: Option<String>,
+}
+
+fn serialize_opt_approx<S: serde::Serializer>(a: &Option<Approx>, s: S) -> Result<S::Ok, S::Error> {
+    a.as_ref().map(Approx::machine).serialize(s)
 }
 
 fn serialize_approx<S: serde::Serializer>(a: &Approx, s: S) -> Result<S::Ok, S::Error> {

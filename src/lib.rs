@@ -29,6 +29,7 @@ pub mod slug;
 pub mod taxonomy;
 pub mod templates;
 pub mod term;
+pub mod typography;
 pub mod views;
 pub mod walk;
 

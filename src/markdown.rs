@@ -223,6 +223,8 @@ pub fn render_with(body: &str, options: &RenderOptions<'_>) -> Result<Rendered, 
     let mut images = 0usize;
     let mut paragraph_start = usize::MAX;
     let mut last_image: Option<(usize, String, String)> = None;
+    // Where each open blockquote starts in `current`.
+    let mut quotes: Vec<usize> = Vec::new();
 
     // Lines are counted on from the previous heading, not from the start.
     let mut counted_to = (0usize, 1usize);
@@ -478,6 +480,21 @@ pub fn render_with(body: &str, options: &RenderOptions<'_>) -> Result<Rendered, 
                     _ => current.push(event),
                 }
             }
+            Event::Start(Tag::BlockQuote(_)) => {
+                quotes.push(current.len());
+                current.push(event);
+            }
+            Event::End(TagEnd::BlockQuote(_)) => {
+                current.push(event);
+                if let Some(at) = quotes.pop() {
+                    attribute_quote(&mut current, at);
+                }
+            }
+            Event::Start(Tag::Table(_)) => open_table(&mut current, paragraph_start, event),
+            Event::End(TagEnd::Table) => {
+                current.push(event);
+                current.push(Event::Html(CowStr::from("</div>\n")));
+            }
             Event::Html(html) | Event::InlineHtml(html) if !options.raw_html => {
                 current.push(Event::Text(html));
             }
@@ -623,6 +640,86 @@ fn escape_text(s: &str) -> String {
 /// Renders the gathered `events` into the open section, or the intro when
 /// none is open; `source_len` is the length of its Markdown, which its HTML
 /// is a little longer than.
+/// A blockquote whose last paragraph starts with an em dash (`---` in the
+/// source) becomes a figure with that paragraph as its attribution:
+/// `<figure class="quote"><blockquote>…</blockquote><figcaption>…`.
+/// `at` is where the blockquote starts in `events`, which ends with it.
+fn attribute_quote(events: &mut Vec<Event<'_>>, at: usize) {
+    // A section heading inside the quote has already flushed its start.
+    if !matches!(events.get(at), Some(Event::Start(Tag::BlockQuote(_)))) {
+        return;
+    }
+    let end = events.len() - 1;
+    if !matches!(events.get(end - 1), Some(Event::End(TagEnd::Paragraph))) {
+        return;
+    }
+    let Some(p) = (at..end)
+        .rev()
+        .find(|&i| matches!(events[i], Event::Start(Tag::Paragraph)))
+    else {
+        return;
+    };
+    let starts_with_dash = matches!(&events.get(p + 1), Some(Event::Text(t)) if t.starts_with('—'));
+    if !starts_with_dash || p == at + 1 {
+        return;
+    }
+    let mut caption = String::new();
+    html::push_html(&mut caption, events.drain(p + 1..end - 1));
+    let caption = caption.trim_start_matches('—').trim_start().to_string();
+    events.truncate(p);
+    events.push(Event::End(TagEnd::BlockQuote(None)));
+    events.insert(at, Event::Html(CowStr::from("<figure class=\"quote\">\n")));
+    events.push(Event::Html(CowStr::from(format!(
+        "<figcaption>{caption}</figcaption>\n</figure>\n"
+    ))));
+}
+
+/// Opens a table inside a scrolling box, so a wide table scrolls on its
+/// own instead of widening the page. A paragraph just before it that
+/// starts with `Table:` becomes its `<caption>` and names the box.
+fn open_table<'a>(events: &mut Vec<Event<'a>>, paragraph_start: usize, table: Event<'a>) {
+    let captioned = events
+        .last()
+        .is_some_and(|e| matches!(e, Event::End(TagEnd::Paragraph)))
+        && matches!(
+            events.get(paragraph_start),
+            Some(Event::Start(Tag::Paragraph))
+        )
+        && matches!(events.get(paragraph_start + 1), Some(Event::Text(t)) if t.starts_with("Table:"));
+    let mut caption = String::new();
+    let mut label = String::new();
+    if captioned {
+        let end = events.len() - 1;
+        for e in &events[paragraph_start + 1..end] {
+            if let Event::Text(t) | Event::Code(t) = e {
+                label.push_str(t);
+            }
+        }
+        html::push_html(&mut caption, events.drain(paragraph_start + 1..end));
+        events.truncate(paragraph_start);
+        caption = caption
+            .trim_start_matches("Table:")
+            .trim_start()
+            .to_string();
+        label = label.trim_start_matches("Table:").trim().to_string();
+    }
+    let label = if label.is_empty() {
+        "Table".to_string()
+    } else {
+        label
+    };
+    events.push(Event::Html(CowStr::from(format!(
+        "<div class=\"table-scroll\" role=\"region\" tabindex=\"0\" aria-label=\"{}\">\n",
+        escape_attr(&label)
+    ))));
+    events.push(table);
+    if captioned {
+        events.push(Event::Html(CowStr::from(format!(
+            "<caption>{caption}</caption>"
+        ))));
+    }
+}
+
 fn finish_section(
     out: &mut Rendered,
     section: Option<Section>,

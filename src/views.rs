@@ -4,7 +4,7 @@
 use crate::config::Config;
 use crate::content::Page;
 use crate::date::Date;
-use crate::frontmatter::{Actor, KeyFact, PullQuote, Source, SourceLink, Update};
+use crate::frontmatter::{Actor, KeyFact, PullQuote, SourceLink, Update};
 use crate::markdown::{Rendered, Section, TocEntry};
 use serde::Serialize;
 
@@ -39,6 +39,20 @@ pub struct TimelineView<'a> {
     pub label: String,
     /// What happened.
     pub event: &'a str,
+}
+
+/// The original publication as templates see it.
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceView<'a> {
+    /// Publication name.
+    pub name: &'a str,
+    /// Link to the original article.
+    pub url: Option<&'a str>,
+    /// When it was published, for the `datetime` attribute: `2012-09-05`,
+    /// `2012-09` or `2012`.
+    pub date: Option<String>,
+    /// The same for readers: `5 September 2012`, `September 2012`, `2012`.
+    pub date_label: Option<String>,
 }
 
 /// What a list of briefings needs to know about each.
@@ -113,7 +127,7 @@ pub struct BriefingView<'a> {
     #[serde(flatten)]
     pub summary: Summary<'a>,
     /// The original publication.
-    pub source: Option<&'a Source>,
+    pub source: Option<SourceView<'a>>,
     /// Takeaways.
     pub key_points: &'a [String],
     /// Label/value facts.
@@ -169,7 +183,12 @@ impl<'a> BriefingView<'a> {
         updates.sort_by_key(|u| std::cmp::Reverse(u.date));
         BriefingView {
             summary,
-            source: page.front.source.as_ref(),
+            source: page.front.source.as_ref().map(|s| SourceView {
+                name: &s.name,
+                url: s.url.as_ref().map(|u| u.0.as_str()),
+                date: s.date.as_ref().map(|d| d.machine()),
+                date_label: s.date.as_ref().map(|d| d.long()),
+            }),
             key_points: &page.front.key_points,
             key_facts: &page.front.key_facts,
             actors: &page.front.actors,

@@ -245,6 +245,67 @@ async function overflowAt(page, width) {
   });
 }
 
+// Reading typography, on the page as laid out now:
+//  - a superscript (a footnote marker) must not make its line taller: each
+//    paragraph holding one is as tall as a copy whose superscripts are plain
+//    text of the same size;
+//  - in a briefing card the headline is set larger than the dek;
+//  - a heading's self-link (.self-link) is invisible until focused, and
+//    visible when it has keyboard focus;
+//  - on a phone (390 px) the key facts (#key-facts), when there are any,
+//    start above the first section of the text.
+async function typographyProblems(page) {
+  const out = await page.evaluate(() => {
+    const out = [];
+    const name = (e) => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + [...e.classList].map((c) => '.' + c).join('');
+    for (const p of new Set([...document.querySelectorAll('main p sup, main li sup')].map((s) => s.closest('p, li')))) {
+      const box = document.createElement('div');
+      box.style.cssText = `position:absolute;left:-10000px;top:0;width:${p.getBoundingClientRect().width}px`;
+      const a = p.cloneNode(true), b = p.cloneNode(true);
+      for (const sup of b.querySelectorAll('sup')) {
+        const span = document.createElement('span');
+        span.style.fontSize = getComputedStyle(p.querySelector('sup')).fontSize;
+        span.textContent = sup.textContent;
+        sup.replaceWith(span);
+      }
+      box.append(a, b);
+      p.parentElement.append(box);
+      const ha = a.getBoundingClientRect().height, hb = b.getBoundingClientRect().height;
+      box.remove();
+      if (ha > hb + 0.5) out.push(`${name(p)} with a superscript is ${ha.toFixed(1)}px tall, ${hb.toFixed(1)}px without it: the superscript opens up its line`);
+    }
+    for (const card of document.querySelectorAll('.briefing-card')) {
+      const h = card.querySelector('h2, h3'), dek = card.querySelector('.dek');
+      if (!h || !dek) continue;
+      const fh = parseFloat(getComputedStyle(h).fontSize), fd = parseFloat(getComputedStyle(dek).fontSize);
+      if (fd >= fh) out.push(`card "${h.textContent.trim()}": dek ${fd}px is not smaller than its headline ${fh}px`);
+    }
+    const link = document.querySelector('.self-link');
+    if (link) {
+      const shown = (e) => e.checkVisibility({ opacityProperty: true, visibilityProperty: true }) && parseFloat(getComputedStyle(e).opacity) > 0.5;
+      document.activeElement?.blur?.();
+      if (shown(link)) out.push(`${name(link)} is shown before it is hovered or focused`);
+      link.focus();
+      if (!shown(link)) out.push(`${name(link)} stays hidden with keyboard focus`);
+      link.blur();
+    }
+    return out;
+  });
+  const hasFacts = await page.evaluate(() => !!document.querySelector('#key-facts') && !!document.querySelector('main section[id]:not(.panel)'));
+  if (hasFacts) {
+    const size = page.viewportSize();
+    await page.setViewportSize({ width: 390, height: 844 });
+    const order = await page.evaluate(() => {
+      const facts = document.querySelector('#key-facts').getBoundingClientRect().top;
+      const first = [...document.querySelectorAll('main section[id]')].find((s) => !s.closest('.panel, aside') && !s.classList.contains('panel') && s.id !== 'key-points');
+      return first ? { facts, first: first.getBoundingClientRect().top, id: first.id } : null;
+    });
+    await page.setViewportSize(size);
+    if (order && order.facts > order.first) out.push(`at 390px the key facts start at ${Math.round(order.facts)}px, below section#${order.id} at ${Math.round(order.first)}px`);
+  }
+  return out;
+}
+
 // Section headings (h2 in main section[id]) visible, non-empty box, and laid
 // out in document order. Returns {problems, headings}.
 async function sectionHeadings(page, checkOrder) {
@@ -480,6 +541,7 @@ async function crawlMode({ browser, results, site, mode, base, scope, origin, de
         const o = await overflowAt(page, w);
         results.record(site.label, mode, url, `no horizontal scroll at ${w}px`, o ? [o] : []);
       }
+      results.record(site.label, mode, url, 'typography: superscripts, cards, self-links, key facts first', await typographyProblems(page));
       await page.setViewportSize({ width: 390, height: 844 });
       await shot(page, 'mobile-390');
       await page.setViewportSize({ width: 1280, height: 900 });

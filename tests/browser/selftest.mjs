@@ -54,6 +54,10 @@ const EXPECTED = [
   ['nav shown in print', 'print: sections shown, nav hidden', FAULTY, 'root', /nav "Site" is still shown in print/],
   ['section text missing in print', 'print: sections shown, nav hidden', FAULTY, 'root', /section#hidden-in-print: 1 text run\(s\) not printed/],
   ['HTML+CSS over budget', 'budget: HTML+CSS ≤ 51200 bytes', FAULTY, 'root', /bloat\.css/],
+  ['superscript opens up its line', 'typography: superscripts, cards, self-links, key facts first', FAULTY, 'root', /p\.tall-sup with a superscript is .* the superscript opens up its line/],
+  ['card dek larger than its headline', 'typography: superscripts, cards, self-links, key facts first', FAULTY, 'root', /card "A related briefing": dek 20\.8px is not smaller/],
+  ['self-link always shown', 'typography: superscripts, cards, self-links, key facts first', FAULTY, 'root', /a\.self-link is shown before it is hovered or focused/],
+  ['key facts after the text on a phone', 'typography: superscripts, cards, self-links, key facts first', FAULTY, 'root', /at 390px the key facts start at .*below section#request/],
   ['text only rendered by JavaScript', 'readable without JavaScript', FAULTY, 'root', /section#js-only/],
 ];
 // Checks that must NOT fire on the broken fixture (they would be false

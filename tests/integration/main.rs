@@ -8,6 +8,7 @@ mod errors;
 mod hostile;
 mod mali;
 mod many;
+mod reader;
 mod scaffold;
 mod serve;
 mod serve_load;
