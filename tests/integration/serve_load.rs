@@ -17,12 +17,6 @@ const LOAD_FOR: Duration = Duration::from_secs(4);
 const CLIENTS: usize = 4;
 
 /// A `brief serve` on a free port, killed when dropped.
-struct Reply {
-    status: u16,
-    head: String,
-    body: Vec<u8>,
-}
-
 /// Sends `request` as raw bytes and reads the reply to the end.
 fn exchange(port: u16, request: &[u8]) -> std::io::Result<Reply> {
     let mut stream = TcpStream::connect(("127.0.0.1", port))?;
@@ -30,18 +24,7 @@ fn exchange(port: u16, request: &[u8]) -> std::io::Result<Reply> {
     stream.write_all(request)?;
     let mut raw = Vec::new();
     stream.read_to_end(&mut raw)?;
-    let split = raw
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .unwrap_or(raw.len());
-    let head = String::from_utf8_lossy(&raw[..split]).into_owned();
-    let body = raw.get(split + 4..).unwrap_or_default().to_vec();
-    let status = head
-        .split(' ')
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    Ok(Reply { status, head, body })
+    Ok(Reply::parse(&raw))
 }
 
 fn get(port: u16, path: &str) -> std::io::Result<Reply> {

@@ -20,18 +20,6 @@ const PATIENCE: Duration = Duration::from_secs(15);
 /// What a file outside the site holds; no response or message may show it.
 const SECRET: &str = "root:SECRET-HASH-0451:19000:0:99999:7:::";
 
-struct Reply {
-    status: u16,
-    head: String,
-    body: Vec<u8>,
-}
-
-impl Reply {
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.body).into_owned()
-    }
-}
-
 fn exchange(port: u16, request: &str) -> Reply {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
     stream
@@ -40,18 +28,7 @@ fn exchange(port: u16, request: &str) -> Reply {
     stream.write_all(request.as_bytes()).unwrap();
     let mut raw = Vec::new();
     let _ = stream.read_to_end(&mut raw);
-    let split = raw
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .unwrap_or(raw.len());
-    let head = String::from_utf8_lossy(&raw[..split]).into_owned();
-    let body = raw.get(split + 4..).unwrap_or_default().to_vec();
-    let status = head
-        .split(' ')
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    Reply { status, head, body }
+    Reply::parse(&raw)
 }
 
 fn get(port: u16, path: &str) -> Reply {
