@@ -106,6 +106,19 @@ impl Server {
     fn stdout(&self) -> String {
         self.stdout.lock().unwrap().clone()
     }
+
+    /// The server's output once it holds `needle`: the thread that reads
+    /// the pipe may be a moment behind the page it serves.
+    fn stdout_with(&self, needle: &str) -> String {
+        let start = Instant::now();
+        loop {
+            let out = self.stdout();
+            if out.contains(needle) || start.elapsed() > PATIENCE {
+                return out;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
 }
 
 impl Drop for Server {
@@ -230,7 +243,7 @@ fn serves_pages_with_live_reload_and_rebuilds_an_edited_briefing() {
     });
     assert_eq!(page.status, 200);
     // One file re-parsed, not the whole site loaded again.
-    let out = server.stdout();
+    let out = server.stdout_with("Rebuilt ");
     assert!(out.contains("Rebuilt content/first.md in "), "{out}");
     // serve never writes the output folder.
     assert!(!site.path().join("public").exists());
