@@ -401,7 +401,7 @@ fn exchange(_: &Path, _: &Path) -> std::io::Result<()> {
 /// A build stopped between the two renames of [`swap_in`] leaves no output
 /// and the previous build aside: put it back before anything else.
 fn recover(output: &Path, old: &Path) -> Result<()> {
-    if fs::symlink_metadata(output).is_err() && old.join(MARKER).is_file() {
+    if fs::symlink_metadata(output).is_err() && holds_a_build(old) {
         fs::rename(old, output).with_context(|| {
             format!(
                 "`{}` is missing and its previous build is at `{}`, which could not be moved back",
@@ -455,6 +455,16 @@ fn remove_if_exists(path: &Path) -> Result<()> {
 mod tests {
     use super::*;
 
+    /// The names in `dir`, sorted.
+    fn names_in(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
     fn file(path: &str, text: &str) -> OutputFile {
         OutputFile {
             path: path.into(),
@@ -471,13 +481,8 @@ mod tests {
         assert_eq!(w.files, 1);
         assert_eq!(fs::read_to_string(out.join("a/index.html")).unwrap(), "two");
         assert!(!out.join("old.txt").exists());
-        let mut leftovers: Vec<_> = fs::read_dir(dir.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        leftovers.sort();
         // The lock file stays: removing it would race with a waiting build.
-        assert_eq!(leftovers, [".public.brief-lock", "public"]);
+        assert_eq!(names_in(dir.path()), [".public.brief-lock", "public"]);
     }
 
     /// A large file opened as a snapshot.
@@ -593,31 +598,13 @@ mod tests {
     }
 
     #[test]
-    fn the_previous_build_is_gone_only_once_the_new_one_is_in_place() {
-        let dir = tempfile::tempdir().unwrap();
-        let out = dir.path().join("public");
-        write(&out, &[file("index.html", "one")]).unwrap();
-        write(&out, &[file("index.html", "two")]).unwrap();
-        let mut left: Vec<_> = fs::read_dir(dir.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        left.sort();
-        assert_eq!(left, [".public.brief-lock", "public"]);
-    }
-
-    #[test]
     fn a_refused_output_leaves_no_lock_file() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("home");
         fs::create_dir(&out).unwrap();
         fs::write(out.join("notes.txt"), "mine").unwrap();
         assert!(write(&out, &[file("index.html", "x")]).is_err());
-        let names: Vec<_> = fs::read_dir(dir.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        assert_eq!(names, ["home"]);
+        assert_eq!(names_in(dir.path()), ["home"]);
     }
 
     #[cfg(target_os = "linux")]

@@ -375,13 +375,6 @@ impl Site {
     /// rendering so two sources can never silently share one file. Every
     /// clash is reported, each naming both owners.
     fn check_output_paths(&self) -> Result<()> {
-        /// What writes a path; named only when two clash.
-        enum Owner<'a> {
-            Page(&'a Page),
-            Asset(&'a Page),
-            Generated(String),
-            Static(&'a str),
-        }
         let mut claims: Vec<(String, Owner<'_>)> = Vec::with_capacity(self.pages.len() * 2);
         for page in &self.pages {
             claims.push((format!("{}index.html", page.url), Owner::Page(page)));
@@ -435,76 +428,11 @@ impl Site {
         // message names the first claimant first; sorting on every core
         // beats hashing thirteen thousand paths on one.
         claims.par_sort_by(|a, b| a.0.cmp(&b.0));
-        let name = |owner: &Owner<'_>| match owner {
-            Owner::Page(page) => format!("the briefing `{}`", page.file.display()),
-            Owner::Asset(page) => format!("a file of the bundle `{}`", page.file.display()),
-            Owner::Generated(what) => what.clone(),
-            Owner::Static(path) => format!("`static/{path}`"),
-        };
-        let mut errors = Vec::new();
-        let mut i = 0;
-        while i < claims.len() {
-            let j = i + claims[i..].partition_point(|c| c.0 == claims[i].0);
-            if j - i > 1 {
-                let group = &claims[i..j];
-                // The error is put in the file of a briefing or static file
-                // that claims the path, where the writer can change it.
-                let (blame, first) = group
-                    .iter()
-                    .enumerate()
-                    .find(|(_, c)| matches!(c.1, Owner::Page(_) | Owner::Static(_)))
-                    .map_or((0, &group[0]), |(k, c)| (k, c));
-                let others: Vec<String> = group
-                    .iter()
-                    .enumerate()
-                    .filter(|&(k, _)| k != blame)
-                    .map(|(_, c)| name(&c.1))
-                    .collect();
-                let path = &first.0;
-                let err = match &first.1 {
-                    Owner::Page(page) => {
-                        let mut e = SourceError::new(
-                            &page.file,
-                            format!(
-                                "this briefing would be written to `{path}`, which {} also writes",
-                                others.join(" and ")
-                            ),
-                        );
-                        if let Some((line, text)) = &page.front.url_line {
-                            e.line = Some(*line);
-                            e.column = Some(1);
-                            e.marker_len = text.chars().count().max(1);
-                            e.source_line = Some(text.clone());
-                        }
-                        e.with_help(
-                            "a briefing's URL must not be `tags/…`, `page/…` or a generated or static file's path; set another `slug` or `path` in its front matter, or rename the file",
-                        )
-                    }
-                    Owner::Static(p) => SourceError::new(
-                        format!("static/{p}"),
-                        format!(
-                            "this static file would be copied to `{path}`, which {} also writes",
-                            others.join(" and ")
-                        ),
-                    )
-                    .with_help("rename or move the static file; brief never lets one output replace another"),
-                    other => SourceError::new(
-                        match other {
-                            Owner::Asset(page) => page.file.clone(),
-                            _ => PathBuf::from("site.toml"),
-                        },
-                        format!(
-                            "{} and {} would both be written to `{path}`",
-                            name(other),
-                            others.join(" and ")
-                        ),
-                    )
-                    .with_help("rename the bundle file or give the briefing another `slug`"),
-                };
-                errors.push(anyhow::Error::from(err));
-            }
-            i = j;
-        }
+        let errors: Vec<anyhow::Error> = claims
+            .chunk_by(|a, b| a.0 == b.0)
+            .filter(|group| group.len() > 1)
+            .map(|group| clash(group).into())
+            .collect();
         if errors.is_empty() {
             Ok(())
         } else {
@@ -701,6 +629,77 @@ impl Site {
             self.templates.render("404.html", &ctx, None)?,
         ));
         Ok(files)
+    }
+}
+
+/// What writes an output path; named only when two claim one.
+enum Owner<'a> {
+    Page(&'a Page),
+    Asset(&'a Page),
+    Generated(String),
+    Static(&'a str),
+}
+
+impl Owner<'_> {
+    fn name(&self) -> String {
+        match self {
+            Owner::Page(page) => format!("the briefing `{}`", page.file.display()),
+            Owner::Asset(page) => format!("a file of the bundle `{}`", page.file.display()),
+            Owner::Generated(what) => what.clone(),
+            Owner::Static(path) => format!("`static/{path}`"),
+        }
+    }
+}
+
+/// The error for claims to one path, put in the file of a briefing or
+/// static file that claims it, where the writer can change it.
+fn clash(group: &[(String, Owner<'_>)]) -> SourceError {
+    let blame = group
+        .iter()
+        .position(|c| matches!(c.1, Owner::Page(_) | Owner::Static(_)))
+        .unwrap_or(0);
+    let (path, owner) = (&group[blame].0, &group[blame].1);
+    let others = group
+        .iter()
+        .enumerate()
+        .filter(|&(k, _)| k != blame)
+        .map(|(_, c)| c.1.name())
+        .collect::<Vec<_>>()
+        .join(" and ");
+    match owner {
+        Owner::Page(page) => {
+            let mut e = SourceError::new(
+                &page.file,
+                format!("this briefing would be written to `{path}`, which {others} also writes"),
+            );
+            if let Some((line, text)) = &page.front.url_line {
+                e.line = Some(*line);
+                e.column = Some(1);
+                e.marker_len = text.chars().count().max(1);
+                e.source_line = Some(text.clone());
+            }
+            e.with_help(
+                "a briefing's URL must not be `tags/…`, `page/…` or a generated or static file's path; set another `slug` or `path` in its front matter, or rename the file",
+            )
+        }
+        Owner::Static(p) => SourceError::new(
+            format!("static/{p}"),
+            format!("this static file would be copied to `{path}`, which {others} also writes"),
+        )
+        .with_help("rename or move the static file; brief never lets one output replace another"),
+        // A bundle file against generated files; generated files alone
+        // never share a path.
+        Owner::Asset(_) | Owner::Generated(_) => SourceError::new(
+            match owner {
+                Owner::Asset(page) => page.file.clone(),
+                _ => PathBuf::from("site.toml"),
+            },
+            format!(
+                "{} and {others} would both be written to `{path}`",
+                owner.name()
+            ),
+        )
+        .with_help("rename the bundle file or give the briefing another `slug`"),
     }
 }
 
