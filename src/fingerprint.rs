@@ -77,16 +77,13 @@ fn hash_file(root: &Path, file: &Path, now: SystemTime) -> Option<u64> {
     } else {
         // In chunks, so a large new file is never held whole; opened like
         // every site file, so a link swapped in is not read through.
-        use std::io::Read;
-        let mut opened = crate::site_fs::open(root, file).ok()?;
-        let mut buf = vec![0u8; 64 * 1024];
-        loop {
-            let n = opened.file.read(&mut buf).ok()?;
-            if n == 0 {
-                break;
-            }
-            h.write(&buf[..n]);
-        }
+        let opened = crate::site_fs::open(root, file).ok()?;
+        crate::site_fs::Snapshot::new(file.to_path_buf(), opened)
+            .for_each_chunk(|chunk| {
+                h.write(chunk);
+                Ok(())
+            })
+            .ok()?;
     }
     Some(h.finish())
 }
