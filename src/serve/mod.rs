@@ -1,0 +1,267 @@
+//! `brief serve`: build the site into memory, serve it over HTTP on this
+//! machine, watch the site's files and rebuild on every change, and tell open
+//! pages to reload (or show the error) through Server-Sent Events.
+//!
+//! Nothing is written to disk: the rendered files live in a map that is
+//! replaced whole after each successful rebuild, so a reader never sees half
+//! of one build and half of another, and a failed rebuild leaves the last
+//! good build being served. Site files in the map are the bytes read at
+//! build time, or for large ones the file opened then (without following
+//! links); no request ever looks a path up on disk.
+//!
+//! Only requests addressed to this machine's loopback names are answered
+//! (unless `--bind` opened the server to the network), so a web page that
+//! points its own domain at 127.0.0.1 cannot read the preview; and a
+//! connection must send its request head within `HEADER_TIMEOUT`.
+//!
+//! This file starts the server and holds what its parts share; `http`
+//! answers requests, `session` builds and rebuilds the site, and `watch`
+//! turns file changes into rebuilds.
+
+mod http;
+mod session;
+mod watch;
+
+use crate::output::Contents;
+use crate::site::LoadOptions;
+use anyhow::{Context as _, Result, bail};
+use session::Session;
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::Instant;
+use tokio::sync::broadcast;
+
+/// What `brief serve` is asked to do.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    /// The site folder.
+    pub root: PathBuf,
+    /// The address to listen on; loopback unless the user asks otherwise.
+    pub bind: IpAddr,
+    /// The port; 0 picks a free one (the address is printed).
+    pub port: u16,
+    /// What to load: drafts, future briefings.
+    pub load: LoadOptions,
+}
+
+/// The files of one build, by output path. Values are shared, so laying a
+/// few re-rendered files over the previous build copies no page.
+type Files = HashMap<String, Arc<Contents>>;
+
+/// What every request and the watcher share.
+struct Shared {
+    /// The build being served; replaced whole, never edited in place.
+    files: RwLock<Arc<Files>>,
+    /// The error of the latest rebuild, if it failed; shown to pages that
+    /// connect while it stands.
+    error: Mutex<Option<String>>,
+    /// Tells open pages about rebuilds.
+    notices: broadcast::Sender<Notice>,
+}
+
+/// What open pages are told.
+#[derive(Debug, Clone)]
+enum Notice {
+    /// A rebuild succeeded: reload.
+    Reload,
+    /// A rebuild failed: show this text.
+    Failed(String),
+}
+
+impl Shared {
+    fn current(&self) -> Arc<Files> {
+        self.files
+            .read()
+            .map(|f| Arc::clone(&f))
+            .unwrap_or_else(|poisoned| Arc::clone(&poisoned.into_inner()))
+    }
+
+    fn publish(&self, files: Arc<Files>) {
+        match self.files.write() {
+            Ok(mut f) => *f = files,
+            Err(poisoned) => *poisoned.into_inner() = files,
+        }
+        self.set_error(None);
+        // No open page is not an error.
+        let _ = self.notices.send(Notice::Reload);
+    }
+
+    fn fail(&self, text: String) {
+        self.set_error(Some(text.clone()));
+        let _ = self.notices.send(Notice::Failed(text));
+    }
+
+    fn set_error(&self, error: Option<String>) {
+        match self.error.lock() {
+            Ok(mut e) => *e = error,
+            Err(poisoned) => *poisoned.into_inner() = error,
+        }
+    }
+
+    fn error(&self) -> Option<String> {
+        match self.error.lock() {
+            Ok(e) => e.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+}
+
+/// Builds, serves and rebuilds until Ctrl-C. A build error does not stop the
+/// server: it is printed and shown on the open page, and the last good build
+/// (or, before the first, an empty site) stays served.
+pub fn serve(options: &ServeOptions) -> Result<()> {
+    if !options.root.is_dir() {
+        bail!(
+            "`{}` is not a folder\n  = help: pass the site folder with --root, or run `brief init` to make one",
+            options.root.display()
+        );
+    }
+    raise_file_limit();
+    // Absolute, so watcher paths and the root compare equal.
+    let root = options
+        .root
+        .canonicalize()
+        .with_context(|| format!("failed to resolve `{}`", options.root.display()))?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("failed to start the server's runtime")?;
+    runtime.block_on(async {
+        let addr = SocketAddr::new(options.bind, options.port);
+        let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| {
+            format!("failed to listen on {addr}\n  = help: is another server using the port? choose another with --port, or --port 0 for any free one")
+        })?;
+        let addr = listener.local_addr().context("failed to read the server's address")?;
+
+        let (notices, _) = broadcast::channel(16);
+        let shared = Arc::new(Shared {
+            files: RwLock::new(Arc::new(Files::new())),
+            error: Mutex::new(None),
+            notices,
+        });
+        let mut session = Session::new(root.clone(), options.load.clone());
+        let started = Instant::now();
+        match session.full() {
+            Ok(files) => {
+                let count = files.len();
+                shared.publish(files);
+                println!(
+                    "Built {} in {} ms",
+                    plural(count, "file"),
+                    started.elapsed().as_millis()
+                );
+            }
+            Err(e) => report_failure(&shared, &e),
+        }
+        let host = match addr.ip() {
+            IpAddr::V6(ip) => format!("[{ip}]"),
+            IpAddr::V4(ip) => ip.to_string(),
+        };
+        println!(
+            "Serving `{}` at http://{host}:{}/ (Ctrl-C to stop)",
+            root.display(),
+            addr.port()
+        );
+        if !addr.ip().is_loopback() {
+            eprintln!(
+                "warning: listening on {} lets other machines read the site, drafts included when --drafts is given",
+                addr.ip()
+            );
+        }
+        watch::watch(root, session, Arc::clone(&shared))?;
+
+        let app = http::router(shared, addr);
+        tokio::select! {
+            () = http::accept(listener, app) => {}
+            () = stop_signal() => println!("Stopped."),
+        }
+        Ok(())
+    })
+}
+
+/// Raises the soft limit on open files to the hard limit: each connection
+/// and each large file of the build holds a handle.
+fn raise_file_limit() {
+    #[cfg(unix)]
+    {
+        // SAFETY: `limit` is written by getrlimit before it is read.
+        let mut limit: libc::rlimit = unsafe { std::mem::zeroed() };
+        // SAFETY: a valid out-pointer; setrlimit only reads it.
+        unsafe {
+            if libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) == 0
+                && limit.rlim_cur < limit.rlim_max
+            {
+                limit.rlim_cur = limit.rlim_max;
+                libc::setrlimit(libc::RLIMIT_NOFILE, &limit);
+            }
+        }
+    }
+}
+
+/// Ctrl-C, or SIGTERM on Unix (how service managers and `kill` stop us).
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+/// Prints a failed build's error and shows it to open pages; the last good
+/// build stays served.
+fn report_failure(shared: &Shared, e: &anyhow::Error) {
+    let text = error_text(e);
+    eprintln!("error: {text}");
+    eprintln!("note: serving the last good build until a fix is saved");
+    shared.fail(text);
+}
+
+/// The whole error chain, outermost first, one cause a line.
+fn error_text(e: &anyhow::Error) -> String {
+    let mut parts: Vec<String> = e.chain().map(|c| c.to_string()).collect();
+    parts.dedup();
+    parts.join("\n  caused by: ")
+}
+
+/// `n` and the word, with an `s` unless `n` is 1: "1 file", "2 files".
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("{n} {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_take_the_plural_unless_one() {
+        assert_eq!(plural(0, "file"), "0 files");
+        assert_eq!(plural(1, "file"), "1 file");
+        assert_eq!(plural(2, "file"), "2 files");
+    }
+
+    #[test]
+    fn error_text_lists_each_cause_once() {
+        let e = anyhow::anyhow!("inner").context("outer").context("outer");
+        assert_eq!(error_text(&e), "outer\n  caused by: inner");
+    }
+}
