@@ -1,14 +1,20 @@
 //! `brief check`: build in memory and report what a reader would trip over,
 //! without writing anything.
 //!
-//! Findings are data ([`Finding`]), not errors, so one run lists them all.
+//! Findings are data ([`Finding`]), not errors, so one run lists them all:
+//! the build's own problems (every briefing, link, anchor and id), then
+//! what the rendered pages show (links to nothing, ids used twice, paths
+//! that break under a sub-path), read from the values rendering returned.
 
-use crate::content::Page;
+use crate::briefing::Briefing;
+use crate::build::render_routes;
 use crate::diagnostics::SourceError;
-use crate::output::{Contents, OutputFile};
-use crate::site::{LoadOptions, Site};
+use crate::output::Contents;
+use crate::plan::{self, Kind};
+use crate::site::{LoadOptions, Selection, Site};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::time::Duration;
 
 /// How serious a finding is.
@@ -48,10 +54,8 @@ impl Finding {
 /// What to check.
 #[derive(Debug, Clone, Default)]
 pub struct CheckOptions {
-    /// Include drafts.
-    pub drafts: bool,
-    /// Include briefings dated after today.
-    pub future: bool,
+    /// Drafts and future briefings.
+    pub selection: Selection,
     /// Also request every external link (slow; needs the network).
     pub external: bool,
 }
@@ -88,52 +92,73 @@ impl Report {
 pub fn check(root: &Path, options: &CheckOptions) -> Report {
     let mut report = Report::default();
     let load = LoadOptions {
-        drafts: options.drafts,
-        future: options.future,
+        selection: options.selection.clone(),
         ..LoadOptions::default()
     };
-    let mut site = match Site::load(root, &load) {
-        Ok(site) => site,
-        Err(e) => {
-            report.findings.push(Finding::error(as_source_error(&e)));
-            return report;
-        }
-    };
-    report.briefings = site.pages.len();
-    for page in &site.pages {
-        report.findings.extend(content_findings(page));
-    }
-    let rendered = site.render();
-    report
-        .findings
-        .extend(site.warnings.iter().cloned().map(Finding::warning));
-    let files = match rendered {
-        Ok(files) => files,
-        Err(e) => {
-            report.findings.push(Finding::error(as_source_error(&e)));
+    let (site, problems) = match Site::load(root, &load) {
+        Ok(loaded) => loaded,
+        Err(problems) => {
+            report.findings = problems.0.into_iter().map(Finding::error).collect();
             sort(&mut report.findings);
             return report;
         }
     };
-    let sources: HashMap<String, PathBuf> = site
-        .pages
-        .iter()
-        .map(|p| (format!("{}index.html", p.url), p.file.clone()))
-        .collect();
+    report.findings = problems.0.into_iter().map(Finding::error).collect();
+    report.briefings = site.briefings.len();
+    for b in &site.briefings {
+        report.findings.extend(content_findings(b));
+    }
+    let (routes, clashes) = plan::plan(&site);
+    report
+        .findings
+        .extend(clashes.0.into_iter().map(Finding::error));
+    let files = Mutex::new(Vec::with_capacity(routes.len()));
+    let rendering = render_routes(&site, &routes, true, &|route, contents| {
+        files
+            .lock()
+            .map_err(|_| anyhow::anyhow!("a rendering thread panicked"))?
+            .push((route.path.clone(), contents));
+        Ok(())
+    });
+    let files = files.into_inner().unwrap_or_default();
+    report.findings.extend(
+        site.warnings
+            .iter()
+            .cloned()
+            .chain(rendering.warnings.iter().cloned())
+            .map(Finding::warning),
+    );
+    report.findings.extend(
+        rendering
+            .anchor_problems(&site)
+            .into_iter()
+            .chain(rendering.problems.0.iter().cloned())
+            .map(Finding::error),
+    );
+    for (i, facts) in &rendering.facts {
+        let b = &site.briefings[*i];
+        for (title, line) in &facts.empty_sections {
+            report.findings.push(Finding::warning(
+                SourceError::new(&b.file, format!("the section `{title}` is empty"))
+                    .at_line(&b.text, *line, None)
+                    .with_help("write the section, or remove its heading"),
+            ));
+        }
+    }
+    let pages = Pages::new(&site, &routes, &rendering.facts);
     let html: BTreeMap<&str, String> = files
         .iter()
-        .filter(|f| f.path.ends_with(".html"))
-        .filter_map(|f| match &f.contents {
-            Contents::Bytes(b) => Some((f.path.as_str(), String::from_utf8_lossy(b).into_owned())),
+        .filter(|(path, _)| path.ends_with(".html"))
+        .filter_map(|(path, contents)| match contents {
+            Contents::Bytes(b) => Some((path.as_str(), String::from_utf8_lossy(b).into_owned())),
             Contents::Copy(_) => None,
         })
         .collect();
     report.pages = html.len();
-    report
-        .findings
-        .extend(link_findings(&files, &html, &sources));
+    let exists: HashSet<&str> = files.iter().map(|(path, _)| path.as_str()).collect();
+    report.findings.extend(link_findings(&exists, &html, &pages));
     if options.external {
-        let (checked, found) = external_findings(&html, &sources);
+        let (checked, found) = external_findings(&html, &pages);
         report.external_checked = checked;
         report.findings.extend(found);
     }
@@ -150,72 +175,123 @@ fn sort(findings: &mut [Finding]) {
     });
 }
 
-/// A build error as a finding: located when brief knows where.
-fn as_source_error(e: &anyhow::Error) -> SourceError {
-    match e.downcast_ref::<SourceError>() {
-        Some(s) => s.clone(),
-        None => SourceError::new("", format!("{e:#}")),
-    }
-}
-
 /// Editorial gaps a reader would notice.
-fn content_findings(page: &Page) -> Vec<Finding> {
+fn content_findings(b: &Briefing) -> Vec<Finding> {
     let mut out = Vec::new();
     let at = |message: &str, help: &str| {
-        Finding::warning(SourceError::new(&page.file, message).with_help(help))
+        Finding::warning(SourceError::new(&b.file, message).with_help(help))
     };
-    if page.front.summary.trim().is_empty() {
+    if b.front.summary.trim().is_empty() {
         out.push(at(
             "this briefing has no summary",
             "add `summary = \"…\"`: it is the dek under the headline and the description search engines show",
         ));
     }
-    if page.front.sources.is_empty() && page.front.source.is_none() {
+    if b.front.sources.is_empty() && b.front.source.is_none() {
         out.push(at(
             "this briefing cites no sources",
             "add a [source] or [[sources]] so readers can check the facts",
         ));
     }
-    if let Ok(body) = page.body() {
-        for s in body.sections.iter().filter(|s| s.html.trim().is_empty()) {
-            let text = page.source();
-            out.push(Finding::warning(
-                SourceError::new(&page.file, format!("the section `{}` is empty", s.title))
-                    .at_line(&text, page.body_line(0) + s.line - 1, None)
-                    .with_help("write the section, or remove its heading"),
-            ));
-        }
-    }
     out
 }
 
-/// Broken links, missing anchors and duplicate ids in the rendered pages,
-/// templates' own links included.
+/// Which briefing wrote each page, and what its body links to as
+/// written, so a problem found in a page points at the line that causes it.
+struct Pages<'a> {
+    /// Output path of a briefing's page → the briefing.
+    briefings: HashMap<String, &'a Briefing>,
+    /// The same → its body's links and images as written, with offsets.
+    links: HashMap<String, &'a [crate::markdown::Link]>,
+}
+
+impl<'a> Pages<'a> {
+    fn new(
+        site: &'a Site,
+        routes: &[plan::Route],
+        facts: &'a HashMap<usize, crate::render::Facts>,
+    ) -> Pages<'a> {
+        let mut pages = Pages {
+            briefings: HashMap::new(),
+            links: HashMap::new(),
+        };
+        for route in routes {
+            if let Kind::Briefing(i) = route.kind {
+                pages
+                    .briefings
+                    .insert(route.path.clone(), &site.briefings[i]);
+                if let Some(f) = facts.get(&i) {
+                    pages.links.insert(route.path.clone(), &f.links);
+                }
+            }
+        }
+        pages
+    }
+
+    /// The file to blame for a problem of the page at `path`: its
+    /// briefing, or the page itself for pages templates make alone.
+    fn shown(&self, path: &str) -> PathBuf {
+        self.briefings
+            .get(path)
+            .map_or_else(|| PathBuf::from(format!("(output) {path}")), |b| b.file.clone())
+    }
+
+    /// A problem of the page at `path` about `target` (a URL as it appears
+    /// in the page), at the line of the briefing that wrote it when the
+    /// body has it, else naming the file.
+    fn at_link(&self, path: &str, target: &str, message: String, help: &str) -> SourceError {
+        let written = self
+            .links
+            .get(path)
+            .and_then(|links| links.iter().find(|l| l.url == target));
+        match (self.briefings.get(path), written) {
+            (Some(b), Some(link)) => b.error_at(link.offset, &link.url, message, help),
+            _ => SourceError::new(self.shown(path), message).with_help(help),
+        }
+    }
+
+    /// A problem with the id `id` on the page at `path`, at the first
+    /// place the briefing gives that id when it does.
+    fn at_id(&self, path: &str, id: &str, message: String, help: &str) -> SourceError {
+        let Some(b) = self.briefings.get(path) else {
+            return SourceError::new(self.shown(path), message).with_help(help);
+        };
+        let body = b.body();
+        let place = [format!("{{#{id}"), format!("id=\"{id}\""), format!("id='{id}'")]
+            .iter()
+            .filter_map(|needle| body.find(needle.as_str()).map(|at| (at, needle.len())))
+            .min();
+        match place {
+            Some((at, len)) => SourceError::new(&b.file, message)
+                .at_offset(&b.text, b.body_offset + at, len)
+                .with_help(help),
+            None => SourceError::new(&b.file, message).with_help(help),
+        }
+    }
+}
+
+/// Broken links, missing anchors, duplicate ids and root-relative paths in
+/// the rendered pages, templates' own links included.
 fn link_findings(
-    files: &[OutputFile],
+    exists: &HashSet<&str>,
     html: &BTreeMap<&str, String>,
-    sources: &HashMap<String, PathBuf>,
+    pages: &Pages<'_>,
 ) -> Vec<Finding> {
-    let exists: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
     let mut ids: HashMap<&str, HashSet<String>> = HashMap::new();
     let mut out = Vec::new();
     for (path, doc) in html {
-        let found = crate::links::ids_in(doc);
         let mut seen = HashSet::new();
         for id in crate::links::id_values(doc) {
             if !seen.insert(id) {
-                out.push(Finding::error(
-                    SourceError::new(
-                        shown(path, sources),
-                        format!("the id `{id}` is used twice on `{path}`"),
-                    )
-                    .with_help(
-                        "ids must be unique on a page; check `{#id}` headings and the templates",
-                    ),
-                ));
+                out.push(Finding::error(pages.at_id(
+                    path,
+                    id,
+                    format!("the id `{id}` is used twice on `{path}`"),
+                    "ids must be unique on a page; check `{#id}` headings, raw HTML and the templates",
+                )));
             }
         }
-        ids.insert(path, found);
+        ids.insert(path, crate::links::ids_in(doc));
     }
     for (path, doc) in html {
         for target in crate::links::targets_in(doc) {
@@ -225,6 +301,14 @@ fn link_findings(
             {
                 continue;
             }
+            if target.starts_with('/') && !target.starts_with("//") {
+                out.push(Finding::warning(pages.at_link(
+                    path,
+                    &target,
+                    format!("`{target}` is a root-relative path: it breaks when the site is served under a sub-path or opened from disk"),
+                    "use a path relative to the page (`../img/map.png`), with shared files in static/",
+                )));
+            }
             let (file, fragment) = target.split_once('#').unwrap_or((&target, ""));
             let file = file.split('?').next().unwrap_or(file);
             let resolved = if file.is_empty() {
@@ -232,8 +316,16 @@ fn link_findings(
             } else {
                 resolve(path, file)
             };
+            let broken = |why: &str| {
+                Finding::error(pages.at_link(
+                    path,
+                    &target,
+                    format!("`{path}` links to `{target}`: {why}"),
+                    "fix the link in the briefing, or in the template that writes it",
+                ))
+            };
             let Some(resolved) = resolved else {
-                out.push(broken(path, sources, &target, "it leaves the site"));
+                out.push(broken("it leaves the site"));
                 continue;
             };
             let resolved = if resolved.is_empty() || resolved.ends_with('/') {
@@ -242,39 +334,16 @@ fn link_findings(
                 resolved
             };
             if !exists.contains(resolved.as_str()) {
-                out.push(broken(path, sources, &target, "no such file in the site"));
+                out.push(broken("no such file in the site"));
             } else if !fragment.is_empty()
                 && let Some(target_ids) = ids.get(resolved.as_str())
                 && !target_ids.contains(fragment)
             {
-                out.push(broken(
-                    path,
-                    sources,
-                    &target,
-                    &format!("`{resolved}` has no `#{fragment}`"),
-                ));
+                out.push(broken(&format!("`{resolved}` has no `#{fragment}`")));
             }
         }
     }
     out
-}
-
-fn broken(path: &str, sources: &HashMap<String, PathBuf>, target: &str, why: &str) -> Finding {
-    Finding::error(
-        SourceError::new(
-            shown(path, sources),
-            format!("`{path}` links to `{target}`: {why}"),
-        )
-        .with_help("fix the link in the briefing, or in the template that writes it"),
-    )
-}
-
-/// The briefing file behind an output page, or the page itself.
-fn shown(path: &str, sources: &HashMap<String, PathBuf>) -> PathBuf {
-    sources
-        .get(path)
-        .cloned()
-        .unwrap_or_else(|| PathBuf::from(format!("(output) {path}")))
 }
 
 /// Resolves a relative URL against the page at `from`; `None` if it climbs
@@ -305,7 +374,7 @@ fn resolve(from: &str, target: &str) -> Option<String> {
 /// Requests every external link once, a few at a time, each with a timeout.
 fn external_findings(
     html: &BTreeMap<&str, String>,
-    sources: &HashMap<String, PathBuf>,
+    pages: &Pages<'_>,
 ) -> (usize, Vec<Finding>) {
     let mut first_seen: BTreeMap<String, &str> = BTreeMap::new();
     for (path, doc) in html {
@@ -345,7 +414,7 @@ fn external_findings(
                             };
                             Some(Finding::warning(
                                 SourceError::new(
-                                    shown(page, sources),
+                                    pages.shown(page),
                                     format!("`{url}` did not answer: {why}"),
                                 )
                                 .with_help("check the address; sites move and go offline"),

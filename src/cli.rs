@@ -1,5 +1,6 @@
 //! The command line.
 
+use crate::site::Selection;
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
@@ -35,21 +36,40 @@ pub enum Command {
     Init(InitArgs),
 }
 
-/// Flags of `brief build`.
+/// The flags that say which site and which of its briefings: shared by
+/// `build`, `check` and `serve`.
 #[derive(Debug, Args)]
-pub struct BuildArgs {
+pub struct SiteArgs {
     /// The site folder, holding site.toml, content/, templates/ and static/.
     #[arg(long, short = 'r', default_value = ".", value_name = "DIR")]
     pub root: PathBuf,
-    /// Where to write the site [default: ROOT/public].
-    #[arg(long, short = 'o', value_name = "DIR")]
-    pub output: Option<PathBuf>,
     /// Include briefings marked `draft = true`.
     #[arg(long)]
     pub drafts: bool,
     /// Include briefings dated after today.
     #[arg(long)]
     pub future: bool,
+}
+
+impl SiteArgs {
+    /// Which briefings to build.
+    pub fn selection(&self) -> Selection {
+        Selection {
+            drafts: self.drafts,
+            future: self.future,
+        }
+    }
+}
+
+/// Flags of `brief build`.
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// The site and which briefings.
+    #[command(flatten)]
+    pub site: SiteArgs,
+    /// Where to write the site [default: ROOT/public].
+    #[arg(long, short = 'o', value_name = "DIR")]
+    pub output: Option<PathBuf>,
     /// Publish at this absolute URL, overriding `base_url` in site.toml
     /// (for deploy previews and test hosts).
     #[arg(long, value_name = "URL")]
@@ -62,15 +82,9 @@ pub struct BuildArgs {
 /// Flags of `brief check`.
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// The site folder, holding site.toml, content/, templates/ and static/.
-    #[arg(long, short = 'r', default_value = ".", value_name = "DIR")]
-    pub root: PathBuf,
-    /// Include briefings marked `draft = true`.
-    #[arg(long)]
-    pub drafts: bool,
-    /// Include briefings dated after today.
-    #[arg(long)]
-    pub future: bool,
+    /// The site and which briefings.
+    #[command(flatten)]
+    pub site: SiteArgs,
     /// Also request every external link (needs the network; slow).
     #[arg(long)]
     pub external: bool,
@@ -79,9 +93,9 @@ pub struct CheckArgs {
 /// Flags of `brief serve`.
 #[derive(Debug, Args)]
 pub struct ServeArgs {
-    /// The site folder, holding site.toml, content/, templates/ and static/.
-    #[arg(long, short = 'r', default_value = ".", value_name = "DIR")]
-    pub root: PathBuf,
+    /// The site and which briefings.
+    #[command(flatten)]
+    pub site: SiteArgs,
     /// The port to listen on; 0 picks a free one.
     #[arg(long, short = 'p', default_value_t = 1111)]
     pub port: u16,
@@ -89,12 +103,6 @@ pub struct ServeArgs {
     /// `0.0.0.0` lets in every machine that can reach this one.
     #[arg(long, default_value = "127.0.0.1", value_name = "ADDRESS")]
     pub bind: std::net::IpAddr,
-    /// Include briefings marked `draft = true`.
-    #[arg(long)]
-    pub drafts: bool,
-    /// Include briefings dated after today.
-    #[arg(long)]
-    pub future: bool,
 }
 
 /// Flags of `brief new`.

@@ -1,8 +1,10 @@
 //! What each subcommand does, as the binary runs it: call the library,
 //! then tell the user what happened. `main.rs` only parses and dispatches.
 
+use crate::build::{BuildOptions, StrictFailure};
 use crate::check::{self, CheckOptions, Severity};
 use crate::cli::{BuildArgs, CheckArgs, Cli, Command, InitArgs, NewArgs, ServeArgs};
+use crate::report::{Reporter, plural};
 use crate::term::Term;
 use anyhow::Result;
 use std::io::Write as _;
@@ -10,27 +12,26 @@ use std::process::ExitCode;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-/// Runs the command; `Err` is an error for `main` to print.
-pub fn run(cli: Cli, term: Term) -> Result<ExitCode> {
+/// Runs the command, printing what it did and every problem it found;
+/// returns the exit status (0 success, 1 failure).
+pub fn run(cli: Cli, term: Term) -> ExitCode {
     let out = Output {
         term,
         quiet: cli.quiet,
         verbose: cli.verbose,
+        report: Reporter::new(term, cli.quiet),
     };
-    match cli.command {
+    let result = match cli.command {
         Command::Build(args) => build(args, &out),
-        Command::Serve(args) => serve(args),
+        Command::Serve(args) => serve(args, &out),
         Command::Check(args) => check(args, &out),
         Command::New(args) => new(args),
         Command::Init(args) => init(args),
-    }
-}
-
-/// `error: ` and the whole chain, outermost first.
-pub fn render_error(e: &anyhow::Error, term: Term) -> String {
-    let mut parts: Vec<String> = e.chain().map(|c| c.to_string()).collect();
-    parts.dedup();
-    format!("{} {}", term.error(), parts.join("\n  caused by: "))
+    };
+    result.unwrap_or_else(|e| {
+        out.report.errors(&e);
+        ExitCode::FAILURE
+    })
 }
 
 /// How much to say, and how.
@@ -38,21 +39,17 @@ struct Output {
     term: Term,
     quiet: bool,
     verbose: bool,
-}
-
-fn plural(n: usize, word: &str) -> String {
-    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+    report: Reporter,
 }
 
 /// Builds that run longer than this get a progress line on a terminal.
 const PROGRESS_AFTER: Duration = Duration::from_secs(1);
 
 fn build(args: BuildArgs, out: &Output) -> Result<ExitCode> {
-    let options = crate::BuildOptions {
-        root: args.root,
+    let options = BuildOptions {
+        selection: args.site.selection(),
+        root: args.site.root,
         output: args.output,
-        drafts: args.drafts,
-        future: args.future,
         strict: args.strict,
         base_url: args.base_url,
     };
@@ -78,31 +75,34 @@ fn build(args: BuildArgs, out: &Output) -> Result<ExitCode> {
             let _ = std::io::stderr().flush();
         }
     };
-    let result = crate::build_with_progress(&options, &progress);
+    let result = crate::build::build(&options, &progress);
     if draw && started.elapsed() >= PROGRESS_AFTER {
         eprint!("\r{}\r", " ".repeat(60));
     }
     let report = match result {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("{}", render_error(&e, out.term));
+            let count = out.report.errors(&e);
             // Output is staged and swapped in whole, so a failed build never
             // touches it; say so only where there is a previous build.
-            let output = options.output_dir();
-            if crate::output::holds_a_build(&output) {
-                eprintln!(
-                    "{} nothing was written; the previous output is unchanged",
-                    out.term.note()
-                );
+            let kept = if crate::output::holds_a_build(&options.output_dir()) {
+                "; the previous output is unchanged"
             } else {
-                eprintln!("{} nothing was written", out.term.note());
-            }
+                ""
+            };
+            let why = if e.downcast_ref::<StrictFailure>().is_some() {
+                format!(
+                    "--strict turns warnings into errors: {}",
+                    plural(count, "warning")
+                )
+            } else {
+                plural(count, "error")
+            };
+            out.report.note(&format!("{why}; nothing was written{kept}"));
             return Ok(ExitCode::FAILURE);
         }
     };
-    for w in &report.warnings {
-        eprintln!("{} {w}\n", out.term.warning());
-    }
+    out.report.warnings(&report.warnings);
     if out.verbose {
         eprintln!(
             "loaded {} in {} ms; rendered and wrote {} files ({} pages) in {} ms",
@@ -163,20 +163,16 @@ fn build(args: BuildArgs, out: &Output) -> Result<ExitCode> {
 
 fn check(args: CheckArgs, out: &Output) -> Result<ExitCode> {
     let report = check::check(
-        &args.root,
+        &args.site.root,
         &CheckOptions {
-            drafts: args.drafts,
-            future: args.future,
+            selection: args.site.selection(),
             external: args.external,
         },
     );
     for f in &report.findings {
-        let label = match f.severity {
-            Severity::Error => out.term.error(),
-            Severity::Warning => out.term.warning(),
-        };
-        if f.severity == Severity::Error || !out.quiet {
-            eprintln!("{label} {}\n", f.error);
+        match f.severity {
+            Severity::Error => out.report.error(&f.error),
+            Severity::Warning => out.report.warnings(std::slice::from_ref(&f.error)),
         }
     }
     let errors = report.errors();
@@ -204,17 +200,16 @@ fn check(args: CheckArgs, out: &Output) -> Result<ExitCode> {
     })
 }
 
-fn serve(args: ServeArgs) -> Result<ExitCode> {
-    crate::serve::serve(&crate::serve::ServeOptions {
-        root: args.root,
-        bind: args.bind,
-        port: args.port,
-        load: crate::LoadOptions {
-            drafts: args.drafts,
-            future: args.future,
-            ..Default::default()
+fn serve(args: ServeArgs, out: &Output) -> Result<ExitCode> {
+    crate::serve::serve(
+        &crate::serve::ServeOptions {
+            selection: args.site.selection(),
+            root: args.site.root,
+            bind: args.bind,
+            port: args.port,
         },
-    })?;
+        out.report,
+    )?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -126,6 +126,15 @@ fn floor_char_boundary(text: &str, mut i: usize) -> usize {
 
 impl fmt::Display for SourceError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.path.as_os_str().is_empty() {
+            // A problem of the whole build (no file to name): the message,
+            // and the fix where one is known.
+            write!(f, "{}", self.message)?;
+            if let Some(help) = &self.help {
+                write!(f, "\n  = help: {help}")?;
+            }
+            return Ok(());
+        }
         writeln!(f, "{}", self.message)?;
         write!(f, "  --> {}", self.location())?;
         if let (Some(line), Some(src)) = (self.line, &self.source_line) {
@@ -156,6 +165,75 @@ impl fmt::Display for SourceError {
 }
 
 impl std::error::Error for SourceError {}
+
+/// Every problem one stage of the build found, each on its own: the error
+/// a stage returns so that the top level reports them all in one run,
+/// and counts exactly what it lists.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Problems(pub Vec<SourceError>);
+
+impl Problems {
+    /// `Ok(value)` when nothing was found, else these problems as the error.
+    pub fn or_ok<T>(self, value: T) -> Result<T, Problems> {
+        if self.0.is_empty() {
+            Ok(value)
+        } else {
+            Err(self)
+        }
+    }
+
+    /// Adds the problems of `error`: every one it holds (see [`flatten`]).
+    pub fn add(&mut self, error: &anyhow::Error) {
+        self.0.extend(flatten(error));
+    }
+}
+
+impl fmt::Display for Problems {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, p) in self.0.iter().enumerate() {
+            if i > 0 {
+                write!(f, "\n\nerror: ")?;
+            }
+            write!(f, "{p}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Problems {}
+
+impl From<SourceError> for Problems {
+    fn from(e: SourceError) -> Problems {
+        Problems(vec![e])
+    }
+}
+
+/// Every problem an error holds, one entry each: the list of [`Problems`],
+/// a [`SourceError`] (with the problems found with it), or any other error
+/// as one message with its causes and no file.
+pub fn flatten(error: &anyhow::Error) -> Vec<SourceError> {
+    fn expand(e: &SourceError, out: &mut Vec<SourceError>) {
+        let mut first = e.clone();
+        let also = std::mem::take(&mut first.also);
+        out.push(first);
+        for more in &also {
+            expand(more, out);
+        }
+    }
+    let mut out = Vec::new();
+    if let Some(problems) = error.downcast_ref::<Problems>() {
+        for p in &problems.0 {
+            expand(p, &mut out);
+        }
+    } else if let Some(located) = error.downcast_ref::<SourceError>() {
+        expand(located, &mut out);
+    } else {
+        let mut parts: Vec<String> = error.chain().map(|c| c.to_string()).collect();
+        parts.dedup();
+        out.push(SourceError::new("", parts.join("\n  caused by: ")));
+    }
+    out
+}
 
 /// Shows `path` relative to `root` when it lies inside it, so messages name
 /// files the way the user sees them from the site folder.

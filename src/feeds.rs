@@ -2,7 +2,7 @@
 //! absolute URLs, so they exist only when `base_url` is set.
 
 use crate::config::Config;
-use crate::content::Page;
+use crate::briefing::Briefing;
 use crate::date::Date;
 use std::fmt::Write as _;
 
@@ -40,7 +40,7 @@ pub fn atom(
     title: &str,
     self_path: &str,
     alternate_path: &str,
-    pages: &[&Page],
+    pages: &[&Briefing],
 ) -> String {
     let base = config.base_url_slash();
     let updated = pages
@@ -188,7 +188,7 @@ mod tests {
             ..Config::default()
         };
         let text = "+++\ntitle = \"A < B\"\ndate = 2012-09-05\nupdated = 2012-09-07\ntags = [\"Mali\"]\n+++\n".to_string();
-        let page = Page::parse(Path::new("content/a.md"), "a.md", text).unwrap();
+        let page = Briefing::parse(Path::new("content/a.md"), "a.md", text).unwrap();
         let feed = atom(&config, "Site", "atom.xml", "", &[&page]);
         assert!(feed.contains("<id>https://example.org/b/atom.xml</id>"));
         assert!(feed.contains("<title>A &lt; B</title>"));

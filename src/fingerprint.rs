@@ -56,7 +56,12 @@ fn of_build_at(options: &BuildOptions, now: SystemTime) -> Option<String> {
         exe.len().hash(&mut h);
         exe.modified().ok().hash(&mut h);
     }
-    (options.drafts, options.future, options.strict).hash(&mut h);
+    (
+        options.selection.drafts,
+        options.selection.future,
+        options.strict,
+    )
+        .hash(&mut h);
     options.base_url.hash(&mut h);
     Date::today().to_string().hash(&mut h);
     hashes.hash(&mut h);
@@ -118,13 +123,13 @@ fn settled_stamp(_meta: &std::fs::Metadata, _now: SystemTime) -> Option<[i64; 6]
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::site::Selection;
 
     fn options(root: &Path) -> BuildOptions {
         BuildOptions {
             root: root.to_path_buf(),
             output: None,
-            drafts: false,
-            future: false,
+            selection: Selection::default(),
             strict: false,
             base_url: None,
         }
@@ -141,7 +146,7 @@ mod tests {
         let edited = of_build(&options(dir.path())).unwrap();
         assert_ne!(edited, first);
         let mut drafts = options(dir.path());
-        drafts.drafts = true;
+        drafts.selection.drafts = true;
         assert_ne!(of_build(&drafts).unwrap(), edited);
         std::fs::write(dir.path().join("public-not-an-input.txt"), "x").unwrap();
         assert_eq!(

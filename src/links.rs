@@ -1,185 +1,164 @@
-//! Links between briefings: `[text](@/sahel/mali.md#diplomacy)` becomes a
-//! relative URL, and every `#anchor` is checked against the page it points
-//! at, including ids the templates add.
+//! Links between briefings: `[text](@/sahel/mali.md#diplomacy)` is resolved
+//! to a relative URL while the Markdown renders ([`LinkIndex::resolve`]),
+//! and every `#anchor` is checked against the ids of the page it points at
+//! once pages are rendered, including ids the templates add.
 
-use crate::content::Page;
+use crate::briefing::Briefing;
 use crate::diagnostics::SourceError;
-use crate::markdown::{Link, Rendered};
-use crate::site::root_prefix;
+use crate::markdown::{Link, LinkProblem};
+use crate::plan::paths;
 use std::collections::{HashMap, HashSet};
 
 /// The prefix of a link to another briefing's source file.
 pub const INTERNAL: &str = "@/";
 
-/// A link whose target must be checked once pages are rendered.
+/// A link to an anchor, checked once every page is rendered.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Anchored {
-    /// The page (index into the site's pages) holding the link.
+    /// The briefing (index into the site's briefings) holding the link.
     pub from: usize,
-    /// The page it points at.
+    /// The briefing it points at.
     pub to: usize,
     /// The id it needs there.
     pub fragment: String,
     /// The link as written, for messages.
     pub written: String,
-    /// Byte offset of the link in the source page's body.
+    /// Byte offset of the link in the source briefing's body.
     pub offset: usize,
+}
+
+/// What a rendered page offers links: its ids, and its sections' ids to
+/// suggest when a link misses.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Targets {
+    /// Every `id` on the page, templates' included.
+    pub ids: HashSet<String>,
+    /// The ids of its sections, in order.
+    pub sections: Vec<String>,
 }
 
 /// Where every briefing of a site goes, for resolving `@/…` links.
 #[derive(Debug, Clone, Default)]
 pub struct LinkIndex {
-    /// Path inside `content/` → index into the site's pages.
+    /// Path inside `content/` → index into the site's briefings.
     by_rel: HashMap<String, usize>,
-    /// Each page's output folder, by index.
+    /// Each briefing's output folder, by index.
     urls: Vec<String>,
+    /// Briefings that could not be loaded: links to them are not errors of
+    /// their own, the briefing's problems are reported instead.
+    pub unreadable: Vec<String>,
 }
 
 impl LinkIndex {
-    /// The index of `pages`, in their site order.
-    pub fn new(pages: &[Page]) -> LinkIndex {
+    /// The index of `briefings`, in their site order.
+    pub fn new(briefings: &[Briefing], unreadable: &[String]) -> LinkIndex {
         LinkIndex {
-            by_rel: pages
+            by_rel: briefings
                 .iter()
                 .enumerate()
-                .map(|(i, p)| (p.rel.clone(), i))
+                .map(|(i, b)| (b.rel.clone(), i))
                 .collect(),
-            urls: pages.iter().map(|p| p.url.clone()).collect(),
+            urls: briefings.iter().map(|b| b.url.clone()).collect(),
+            unreadable: unreadable.to_vec(),
         }
     }
-}
 
-/// Rewrites the `@/…` links in `body`, the rendered body of `page` (the
-/// `i`th of the site), into relative URLs and returns the anchors to check
-/// once every page is rendered; a link to a missing briefing is an error.
-pub fn resolve(
-    page: &Page,
-    body: &mut Rendered,
-    i: usize,
-    index: &LinkIndex,
-) -> Result<Vec<Anchored>, SourceError> {
-    let mut anchored = Vec::new();
-    // As written → as output, both as they appear in an `href`.
-    let mut replacements: HashMap<String, String> = HashMap::new();
-    for link in body.links.iter().filter(|l| !l.image) {
-        let (to, fragment) = if let Some(target) = link.url.strip_prefix(INTERNAL) {
-            let (path, fragment) = target.split_once('#').unwrap_or((target, ""));
-            let Some(&to) = index.by_rel.get(path.trim_start_matches('/')) else {
-                return Err(error_at(
-                    page,
-                    link,
-                    format!("`{}` links to a briefing that does not exist", link.url),
-                    "internal links name a file under content/, e.g. @/sahel/mali.md#diplomacy (drafts exist only with --drafts)",
-                ));
-            };
-            let url = format!("{}{}index.html", root_prefix(&page.url), index.urls[to]);
-            let href = if fragment.is_empty() {
-                url
-            } else {
-                format!("{url}#{fragment}")
-            };
-            replacements.insert(escape_href(&link.url), escape_href(&href));
-            (to, fragment)
-        } else if let Some(fragment) = link.url.strip_prefix('#') {
-            (i, fragment)
-        } else {
-            continue;
+    /// The index of the briefing at `rel` (a path inside `content/`).
+    pub fn index_of(&self, rel: &str) -> Option<usize> {
+        self.by_rel.get(rel).copied()
+    }
+
+    /// The briefing an `@/` target (`@/sahel/mali.md#x`) names, with the
+    /// fragment; `None` when it names no briefing of the site.
+    fn target<'a>(&self, url: &'a str) -> Option<(Option<usize>, &'a str)> {
+        let target = url.strip_prefix(INTERNAL)?;
+        let (path, fragment) = target.split_once('#').unwrap_or((target, ""));
+        Some((self.by_rel.get(path.trim_start_matches('/')).copied(), fragment))
+    }
+
+    /// The href for the link target `written` in the page whose folder is
+    /// `from`: `@/…` targets become relative URLs, anything else is left
+    /// as written. A briefing that does not exist is a problem.
+    pub fn resolve(&self, from: &str, written: &str) -> Result<Option<String>, LinkProblem> {
+        let Some((to, fragment)) = self.target(written) else {
+            return Ok(None);
         };
-        if !fragment.is_empty() {
-            anchored.push(Anchored {
-                from: i,
-                to,
-                fragment: fragment.to_string(),
-                written: link.url.clone(),
-                offset: link.offset,
-            });
-        }
-    }
-    if !replacements.is_empty() {
-        rewrite(body, &replacements);
-    }
-    Ok(anchored)
-}
-
-/// Applies `rewrites` (as written → as output, both escaped) to the
-/// `href`s of a body, in one pass over each piece of HTML: replacing each
-/// link in turn copied the whole body once per link, so 20,000 links took
-/// seconds.
-fn rewrite(body: &mut Rendered, rewrites: &HashMap<String, String>) {
-    const HREF: &str = "href=\"";
-    for html in std::iter::once(&mut body.intro_html)
-        .chain(body.sections.iter_mut().map(|s| &mut s.html))
-        .chain(std::iter::once(&mut body.footnotes_html))
-    {
-        let mut out = String::with_capacity(html.len());
-        let mut rest = html.as_str();
-        let mut changed = false;
-        while let Some(i) = rest.find(HREF) {
-            let (head, tail) = rest.split_at(i + HREF.len());
-            out.push_str(head);
-            let end = tail.find('"').unwrap_or(tail.len());
-            let value = &tail[..end];
-            match rewrites.get(value) {
-                Some(to) => {
-                    out.push_str(to);
-                    changed = true;
-                }
-                None => out.push_str(value),
+        let Some(to) = to else {
+            let path = written[INTERNAL.len()..].split('#').next().unwrap_or_default();
+            if self.unreadable.iter().any(|r| r == path.trim_start_matches('/')) {
+                return Ok(None);
             }
-            rest = &tail[end..];
-        }
-        if changed {
-            out.push_str(rest);
-            *html = out;
-        }
+            return Err(LinkProblem {
+                message: format!("`{written}` links to a briefing that does not exist"),
+                help: "internal links name a file under content/, e.g. @/sahel/mali.md#diplomacy (drafts exist only with --drafts)".into(),
+            });
+        };
+        let url = format!("{}{}", paths::root_prefix(from), paths::page(&self.urls[to]));
+        Ok(Some(if fragment.is_empty() {
+            url
+        } else {
+            format!("{url}#{fragment}")
+        }))
+    }
+
+    /// The anchor links among `links`, found in the body of briefing
+    /// `from`: `#id` in the page itself and `@/file.md#id` in another.
+    pub fn anchored(&self, from: usize, links: &[Link]) -> Vec<Anchored> {
+        links
+            .iter()
+            .filter(|l| !l.image)
+            .filter_map(|link| {
+                let (to, fragment) = match self.target(&link.url) {
+                    Some((to, fragment)) => (to?, fragment),
+                    None => (from, link.url.strip_prefix('#')?),
+                };
+                (!fragment.is_empty()).then(|| Anchored {
+                    from,
+                    to,
+                    fragment: fragment.to_string(),
+                    written: link.url.clone(),
+                    offset: link.offset,
+                })
+            })
+            .collect()
     }
 }
 
-/// How pulldown-cmark writes a URL into an `href`.
-fn escape_href(url: &str) -> String {
-    let mut out = String::new();
-    pulldown_cmark_escape::escape_href(&mut out, url).expect("writing to a String");
-    out.replace('&', "&amp;")
-}
-
-/// Checks each anchored link against the ids found in its target's HTML.
+/// Checks each anchored link against the ids of its target: one error for
+/// every link that misses.
 pub fn check_anchors(
-    pages: &[Page],
+    briefings: &[Briefing],
     anchored: &[Anchored],
-    ids: &HashMap<usize, HashSet<String>>,
-) -> Result<(), SourceError> {
-    let none = HashSet::new();
-    for a in anchored {
-        if !ids.get(&a.to).unwrap_or(&none).contains(&a.fragment) {
-            let from = &pages[a.from];
-            let to = &pages[a.to];
-            // Only now, with an error to explain, is the target parsed again.
-            let sections: Vec<String> = to
-                .body()
-                .map(|b| b.sections.into_iter().take(12).map(|s| s.id).collect())
-                .unwrap_or_default();
-            let link = Link {
-                url: a.written.clone(),
-                offset: a.offset,
-                image: false,
-            };
-            let target = if a.from == a.to {
-                "this page".to_string()
+    targets: &HashMap<usize, Targets>,
+) -> Vec<SourceError> {
+    let none = Targets::default();
+    anchored
+        .iter()
+        .filter_map(|a| {
+            let target = targets.get(&a.to).unwrap_or(&none);
+            if target.ids.contains(&a.fragment) {
+                return None;
+            }
+            let from = &briefings[a.from];
+            let message = if a.from == a.to {
+                format!("`{}` points at an id this page does not have", a.written)
             } else {
-                format!("`{}`", to.file.display())
-            };
-            return Err(error_at(
-                from,
-                &link,
                 format!(
-                    "`{}` points at `#{}`, which {target} does not have",
-                    a.written, a.fragment
-                ),
-                &format!("section ids there: {}", sections.join(", ")),
-            ));
-        }
-    }
-    Ok(())
+                    "`{}` points at `#{}`, which `{}` does not have",
+                    a.written,
+                    a.fragment,
+                    briefings[a.to].file.display()
+                )
+            };
+            let shown: Vec<&str> = target.sections.iter().take(12).map(String::as_str).collect();
+            let help = if shown.is_empty() {
+                "that page has no sections to link to".to_string()
+            } else {
+                format!("section ids there: {}", shown.join(", "))
+            };
+            Some(from.error_at(a.offset, &a.written, message, &help))
+        })
+        .collect()
 }
 
 /// Every `href` and `src` value in an HTML document, entities decoded.
@@ -215,122 +194,99 @@ pub fn id_values(html: &str) -> impl Iterator<Item = &str> {
     })
 }
 
-fn error_at(page: &Page, link: &Link, message: String, help: &str) -> SourceError {
-    let text = page.source();
-    let at = (page.body_offset + link.offset).min(text.len());
-    let len = text
-        .get(at..)
-        .and_then(|rest| rest.find(&link.url))
-        .map_or(1, |i| i + link.url.len());
-    SourceError::new(&page.file, message)
-        .at_offset(&text, at, len)
-        .with_help(help)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::path::Path;
 
-    fn page(rel: &str, body: &str) -> Page {
+    fn briefing(rel: &str, body: &str) -> Briefing {
         let text = format!("+++\ntitle = \"t\"\ndate = 2020-01-01\n+++\n{body}");
-        Page::parse(&Path::new("content").join(rel), rel, text).unwrap()
+        Briefing::parse(&Path::new("content").join(rel), rel, text).unwrap()
+    }
+
+    fn link(url: &str, offset: usize) -> Link {
+        Link {
+            url: url.into(),
+            offset,
+            image: false,
+        }
     }
 
     #[test]
-    fn rewrites_internal_links_relative_to_the_page() {
-        let pages = vec![
-            page(
-                "sahel/a.md",
-                "## A\n\nSee [b](@/b.md#two) and [c](@/b.md).\n",
-            ),
-            page("b.md", "## Two\n"),
-        ];
-        let index = LinkIndex::new(&pages);
-        let mut body = pages[0].body().unwrap();
-        let anchored = resolve(&pages[0], &mut body, 0, &index).unwrap();
-        let html = &body.sections[0].html;
-        assert!(html.contains("href=\"../../b/index.html#two\""), "{html}");
-        assert!(html.contains("href=\"../../b/index.html\""), "{html}");
-        assert_eq!(anchored.len(), 1);
-        let ids = HashMap::from([(1, ids_in("<h2 id=\"two\">"))]);
-        let ok = check_anchors(&pages, &anchored, &ids);
-        assert!(ok.is_ok());
-    }
-
-    #[test]
-    fn rewrites_only_whole_hrefs_and_every_repeat() {
-        // A link written twice is rewritten both times; a link that only
-        // starts like another is left to its own rewrite.
-        let pages = vec![
-            page(
-                "a.md",
-                "## A\n\n[x](@/b.md) [y](@/b.md) [z](@/b.md#two) [w](@/b.md.x.md)\n",
-            ),
-            page("b.md", "## Two\n"),
-            page("b.md.x.md", "## X\n"),
-        ];
-        let mut body = pages[0].body().unwrap();
-        resolve(&pages[0], &mut body, 0, &LinkIndex::new(&pages)).unwrap();
-        let html = &body.sections[0].html;
+    fn resolves_internal_links_relative_to_the_page() {
+        let all = vec![briefing("sahel/a.md", "## A\n"), briefing("b.md", "## Two\n")];
+        let index = LinkIndex::new(&all, &[]);
+        let from = &all[0].url;
         assert_eq!(
-            html.matches("href=\"../b/index.html\"").count(),
-            2,
-            "{html}"
+            index.resolve(from, "@/b.md#two").unwrap().as_deref(),
+            Some("../../b/index.html#two")
         );
         assert_eq!(
-            html.matches("href=\"../b/index.html#two\"").count(),
-            1,
-            "{html}"
+            index.resolve(from, "@//b.md").unwrap().as_deref(),
+            Some("../../b/index.html")
         );
+        assert_eq!(index.resolve(from, "https://example.org/").unwrap(), None);
+        assert_eq!(index.resolve(from, "#x").unwrap(), None);
+        let err = index.resolve(from, "@/nope.md").unwrap_err();
+        assert!(err.message.contains("does not exist"), "{}", err.message);
+        let quiet = LinkIndex::new(&all, &["nope.md".into()]);
+        assert_eq!(quiet.resolve(from, "@/nope.md").unwrap(), None, "its own errors are shown");
     }
 
     #[test]
-    fn many_links_cost_linear_time() {
-        // 20,000 links to different anchors took 10 s when each link copied
-        // the whole body; the bound is loose so a busy machine cannot fail it.
-        let n = 20_000;
-        let targets: String = (0..n).map(|i| format!("### S{i} {{#s{i}}}\n\n")).collect();
-        let links: String = (0..n).map(|i| format!("[l](@/b.md#s{i}) ")).collect();
-        let pages = vec![
-            page("a.md", &format!("## A\n\n{links}\n")),
-            page("b.md", &targets),
+    fn anchored_links_are_found_in_the_page_and_across() {
+        let all = vec![briefing("a.md", "## A\n"), briefing("b.md", "## Two\n")];
+        let index = LinkIndex::new(&all, &[]);
+        let links = [
+            link("#here", 1),
+            link("@/b.md#two", 2),
+            link("@/b.md", 3),
+            link("#", 4),
+            link("https://example.org/#x", 5),
         ];
-        let mut body = pages[0].body().unwrap();
-        let start = std::time::Instant::now();
-        let anchored = resolve(&pages[0], &mut body, 0, &LinkIndex::new(&pages)).unwrap();
-        let took = start.elapsed();
-        assert_eq!(anchored.len(), n);
-        assert!(
-            body.sections[0]
-                .html
-                .contains("href=\"../b/index.html#s19999\"")
+        let found = index.anchored(0, &links);
+        let pairs: Vec<(usize, &str)> = found.iter().map(|a| (a.to, a.fragment.as_str())).collect();
+        assert_eq!(pairs, [(0, "here"), (1, "two")]);
+    }
+
+    #[test]
+    fn every_missing_anchor_is_reported_with_the_ids_there() {
+        let all = [
+            briefing("a.md", "## A\n\n[x](#nowhere) [y](@/b.md#gone) [z](#a)\n"),
+            briefing("b.md", "## Two\n"),
+        ];
+        let index = LinkIndex::new(&all, &[]);
+        let links = [link("#nowhere", 6), link("@/b.md#gone", 20), link("#a", 37)];
+        let anchored = index.anchored(0, &links);
+        let targets = HashMap::from([
+            (
+                0,
+                Targets {
+                    ids: ids_in("<h2 id=\"a\">"),
+                    sections: vec!["a".into()],
+                },
+            ),
+            (
+                1,
+                Targets {
+                    ids: ids_in("<h2 id=\"two\">"),
+                    sections: vec!["two".into()],
+                },
+            ),
+        ]);
+        let errors = check_anchors(&all, &anchored, &targets);
+        assert_eq!(errors.len(), 2, "{errors:?}");
+        assert_eq!(
+            errors[0].message,
+            "`#nowhere` points at an id this page does not have"
         );
-        assert!(took < std::time::Duration::from_secs(3), "{took:?}");
-    }
-
-    #[test]
-    fn missing_briefing_is_an_error_at_the_link() {
-        let pages = [page("a.md", "## A\n\nText [x](@/nope.md).\n")];
-        let mut body = pages[0].body().unwrap();
-        let err = resolve(&pages[0], &mut body, 0, &LinkIndex::new(&pages)).unwrap_err();
-        assert_eq!(err.location(), "content/a.md:7:6");
-        assert!(err.message.contains("does not exist"));
-    }
-
-    #[test]
-    fn missing_anchor_is_an_error_naming_the_target() {
-        let pages = [page("a.md", "## A\n\n[x](#nowhere)\n")];
-        let mut body = pages[0].body().unwrap();
-        let anchored = resolve(&pages[0], &mut body, 0, &LinkIndex::new(&pages)).unwrap();
-        let ids = HashMap::from([(0, ids_in("<h2 id=\"a\">"))]);
-        let err = check_anchors(&pages, &anchored, &ids).unwrap_err();
+        assert_eq!(errors[0].help.as_deref(), Some("section ids there: a"));
+        assert_eq!(errors[0].location(), "content/a.md:7:1");
         assert!(
-            err.message.contains("this page does not have"),
+            errors[1].message.contains("which `content/b.md` does not have"),
             "{}",
-            err.message
+            errors[1].message
         );
-        assert_eq!(err.help.as_deref(), Some("section ids there: a"));
-        assert_eq!(err.line, Some(7));
+        assert_eq!(errors[1].help.as_deref(), Some("section ids there: two"));
     }
 }

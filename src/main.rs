@@ -1,8 +1,7 @@
 //! The `brief` binary: parse the command line, run the command, and turn
 //! the outcome into an exit status (0 success, 1 failure, 2 usage).
 
-use brief::cli::Cli;
-use brief::term::Term;
+use brief::{Cli, Term};
 use clap::Parser;
 use std::process::ExitCode;
 
@@ -14,13 +13,5 @@ use std::process::ExitCode;
 static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    let term = Term::detect();
-    match brief::commands::run(cli, term) {
-        Ok(code) => code,
-        Err(e) => {
-            eprintln!("{}", brief::commands::render_error(&e, term));
-            ExitCode::FAILURE
-        }
-    }
+    brief::run(Cli::parse(), Term::detect())
 }

@@ -451,6 +451,72 @@ fn remove_if_exists(path: &Path) -> Result<()> {
     }
 }
 
+/// Refuses an output folder that would overwrite the site's own files.
+pub fn check_location(root: &Path, output: &Path) -> Result<()> {
+    let root = absolute(root)?;
+    let output = absolute(output)?;
+    let protected = [
+        root.clone(),
+        root.join(crate::content::CONTENT_DIR),
+        root.join(crate::templates::TEMPLATES_DIR),
+        root.join(crate::site::STATIC_DIR),
+    ];
+    for p in &protected {
+        if p.starts_with(&output) {
+            anyhow::bail!(
+                "refusing to build into `{}`: it holds the site's own files (`{}`), which a build would replace\n  = help: choose an output folder of its own, such as `public/` (the default)",
+                output.display(),
+                p.display()
+            );
+        }
+    }
+    // Inside `content/`, `templates/` or `static/`, the output would be
+    // read back as the site's own input by the next build.
+    for p in &protected[1..] {
+        if output.starts_with(p) {
+            anyhow::bail!(
+                "refusing to build into `{}`: it is inside the site's `{}` folder, so the next build would read the output as input\n  = help: choose an output folder of its own, such as `public/` (the default)",
+                output.display(),
+                p.file_name()
+                    .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
+            );
+        }
+    }
+    Ok(())
+}
+
+/// An absolute path with `.` and `..` resolved, following symbolic links
+/// where the path exists, so two spellings of one folder compare equal.
+fn absolute(p: &Path) -> Result<PathBuf> {
+    let abs =
+        std::path::absolute(p).with_context(|| format!("failed to resolve `{}`", p.display()))?;
+    let mut out = PathBuf::new();
+    for c in abs.components() {
+        match c {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    // Canonicalize the longest existing ancestor, keep the rest as written.
+    let mut existing = out.clone();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match existing.file_name() {
+            Some(name) => rest.push(name.to_os_string()),
+            None => break,
+        }
+        existing.pop();
+    }
+    let mut resolved = existing.canonicalize().unwrap_or(existing);
+    for part in rest.into_iter().rev() {
+        resolved.push(part);
+    }
+    Ok(resolved)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -634,5 +700,29 @@ mod tests {
         let b = Contents::Bytes(b"b".to_vec()).fingerprint().unwrap();
         assert_ne!(a, b);
         assert_eq!(a.len(), 8);
+    }
+
+    #[test]
+    fn refuses_output_over_site_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir(root.join("content")).unwrap();
+        for bad in [
+            ".",
+            "content",
+            "static",
+            "templates",
+            "..",
+            "static/out",
+            "content/x/y",
+            "templates/public",
+        ] {
+            assert!(
+                check_location(root, &root.join(bad)).is_err(),
+                "{bad}"
+            );
+        }
+        assert!(check_location(root, &root.join("content/../public")).is_ok());
+        assert!(check_location(root, &root.join("public")).is_ok());
     }
 }

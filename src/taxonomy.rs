@@ -2,15 +2,12 @@
 //! which briefings are related to which.
 
 use crate::config::Config;
-use crate::content::Page;
+use crate::plan::paths;
+use crate::briefing::Briefing;
 use crate::slug::slugify;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
-
-/// Scanning a tag's whole list for related briefings is quadratic on big
-/// sites; the newest this many of each tag are enough to find good matches.
-const RELATED_SCAN: usize = 500;
 
 /// One tag across the site.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -46,13 +43,13 @@ pub struct Tags {
 
 impl Tags {
     /// Indexes the tags of `pages` (which are sorted newest first).
-    pub fn index(pages: &[Page]) -> Tags {
+    pub fn index(pages: &[Briefing]) -> Tags {
         let mut by_slug: BTreeMap<String, Tag> = BTreeMap::new();
         for (i, page) in pages.iter().enumerate() {
             for (name, slug) in &page.tags {
                 let tag = by_slug.entry(slug.clone()).or_insert_with(|| Tag {
                     name: name.clone(),
-                    path: format!("tags/{slug}/index.html"),
+                    path: paths::page(&paths::tag(slug)),
                     slug: slug.clone(),
                     pages: Vec::new(),
                     count: 0,
@@ -114,7 +111,7 @@ impl Tags {
 
     /// For every page, up to `n` other pages sharing the most tags with it,
     /// newest first among equals.
-    pub fn related_all(&self, pages: &[Page], n: usize) -> Vec<Vec<usize>> {
+    pub fn related_all(&self, pages: &[Briefing], n: usize) -> Vec<Vec<usize>> {
         // Pages with the same tags have the same candidates, and big sites
         // reuse a few hundred combinations of tags across thousands of
         // pages: rank once per combination, keeping one extra so each page
@@ -167,7 +164,7 @@ impl Tags {
         // candidate; merging the tags' lists cost five times that, and a big
         // site ranks a thousand combinations of tags.
         for tag in slugs.iter().filter_map(|slug| self.by_slug.get(*slug)) {
-            for &j in &tag.pages[..tag.pages.len().min(RELATED_SCAN)] {
+            for &j in &tag.pages {
                 if counts[j] == 0 {
                     touched.push(j);
                 }
@@ -208,7 +205,7 @@ mod tests {
     use super::*;
     use std::path::Path;
 
-    fn page(tags: &[&str]) -> Page {
+    fn page(tags: &[&str]) -> Briefing {
         let fm = format!(
             "+++\ntitle = \"t\"\ndate = 2020-01-01\ntags = [{}]\n+++\n",
             tags.iter()
@@ -216,7 +213,7 @@ mod tests {
                 .collect::<Vec<_>>()
                 .join(", ")
         );
-        Page::parse(Path::new("x.md"), "x.md", fm).unwrap()
+        Briefing::parse(Path::new("x.md"), "x.md", fm).unwrap()
     }
 
     #[test]
@@ -252,7 +249,7 @@ mod tests {
         let lists: Vec<&[usize]> = slugs
             .iter()
             .filter_map(|slug| tags.by_slug.get(*slug))
-            .map(|tag| &tag.pages[..tag.pages.len().min(RELATED_SCAN)])
+            .map(|tag| tag.pages.as_slice())
             .collect();
         let mut cursors = vec![0usize; lists.len()];
         let mut best: Vec<(usize, usize)> = Vec::new();
@@ -283,7 +280,8 @@ mod tests {
 
     #[test]
     fn ranking_by_counts_agrees_with_merging_the_lists() {
-        // More pages than RELATED_SCAN per tag, so the cut-off is covered.
+        // Long lists (up to 2,500 pages a tag), where an approximation
+        // that looked at the newest few of each would differ.
         let names = ["a", "b", "c", "d", "e", "f", "g"];
         let mut state = 0x2545_f491_4f6c_dd1du64;
         let mut next = || {
@@ -292,7 +290,7 @@ mod tests {
             state ^= state << 17;
             state
         };
-        let pages: Vec<Page> = (0..2500)
+        let pages: Vec<Briefing> = (0..2500)
             .map(|_| {
                 let k = 1 + (next() % 4) as usize;
                 let tags: Vec<&str> = (0..k)
@@ -302,7 +300,7 @@ mod tests {
             })
             .collect();
         let tags = Tags::index(&pages);
-        assert!(tags.by_slug.values().any(|t| t.pages.len() > RELATED_SCAN));
+        assert!(tags.by_slug.values().any(|t| t.pages.len() > 1000));
         let mut counts = vec![0u32; pages.len()];
         let mut touched = Vec::new();
         for (i, p) in pages.iter().enumerate().step_by(5) {

@@ -53,6 +53,8 @@ pub struct FunctionData {
 /// The compiled templates.
 pub struct Templates {
     tera: Tera,
+    /// See [`Templates::reads_content`].
+    reads_content: bool,
     origins: BTreeMap<String, Origin>,
     data: Arc<RwLock<FunctionData>>,
 }
@@ -116,17 +118,14 @@ impl Templates {
         Templates::compile(origins)
     }
 
-    /// Compiles only the built-in templates.
-    pub fn builtin() -> Result<Templates> {
-        Templates::load(Path::new("/nonexistent-brief-site"))
-    }
-
     fn compile(origins: BTreeMap<String, Origin>) -> Result<Templates> {
         let mut tera = Tera::new();
         let data = Arc::new(RwLock::new(FunctionData::default()));
         register(&mut tera, &data);
+        let reads_content = origins.values().any(|o| uses_name(&o.source, "content"));
         let mut templates = Templates {
             tera,
+            reads_content,
             origins,
             data,
         };
@@ -160,14 +159,18 @@ impl Templates {
 
     /// Whether any template names `name` inside a `{{ }}` or `{% %}` tag: a
     /// conservative test (it may say yes for a name in a string) of whether
-    /// templates read a variable or call a function.
+    /// templates read a variable or call a function. It is how the build
+    /// knows what a page can show: `page.content` is joined only for
+    /// templates that read it, and `serve` re-renders a page when a value
+    /// it can read changed.
     pub fn use_name(&self, name: &str) -> bool {
         self.origins.values().any(|o| uses_name(&o.source, name))
     }
 
-    /// Whether a template of this name exists.
-    pub fn has(&self, name: &str) -> bool {
-        self.tera.contains_template(name)
+    /// Whether templates read `page.content`, the whole body joined into
+    /// one piece of HTML (a copy of the body made only when read).
+    pub fn reads_content(&self) -> bool {
+        self.reads_content
     }
 
     /// Renders `name`; errors name the template, the line, and the briefing

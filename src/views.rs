@@ -2,7 +2,8 @@
 //! and the JSON-LD built from them.
 
 use crate::config::Config;
-use crate::content::Page;
+use crate::plan::paths;
+use crate::briefing::Briefing;
 use crate::date::Date;
 use crate::frontmatter::{Actor, KeyFact, PullQuote, SourceLink, Update};
 use crate::markdown::{Rendered, Section, TocEntry};
@@ -19,13 +20,13 @@ pub struct TagView {
     pub path: String,
 }
 
-fn tags(page: &Page) -> Vec<TagView> {
+fn tags(page: &Briefing) -> Vec<TagView> {
     page.tags
         .iter()
         .map(|(name, slug)| TagView {
             name: name.clone(),
             slug: slug.clone(),
-            path: format!("tags/{slug}/index.html"),
+            path: paths::page(&paths::tag(slug)),
         })
         .collect()
 }
@@ -89,7 +90,7 @@ pub struct Summary<'a> {
 
 impl<'a> Summary<'a> {
     /// The summary of `page`.
-    pub fn new(page: &'a Page, config: &'a Config) -> Self {
+    pub fn new(page: &'a Briefing, config: &'a Config) -> Self {
         let authors = if page.front.authors.is_empty() {
             &config.authors
         } else {
@@ -106,7 +107,7 @@ impl<'a> Summary<'a> {
             authors,
             tags: tags(page),
             url: &page.url,
-            path: format!("{}index.html", page.url),
+            path: paths::page(&page.url),
             permalink: if config.base_url.is_empty() {
                 String::new()
             } else {
@@ -170,7 +171,7 @@ impl<'a> BriefingView<'a> {
     /// to suggest after it. `content` says whether to join the body into
     /// one piece of HTML for `page.content`.
     pub fn new(
-        page: &'a Page,
+        page: &'a Briefing,
         body: &'a Rendered,
         config: &'a Config,
         related: Vec<tera::Value>,
@@ -219,7 +220,7 @@ impl<'a> BriefingView<'a> {
 }
 
 /// The absolute URL of the briefing's image, or of the site's, or empty.
-fn share_image(page: &Page, config: &Config) -> String {
+fn share_image(page: &Briefing, config: &Config) -> String {
     if config.base_url.is_empty() {
         return String::new();
     }
@@ -286,7 +287,7 @@ struct ArticleLd<'a> {
     word_count: usize,
 }
 
-fn article_json_ld(page: &Page, config: &Config, summary: &Summary<'_>, image: &str) -> String {
+fn article_json_ld(page: &Briefing, config: &Config, summary: &Summary<'_>, image: &str) -> String {
     let fm = &page.front;
     script_safe_json(&ArticleLd {
         context: "https://schema.org",
@@ -371,7 +372,7 @@ struct CollectionLd<'a> {
 }
 
 /// Schema.org `CollectionPage` JSON for a list of briefings named `name`.
-pub fn collection_json_ld(config: &Config, name: &str, url_path: &str, pages: &[&Page]) -> String {
+pub fn collection_json_ld(config: &Config, name: &str, url_path: &str, pages: &[&Briefing]) -> String {
     let absolute = |path: &str| {
         (!config.base_url.is_empty()).then(|| format!("{}{path}", config.base_url_slash()))
     };

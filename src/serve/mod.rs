@@ -22,11 +22,10 @@ mod http;
 mod session;
 mod watch;
 
-use crate::output::Contents;
-use crate::site::LoadOptions;
+use crate::report::{Reporter, plural};
+use crate::site::Selection;
 use anyhow::{Context as _, Result, bail};
-use session::Session;
-use std::collections::HashMap;
+use session::{Files, Session};
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, RwLock};
@@ -43,12 +42,9 @@ pub struct ServeOptions {
     /// The port; 0 picks a free one (the address is printed).
     pub port: u16,
     /// What to load: drafts, future briefings.
-    pub load: LoadOptions,
+    pub selection: Selection,
 }
 
-/// The files of one build, by output path. Values are shared, so laying a
-/// few re-rendered files over the previous build copies no page.
-type Files = HashMap<String, Arc<Contents>>;
 
 /// What every request and the watcher share.
 struct Shared {
@@ -111,7 +107,7 @@ impl Shared {
 /// Builds, serves and rebuilds until Ctrl-C. A build error does not stop the
 /// server: it is printed and shown on the open page, and the last good build
 /// (or, before the first, an empty site) stays served.
-pub fn serve(options: &ServeOptions) -> Result<()> {
+pub fn serve(options: &ServeOptions, report: Reporter) -> Result<()> {
     if !options.root.is_dir() {
         bail!(
             "`{}` is not a folder\n  = help: pass the site folder with --root, or run `brief init` to make one",
@@ -141,19 +137,20 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
             error: Mutex::new(None),
             notices,
         });
-        let mut session = Session::new(root.clone(), options.load.clone());
+        let mut session = Session::new(root.clone(), options.selection.clone());
         let started = Instant::now();
         match session.full() {
-            Ok(files) => {
-                let count = files.len();
-                shared.publish(files);
+            Ok(built) => {
+                report.warnings(&built.warnings);
                 println!(
-                    "Built {} in {} ms",
-                    plural(count, "file"),
+                    "Built {}, {} in {} ms",
+                    plural(built.briefings, "briefing"),
+                    plural(built.pages, "page"),
                     started.elapsed().as_millis()
                 );
+                shared.publish(built.files);
             }
-            Err(e) => report_failure(&shared, &e),
+            Err(e) => report_failure(&shared, report, &e),
         }
         let host = match addr.ip() {
             IpAddr::V6(ip) => format!("[{ip}]"),
@@ -165,12 +162,15 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
             addr.port()
         );
         if !addr.ip().is_loopback() {
-            eprintln!(
-                "warning: listening on {} lets other machines read the site, drafts included when --drafts is given",
-                addr.ip()
-            );
+            report.warnings(&[crate::diagnostics::SourceError::new(
+                "",
+                format!(
+                    "listening on {} lets other machines read the site, drafts included when --drafts is given",
+                    addr.ip()
+                ),
+            )]);
         }
-        watch::watch(root, session, Arc::clone(&shared))?;
+        watch::watch(root, session, Arc::clone(&shared), report)?;
 
         let app = http::router(shared, addr);
         tokio::select! {
@@ -225,39 +225,28 @@ async fn stop_signal() {
 
 /// Prints a failed build's error and shows it to open pages; the last good
 /// build stays served.
-fn report_failure(shared: &Shared, e: &anyhow::Error) {
-    let text = error_text(e);
-    eprintln!("error: {text}");
-    eprintln!("note: serving the last good build until a fix is saved");
-    shared.fail(text);
+/// Prints every problem of a failed build, and shows them on open pages.
+fn report_failure(shared: &Shared, report: Reporter, e: &anyhow::Error) {
+    let count = report.errors(e);
+    report.note(&format!(
+        "{}; serving the last good build until a fix is saved",
+        plural(count, "error")
+    ));
+    shared.fail(error_text(e));
 }
 
-/// The whole error chain, outermost first, one cause a line.
+/// Every problem of an error, as the page overlay shows them.
 fn error_text(e: &anyhow::Error) -> String {
-    let mut parts: Vec<String> = e.chain().map(|c| c.to_string()).collect();
-    parts.dedup();
-    parts.join("\n  caused by: ")
-}
-
-/// `n` and the word, with an `s` unless `n` is 1: "1 file", "2 files".
-fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        format!("{n} {word}")
-    } else {
-        format!("{n} {word}s")
-    }
+    crate::diagnostics::flatten(e)
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("\n\nerror: ")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn counts_take_the_plural_unless_one() {
-        assert_eq!(plural(0, "file"), "0 files");
-        assert_eq!(plural(1, "file"), "1 file");
-        assert_eq!(plural(2, "file"), "2 files");
-    }
 
     #[test]
     fn error_text_lists_each_cause_once() {

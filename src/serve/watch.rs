@@ -3,7 +3,8 @@
 //! rebuilds what they touch and tells open pages.
 
 use super::session::Session;
-use super::{Shared, plural, report_failure};
+use super::{Shared, report_failure};
+use crate::report::{Reporter, plural};
 use crate::content::CONTENT_DIR;
 use crate::reload::{self, Plan};
 use crate::site::STATIC_DIR;
@@ -14,7 +15,12 @@ use std::sync::{Arc, mpsc};
 use std::time::Instant;
 
 /// Starts the watcher and the rebuild thread.
-pub(super) fn watch(root: PathBuf, mut session: Session, shared: Arc<Shared>) -> Result<()> {
+pub(super) fn watch(
+    root: PathBuf,
+    mut session: Session,
+    shared: Arc<Shared>,
+    report: Reporter,
+) -> Result<()> {
     use notify::{EventKind, RecursiveMode, Watcher};
     let (tx, rx) = mpsc::channel::<PathBuf>();
     let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
@@ -34,12 +40,12 @@ pub(super) fn watch(root: PathBuf, mut session: Session, shared: Arc<Shared>) ->
         .watch(&root, RecursiveMode::NonRecursive)
         .with_context(|| format!("failed to watch `{}`", root.display()))?;
     let mut watched: Vec<(PathBuf, Identity)> = Vec::new();
-    arm(&mut watcher, &root, &mut watched);
+    arm(&mut watcher, &root, &mut watched, report);
     std::thread::Builder::new()
         .name("brief-rebuild".into())
         .spawn(move || {
             while let Some(batch) = reload::next_batch(&rx, reload::QUIET, reload::MAX_WAIT) {
-                arm(&mut watcher, &root, &mut watched);
+                arm(&mut watcher, &root, &mut watched, report);
                 let plan =
                     reload::classify(&root, &batch, &|rel| session.knows(rel), &|p: &Path| {
                         p.is_file()
@@ -60,13 +66,14 @@ pub(super) fn watch(root: PathBuf, mut session: Session, shared: Arc<Shared>) ->
                             Plan::Full(path) => format!("the site ({path} changed)"),
                             _ => "the site".to_string(),
                         };
+                        report.warnings(&rebuilt.warnings);
                         println!(
                             "Rebuilt {what} in {ms} ms ({} rendered)",
                             plural(rebuilt.rendered, "file")
                         );
                         shared.publish(rebuilt.files);
                     }
-                    Err(e) => report_failure(&shared, &e),
+                    Err(e) => report_failure(&shared, report, &e),
                 }
             }
         })
@@ -105,6 +112,7 @@ fn arm(
     watcher: &mut notify::RecommendedWatcher,
     root: &Path,
     watched: &mut Vec<(PathBuf, Identity)>,
+    report: Reporter,
 ) {
     use notify::{RecursiveMode, Watcher};
     for dir in [CONTENT_DIR, TEMPLATES_DIR, STATIC_DIR] {
@@ -121,7 +129,10 @@ fn arm(
         let Some(id) = now else { continue };
         match watcher.watch(&path, RecursiveMode::Recursive) {
             Ok(()) => watched.push((path, id)),
-            Err(e) => eprintln!("warning: failed to watch `{}`: {e}", path.display()),
+            Err(e) => report.warnings(&[crate::diagnostics::SourceError::new(
+                "",
+                format!("failed to watch `{}`: {e}", path.display()),
+            )]),
         }
     }
 }

@@ -1,0 +1,353 @@
+//! One briefing: a Markdown file under `content/`, read once, with its
+//! front matter parsed and what every list needs to know of it (URL, tags,
+//! words, lead paragraph) worked out. Its body is rendered when its page
+//! is (see [`Briefing::render_body`]), from the text read here: nothing is
+//! read from disk again.
+
+use crate::config::Config;
+use crate::content::{MAX_FILE_BYTES, SourceFile};
+use crate::diagnostics::SourceError;
+use crate::frontmatter::{self, FrontMatter};
+use crate::markdown::{self, LinkProblem, MarkdownError, RenderOptions, Rendered};
+use crate::slug::slugify;
+use crate::output::Contents;
+use anyhow::{Context as _, Result};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// A file of a briefing's bundle (a folder with an `index.md`), copied
+/// beside its page; opened when the briefing is loaded.
+#[derive(Debug, Clone)]
+pub struct Asset {
+    /// The file on disk.
+    pub source: PathBuf,
+    /// Its path inside the page's folder: `map.png`, `data/table.csv`.
+    pub rel: String,
+    /// Its bytes, or the handle they are copied from.
+    pub contents: Contents,
+}
+
+/// Numbers every load of a briefing (see [`Briefing::serial`]).
+static SERIAL: AtomicU64 = AtomicU64::new(1);
+
+/// One briefing, as loaded.
+#[derive(Debug, Clone)]
+pub struct Briefing {
+    /// The file, as shown in messages (relative to the site root).
+    pub file: PathBuf,
+    /// Its path inside `content/`, with `/` separators: `sahel/mali.md`.
+    pub rel: String,
+    /// The whole file.
+    pub text: String,
+    /// Byte offset of the Markdown body in the file.
+    pub body_offset: usize,
+    /// The parsed front matter.
+    pub front: FrontMatter,
+    /// Words in the body (see [`crate::words::count_words`]).
+    pub words: usize,
+    /// Where its page goes, relative to the output root, as a folder with
+    /// a trailing slash: `sahel/mali-ecowas/`. Output paths are made from
+    /// it in one place, [`crate::plan::paths`].
+    pub url: String,
+    /// Files of its bundle, copied beside the page.
+    pub assets: Vec<Asset>,
+    /// Which load this is: every load of a file gets a new number, so two
+    /// briefings with one serial are the same load of the same file.
+    pub serial: u64,
+    /// Whether raw HTML in the body passes through (from the site's config).
+    pub raw_html: bool,
+    /// The front matter's tags as (name, slug), without repeats by slug.
+    pub tags: Vec<(String, String)>,
+    /// The text of the body's first paragraph, for a feed entry, when the
+    /// front matter has neither `summary` nor `key_points`; else empty.
+    pub lead: String,
+    /// Where the body may link to an anchor: itself, and the briefings
+    /// (paths inside `content/`) it names in `@/…#id` links. Found by a
+    /// quick look at the text that may say yes wrongly but never misses
+    /// one, so only these pages' ids are gathered for checking anchors.
+    pub anchors: AnchorHints,
+}
+
+/// See [`Briefing::anchors`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AnchorHints {
+    /// The body may hold a `#id` link into its own page.
+    pub own: bool,
+    /// The briefings it may link into with `@/path.md#id`.
+    pub others: Vec<String>,
+    /// Every briefing it may link to with `@/path.md`, anchor or not: its
+    /// page shows their URLs.
+    pub linked: Vec<String>,
+}
+
+impl AnchorHints {
+    /// Looks through a Markdown body for what may be anchor links: any `#`
+    /// other than the marks of a heading may start a link to the page's
+    /// own ids, and every `@/path#` one to another briefing's.
+    pub fn scan(body: &str) -> AnchorHints {
+        let own = body.lines().any(|line| {
+            let text = line.trim_start_matches(' ');
+            let marks = text.len() - text.trim_start_matches('#').len();
+            let after = &text[marks..];
+            let heading = line.len() - text.len() <= 3
+                && (1..=6).contains(&marks)
+                && (after.is_empty() || after.starts_with([' ', '\t']));
+            if heading { after } else { line }.contains('#')
+        });
+        let mut others = Vec::new();
+        let mut linked = Vec::new();
+        let mut rest = body;
+        while let Some(at) = rest.find(crate::links::INTERNAL) {
+            rest = &rest[at + crate::links::INTERNAL.len()..];
+            let end = rest
+                .find(|c: char| matches!(c, ')' | '>' | '"' | '\'' | ']' | '\n'))
+                .unwrap_or(rest.len());
+            let (path, anchor) = match rest[..end].split_once('#') {
+                Some((path, _)) => (path, true),
+                None => (&rest[..end], false),
+            };
+            let path = path.trim().trim_start_matches('/').to_string();
+            if anchor && !others.contains(&path) {
+                others.push(path.clone());
+            }
+            if !linked.contains(&path) {
+                linked.push(path);
+            }
+        }
+        AnchorHints {
+            own,
+            others,
+            linked,
+        }
+    }
+}
+
+impl Briefing {
+    /// Reads one briefing file (without following links, at most
+    /// [`MAX_FILE_BYTES`]) and parses it with the site's settings.
+    pub fn load(root: &Path, file: &SourceFile, config: &Config) -> Result<Briefing> {
+        let display = crate::diagnostics::display_path(root, &file.path);
+        let bytes = crate::site_fs::read(root, &file.path, MAX_FILE_BYTES, 0).map_err(|e| {
+            if e.kind() == std::io::ErrorKind::FileTooLarge {
+                too_large(&display, &file.path).into()
+            } else {
+                anyhow::Error::new(e).context(format!("failed to read `{}`", display.display()))
+            }
+        })?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            SourceError::new(&display, "this file is not valid UTF-8")
+                .at_offset(&lossy, e.utf8_error().valid_up_to(), 1)
+                .with_help(
+                    "save the file as UTF-8 (most editors have an encoding option when saving)",
+                )
+        })?;
+        let mut briefing = Briefing::parse_with(&display, &file.rel, text, config.raw_html)?;
+        for (source, rel) in &file.assets {
+            let shown = crate::diagnostics::display_path(root, source);
+            let contents = Contents::open(root, source, &shown).with_context(|| {
+                format!(
+                    "failed to read `{}`; was it changed during the build? Run the build again",
+                    shown.display()
+                )
+            })?;
+            briefing.assets.push(Asset {
+                source: source.clone(),
+                rel: rel.clone(),
+                contents,
+            });
+        }
+        Ok(briefing)
+    }
+
+    /// Parses a briefing from its text, raw HTML allowed. `file` is used in
+    /// messages, `rel` for the URL.
+    pub fn parse(file: &Path, rel: &str, text: String) -> Result<Briefing, SourceError> {
+        Briefing::parse_with(file, rel, text, true)
+    }
+
+    /// [`Briefing::parse`], saying whether raw HTML in the body passes through.
+    pub fn parse_with(
+        file: &Path,
+        rel: &str,
+        text: String,
+        raw_html: bool,
+    ) -> Result<Briefing, SourceError> {
+        let split = frontmatter::split(file, &text)?;
+        let mut front = frontmatter::parse(file, &text, &split)?;
+        // Reader-facing text only: slugs, paths, tags and URLs stay as written.
+        crate::typography::smarten_front_matter(&mut front);
+        let body_offset = split.body_offset;
+        let words = crate::words::count_words(split.body);
+        let url = match &front.path {
+            Some(path) => format!("{path}/"),
+            None => url_for(file, &text, rel, front.slug.as_deref())?,
+        };
+        let tags = unique_tags(&front.tags);
+        let lead = if front.summary.is_empty() && front.key_points.is_empty() {
+            lead_paragraph(split.body)
+        } else {
+            String::new()
+        };
+        Ok(Briefing {
+            file: file.to_path_buf(),
+            rel: rel.to_string(),
+            body_offset,
+            front,
+            words,
+            url,
+            text,
+            assets: Vec::new(),
+            serial: SERIAL.fetch_add(1, Ordering::Relaxed),
+            raw_html,
+            tags,
+            lead,
+            anchors: AnchorHints::scan(split.body),
+        })
+    }
+
+    /// The Markdown body.
+    pub fn body(&self) -> &str {
+        &self.text[self.body_offset..]
+    }
+
+    /// Renders the body: sections, footnotes, the links found, warnings.
+    /// `image_size` gives the size of an image as written, `resolve_link`
+    /// the href for a link target as written (see
+    /// [`crate::links::LinkIndex::resolve`]). Every problem in the
+    /// Markdown is returned, each pointing into the file.
+    pub fn render_body(
+        &self,
+        image_size: &dyn Fn(&str) -> Option<(u32, u32)>,
+        resolve_link: &dyn Fn(&str) -> Result<Option<String>, LinkProblem>,
+    ) -> Result<Rendered, Vec<SourceError>> {
+        let options = RenderOptions {
+            raw_html: self.raw_html,
+            image_size,
+            resolve_link,
+        };
+        markdown::render_with(self.body(), &options)
+            .map_err(|errors| errors.into_iter().map(|e| self.located(e)).collect())
+    }
+
+    /// A Markdown problem as an error pointing into the file.
+    pub fn located(&self, e: MarkdownError) -> SourceError {
+        SourceError::new(&self.file, e.message)
+            .at_offset(&self.text, self.body_offset + e.offset, e.len)
+            .with_help(e.help)
+    }
+
+    /// An error at `offset` of the body, marking the text `written` there
+    /// (a link as written, say) when it is found at that place.
+    pub fn error_at(&self, offset: usize, written: &str, message: String, help: &str) -> SourceError {
+        let at = (self.body_offset + offset).min(self.text.len());
+        let len = self
+            .text
+            .get(at..)
+            .and_then(|rest| rest.find(written))
+            .map_or(1, |i| i + written.len());
+        SourceError::new(&self.file, message)
+            .at_offset(&self.text, at, len)
+            .with_help(help)
+    }
+
+    /// The 1-based line of the file at a byte offset of the body.
+    pub fn body_line(&self, offset: usize) -> usize {
+        let mut at = (self.body_offset + offset).min(self.text.len());
+        while !self.text.is_char_boundary(at) {
+            at -= 1;
+        }
+        self.text[..at].matches('\n').count() + 1
+    }
+}
+
+/// The plain text of the first paragraph of `body` that has any, with the
+/// body's smart punctuation; footnote markers, images and markup left out.
+fn lead_paragraph(body: &str) -> String {
+    use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+    let mut text = String::new();
+    let mut in_paragraph = false;
+    let mut in_image = 0usize;
+    for event in Parser::new_ext(body, markdown::extensions()) {
+        match event {
+            Event::Start(Tag::Image { .. }) => in_image += 1,
+            Event::End(TagEnd::Image) => in_image -= 1,
+            _ if in_image > 0 => {}
+            Event::Start(Tag::Paragraph) => in_paragraph = true,
+            Event::End(TagEnd::Paragraph) => {
+                in_paragraph = false;
+                if !text.trim().is_empty() {
+                    break;
+                }
+                text.clear();
+            }
+            Event::Text(t) | Event::Code(t) if in_paragraph => text.push_str(&t),
+            Event::SoftBreak | Event::HardBreak if in_paragraph => text.push(' '),
+            _ => {}
+        }
+    }
+    text.trim().to_string()
+}
+
+/// Tags with their slugs; a tag written twice ("Mali", "mali") counts once.
+fn unique_tags(names: &[String]) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::with_capacity(names.len());
+    for name in names {
+        let slug = crate::taxonomy::tag_slug(name);
+        if !out.iter().any(|(_, s)| *s == slug) {
+            out.push((name.clone(), slug));
+        }
+    }
+    out
+}
+
+/// The output folder for a content path: `sahel/mali.md` → `sahel/mali/`,
+/// `sahel/mali/index.md` → `sahel/mali/`; `slug` replaces the last part.
+fn url_for(file: &Path, text: &str, rel: &str, slug: Option<&str>) -> Result<String, SourceError> {
+    let without_ext = rel.strip_suffix(".md").unwrap_or(rel);
+    let mut parts: Vec<String> = without_ext.split('/').map(str::to_string).collect();
+    if parts.last().is_some_and(|p| p == "index") {
+        parts.pop();
+    }
+    if let Some(slug) = slug {
+        match parts.last_mut() {
+            Some(last) => *last = slug.to_string(),
+            None => parts.push(slug.to_string()),
+        }
+    }
+    if parts.is_empty() {
+        return Err(
+            SourceError::new(file, "`content/index.md` would replace the home page")
+                .at_offset(text, 0, 3)
+                .with_help("rename the file, or set `slug` in its front matter"),
+        );
+    }
+    let mut url = String::new();
+    for part in &parts {
+        let s = slugify(part);
+        if s.is_empty() {
+            return Err(
+                SourceError::new(file, format!("`{part}` cannot be made into a URL"))
+                    .with_help("rename the file or folder using letters or digits, or set `slug`"),
+            );
+        }
+        url.push_str(&s);
+        url.push('/');
+    }
+    Ok(url)
+}
+
+/// The error for a briefing over [`MAX_FILE_BYTES`], shown as `display`.
+fn too_large(display: &Path, path: &Path) -> SourceError {
+    let size = std::fs::symlink_metadata(path).map_or(MAX_FILE_BYTES + 1, |m| m.len());
+    SourceError::new(
+        display,
+        format!(
+            "this file is {} MB; briefings are limited to {} MB",
+            size / 1_000_000,
+            MAX_FILE_BYTES / 1_000_000
+        ),
+    )
+    .with_help("is this the right file? Move data files out of content/, or split the briefing")
+}
+

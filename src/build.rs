@@ -1,0 +1,271 @@
+//! `brief build`: load the site, plan it, render every route into a
+//! staging folder and swap that in for the previous output. Every problem
+//! of every stage is gathered and returned together ([`Problems`]); on any
+//! of them nothing is written and the previous output stays as it was.
+
+use crate::diagnostics::{Problems, SourceError, flatten};
+use crate::links::{self, Anchored, Targets};
+use crate::output::{self, Contents, OutputFile};
+use crate::plan::{self, Kind, Route};
+use crate::render::{self, Facts};
+use crate::site::{LoadOptions, Selection, Site};
+use anyhow::Result;
+use rayon::prelude::*;
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+/// What `brief build` is asked to do.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// The site folder (holding `site.toml`, `content/`…).
+    pub root: PathBuf,
+    /// Where to write; `public/` inside the root by default.
+    pub output: Option<PathBuf>,
+    /// Drafts and future briefings.
+    pub selection: Selection,
+    /// Treat warnings as errors.
+    pub strict: bool,
+    /// Overrides `base_url` from site.toml.
+    pub base_url: Option<String>,
+}
+
+impl BuildOptions {
+    /// The output folder, resolved against the root.
+    pub fn output_dir(&self) -> PathBuf {
+        self.output
+            .clone()
+            .unwrap_or_else(|| self.root.join("public"))
+    }
+}
+
+/// What a build did, for the summary line.
+#[derive(Debug)]
+pub struct BuildReport {
+    /// Briefings rendered.
+    pub briefings: usize,
+    /// HTML pages written (briefings and lists).
+    pub pages: usize,
+    /// All files written.
+    pub files: usize,
+    /// Drafts left out.
+    pub drafts_skipped: usize,
+    /// Future-dated briefings left out.
+    pub future_skipped: usize,
+    /// Whether feeds and the sitemap were written (they need `base_url`).
+    pub feeds: bool,
+    /// Where the site went.
+    pub output: PathBuf,
+    /// Problems that did not stop the build.
+    pub warnings: Vec<SourceError>,
+    /// Wall time of the whole build.
+    pub elapsed: Duration,
+    /// Of which: reading and parsing the site.
+    pub load_time: Duration,
+    /// Nothing the build reads had changed since the last build into the
+    /// same output, so the output was left as it was.
+    pub unchanged: bool,
+}
+
+/// With `--strict`, what a build with warnings fails with: each warning
+/// as an error.
+#[derive(Debug)]
+pub struct StrictFailure(pub Problems);
+
+impl std::fmt::Display for StrictFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+impl std::error::Error for StrictFailure {}
+
+/// Loads, renders and writes the site, calling `progress(done, total)` as
+/// briefings are written (from several threads). On any problem nothing
+/// is written, and every problem found is in the error ([`Problems`]).
+pub fn build(
+    options: &BuildOptions,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<BuildReport> {
+    let start = Instant::now();
+    let output = options.output_dir();
+    output::check_location(&options.root, &output)?;
+    let fingerprint = crate::fingerprint::of_build(options);
+    if let Some(report) = fingerprint
+        .as_deref()
+        .and_then(|fp| unchanged(&output, fp, start))
+    {
+        return Ok(report);
+    }
+    let load = LoadOptions {
+        selection: options.selection.clone(),
+        today: None,
+        base_url: options.base_url.clone(),
+    };
+    let (site, mut problems) = Site::load(&options.root, &load)?;
+    let (routes, clashes) = plan::plan(&site);
+    problems.0.extend(clashes.0);
+    if !problems.0.is_empty() {
+        // Nothing will be written, but every body is still rendered so
+        // that one run reports every problem.
+        let rendering = render_routes(&site, &routes, false, &|_, _| Ok(()));
+        problems.0.extend(rendering.problems.0.iter().cloned());
+        problems.0.extend(rendering.anchor_problems(&site));
+        return Err(problems.into());
+    }
+    strict(options, &site.warnings)?;
+    let load_time = start.elapsed();
+    let total = site.briefings.len();
+    let pages = AtomicUsize::new(0);
+    let mut warnings = Vec::new();
+    let written = output::write_with(&output, |staging| {
+        let rendering = render_routes(&site, &routes, false, &|route, contents| {
+            if route.path.ends_with(".html") {
+                let done = pages.fetch_add(1, Ordering::Relaxed) + 1;
+                progress(done.min(total), total);
+            }
+            staging.put(&OutputFile {
+                path: route.path.clone(),
+                contents,
+            })
+        });
+        let mut problems = rendering.problems.clone();
+        problems.0.extend(rendering.anchor_problems(&site));
+        problems.or_ok(())?;
+        warnings = site.warnings.iter().cloned().chain(rendering.warnings).collect();
+        strict(options, &warnings)?;
+        // Only a build without warnings may be skipped next time: a skipped
+        // build could not show them again.
+        Ok(match &fingerprint {
+            Some(fp) if warnings.is_empty() => format!(
+                "fingerprint {fp}\nbriefings {}\npages {}\ndrafts {}\nfuture {}\nfeeds {}\n",
+                site.briefings.len(),
+                pages.load(Ordering::Relaxed),
+                site.drafts_skipped,
+                site.future_skipped,
+                u8::from(site.feeds())
+            ),
+            _ => String::new(),
+        })
+    })?;
+    let report = BuildReport {
+        briefings: site.briefings.len(),
+        pages: pages.into_inner(),
+        files: written.files,
+        drafts_skipped: site.drafts_skipped,
+        future_skipped: site.future_skipped,
+        feeds: site.feeds(),
+        output,
+        warnings,
+        elapsed: start.elapsed(),
+        load_time,
+        unchanged: false,
+    };
+    // Freeing a big site takes a while and nothing waits for it: a build
+    // run from the command line exits without waiting for this thread.
+    std::thread::spawn(move || drop(site));
+    Ok(report)
+}
+
+/// With `--strict`, warnings are errors.
+fn strict(options: &BuildOptions, warnings: &[SourceError]) -> Result<()> {
+    if options.strict && !warnings.is_empty() {
+        return Err(StrictFailure(Problems(warnings.to_vec())).into());
+    }
+    Ok(())
+}
+
+/// Every route rendered, and what rendering found.
+#[derive(Debug, Default)]
+pub struct Rendering {
+    /// Problems that stop the build, in route order.
+    pub problems: Problems,
+    /// Problems that do not, in route order.
+    pub warnings: Vec<SourceError>,
+    /// What each briefing's render found, by briefing index.
+    pub facts: HashMap<usize, Facts>,
+}
+
+impl Rendering {
+    /// Every anchor link of the briefings rendered that misses its target.
+    pub fn anchor_problems(&self, site: &Site) -> Vec<SourceError> {
+        let anchored: Vec<Anchored> = self
+            .facts
+            .values()
+            .flat_map(|f| f.anchored.iter().cloned())
+            .collect();
+        let targets: HashMap<usize, Targets> = self
+            .facts
+            .iter()
+            .filter_map(|(i, f)| Some((*i, f.targets.clone()?)))
+            .collect();
+        let mut problems = links::check_anchors(&site.briefings, &anchored, &targets);
+        problems.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
+        problems
+    }
+}
+
+/// Renders `routes` of `site` on every core, handing each file to `sink`
+/// as it is ready. `all_targets` takes every briefing page's ids (for
+/// `check` and `serve`), else only those of pages links may point into.
+pub fn render_routes(
+    site: &Site,
+    routes: &[Route],
+    all_targets: bool,
+    sink: &(dyn Fn(&Route, Contents) -> Result<()> + Sync),
+) -> Rendering {
+    let results: Vec<Result<Facts, Vec<SourceError>>> = routes
+        .par_iter()
+        .map(|route| {
+            let targets = match route.kind {
+                Kind::Briefing(i) => all_targets || site.is_target(i),
+                _ => false,
+            };
+            let out = render::render(site, route, targets)?;
+            sink(route, out.contents).map_err(|e| flatten(&e))?;
+            Ok(out.facts)
+        })
+        .collect();
+    let mut rendering = Rendering::default();
+    for (route, result) in routes.iter().zip(results) {
+        match result {
+            Ok(mut facts) => {
+                rendering.warnings.append(&mut facts.warnings);
+                if let Kind::Briefing(i) = route.kind {
+                    rendering.facts.insert(i, facts);
+                }
+            }
+            Err(errors) => rendering.problems.0.extend(errors),
+        }
+    }
+    rendering
+}
+
+/// The report of a build that can be skipped: the output carries the
+/// fingerprint of exactly these inputs, from a build without warnings.
+fn unchanged(output: &std::path::Path, fingerprint: &str, start: Instant) -> Option<BuildReport> {
+    let stamp = output::read_stamp(output)?;
+    let field = |name: &str| -> Option<&str> {
+        stamp
+            .lines()
+            .find_map(|l| l.strip_prefix(name)?.strip_prefix(' '))
+    };
+    if field("fingerprint")? != fingerprint {
+        return None;
+    }
+    let number = |name: &str| field(name)?.parse::<usize>().ok();
+    Some(BuildReport {
+        briefings: number("briefings")?,
+        pages: number("pages")?,
+        files: 0,
+        drafts_skipped: number("drafts")?,
+        future_skipped: number("future")?,
+        feeds: number("feeds")? == 1,
+        output: output.to_path_buf(),
+        warnings: Vec::new(),
+        elapsed: start.elapsed(),
+        load_time: start.elapsed(),
+        unchanged: true,
+    })
+}

@@ -1,0 +1,369 @@
+//! The build plan: every file a build writes, as one [`Route`] each.
+//!
+//! [`plan`] turns a loaded [`Site`] into the list of routes; a route knows
+//! its output path, which briefings it shows (its dependencies) and, by
+//! its kind, how it is rendered ([`crate::render`]). Two routes claiming
+//! one path is an error found here, once, before anything is rendered.
+//! A new kind of page is a new [`Kind`] and a template.
+
+use crate::briefing::Briefing;
+use crate::diagnostics::{Problems, SourceError};
+use crate::feeds::FEED_LIMIT;
+use crate::site::Site;
+use rayon::prelude::*;
+use std::path::PathBuf;
+
+/// Output paths, made in one place.
+pub mod paths {
+    /// The page of a briefing whose folder is `url` (`mali/`).
+    pub fn page(url: &str) -> String {
+        format!("{url}index.html")
+    }
+
+    /// The folder of a tag's list: `tags/mali/`.
+    pub fn tag(slug: &str) -> String {
+        format!("tags/{slug}/")
+    }
+
+    /// The folder of page `n` (from 1) of a list whose first page is in
+    /// `base` (`""` for the home page, `tags/mali/`).
+    pub fn list_page(base: &str, n: usize) -> String {
+        if n == 1 {
+            base.to_string()
+        } else {
+            format!("{base}page/{n}/")
+        }
+    }
+
+    /// `../` once per folder between a page at `path` and the site root.
+    pub fn root_prefix(path: &str) -> String {
+        "../".repeat(path.matches('/').count())
+    }
+}
+
+/// One file of the output: where it goes and what it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Route {
+    /// Relative to the output folder: `mali/index.html`.
+    pub path: String,
+    /// What is rendered there.
+    pub kind: Kind,
+}
+
+/// The kinds of file a build writes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Kind {
+    /// A briefing's page (index into the site's briefings).
+    Briefing(usize),
+    /// A page of a list of briefings: the home page or a tag's.
+    List(List),
+    /// `tags/index.html`, every tag.
+    TagsIndex,
+    /// An Atom feed: the site's (`None`) or a tag's (its slug).
+    Feed(Option<String>),
+    /// `sitemap.xml`.
+    Sitemap,
+    /// `robots.txt`.
+    Robots,
+    /// `404.html`.
+    NotFound,
+    /// A file of `static/` or a built-in one (its key in the site's statics).
+    Static(String),
+    /// A file of a briefing's bundle: (briefing, index into its assets).
+    Asset(usize, usize),
+}
+
+/// One page of a list of briefings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct List {
+    /// The tag (slug) whose list this is; `None` for the home page.
+    pub tag: Option<String>,
+    /// The page's folder: `""`, `page/2/`, `tags/mali/page/3/`.
+    pub folder: String,
+    /// 1-based number of this page.
+    pub number: usize,
+    /// How many pages the list has.
+    pub total: usize,
+    /// Previous and next pages, relative to the root.
+    pub previous: Option<String>,
+    /// The next page's path, relative to the root.
+    pub next: Option<String>,
+    /// The briefings on this page (indexes), in order.
+    pub items: Vec<usize>,
+}
+
+/// What a route shows of the site, for rebuilding exactly what an edit
+/// changes ([`crate::serve`]): a route whose dependencies are as they were
+/// renders to the same bytes.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Deps {
+    /// Briefings shown whole (body and all).
+    pub whole: Vec<usize>,
+    /// Briefings shown as list entries (what [`crate::views::Summary`] holds).
+    pub listed: Vec<usize>,
+    /// Whether it is rendered by a template, which can read the site-wide
+    /// values (`tags`, `taxonomies`, and `briefings`/`get_page` with every
+    /// briefing's summary).
+    pub site_lists: bool,
+}
+
+impl Route {
+    /// What the route shows, given the site it was planned from.
+    pub fn deps(&self, site: &Site) -> Deps {
+        match &self.kind {
+            Kind::Briefing(i) => Deps {
+                whole: vec![*i],
+                listed: site.related[*i].clone(),
+                site_lists: true,
+            },
+            Kind::List(list) => Deps {
+                whole: Vec::new(),
+                listed: list.items.clone(),
+                site_lists: true,
+            },
+            Kind::TagsIndex | Kind::NotFound => Deps {
+                site_lists: true,
+                ..Deps::default()
+            },
+            Kind::Feed(tag) => {
+                let items = site.list_items(tag.as_deref());
+                Deps {
+                    whole: items.iter().copied().take(FEED_LIMIT).collect(),
+                    listed: items.to_vec(),
+                    site_lists: false,
+                }
+            }
+            Kind::Sitemap => Deps {
+                listed: (0..site.briefings.len()).collect(),
+                ..Deps::default()
+            },
+            Kind::Robots | Kind::Static(_) => Deps::default(),
+            Kind::Asset(i, _) => Deps {
+                whole: vec![*i],
+                ..Deps::default()
+            },
+        }
+    }
+}
+
+/// Every file the build of `site` writes, briefings first, then lists,
+/// tags, machine files, bundle files and static files, with a problem for
+/// every path claimed twice (naming every claimant): nothing may be written
+/// unless there are none.
+pub fn plan(site: &Site) -> (Vec<Route>, Problems) {
+    let mut routes: Vec<Route> = Vec::with_capacity(site.briefings.len() * 13 / 10 + 16);
+    routes.extend(site.briefings.iter().enumerate().map(|(i, b)| Route {
+        path: paths::page(&b.url),
+        kind: Kind::Briefing(i),
+    }));
+    lists(&mut routes, None, "", site.list_items(None), site.config.paginate);
+    if !site.tags.by_slug.is_empty() {
+        routes.push(Route {
+            path: "tags/index.html".into(),
+            kind: Kind::TagsIndex,
+        });
+    }
+    for tag in site.tags.by_slug.values() {
+        let base = paths::tag(&tag.slug);
+        lists(
+            &mut routes,
+            Some(&tag.slug),
+            &base,
+            &tag.pages,
+            site.config.paginate,
+        );
+    }
+    if site.feeds() {
+        routes.push(Route {
+            path: "atom.xml".into(),
+            kind: Kind::Feed(None),
+        });
+        routes.extend(site.tags.by_slug.values().map(|tag| Route {
+            path: format!("{}atom.xml", paths::tag(&tag.slug)),
+            kind: Kind::Feed(Some(tag.slug.clone())),
+        }));
+        for (path, kind) in [
+            ("sitemap.xml", Kind::Sitemap),
+            ("robots.txt", Kind::Robots),
+            ("404.html", Kind::NotFound),
+        ] {
+            routes.push(Route {
+                path: path.into(),
+                kind,
+            });
+        }
+    }
+    for (i, b) in site.briefings.iter().enumerate() {
+        routes.extend(b.assets.iter().enumerate().map(|(k, asset)| Route {
+            path: format!("{}{}", b.url, asset.rel),
+            kind: Kind::Asset(i, k),
+        }));
+    }
+    routes.extend(site.statics.keys().map(|path| Route {
+        path: path.clone(),
+        kind: Kind::Static(path.clone()),
+    }));
+    let clashes = check_unique(site, &routes);
+    (routes, clashes)
+}
+
+/// The pages of a list of `items` (briefing indexes) whose first page is
+/// in `base`, `per_page` to a page. An empty list still has its first page.
+fn lists(routes: &mut Vec<Route>, tag: Option<&str>, base: &str, items: &[usize], per: usize) {
+    let chunks: Vec<&[usize]> = if items.is_empty() {
+        vec![&[]]
+    } else {
+        items.chunks(per.max(1)).collect()
+    };
+    let total = chunks.len();
+    let page_of = |n: usize| paths::page(&paths::list_page(base, n));
+    for (k, chunk) in chunks.into_iter().enumerate() {
+        let number = k + 1;
+        let folder = paths::list_page(base, number);
+        routes.push(Route {
+            path: paths::page(&folder),
+            kind: Kind::List(List {
+                tag: tag.map(str::to_string),
+                folder,
+                number,
+                total,
+                previous: (number > 1).then(|| page_of(number - 1)),
+                next: (number < total).then(|| page_of(number + 1)),
+                items: chunk.to_vec(),
+            }),
+        });
+    }
+}
+
+/// Every path claimed twice, as one error each naming every claimant.
+fn check_unique(site: &Site, routes: &[Route]) -> Problems {
+    let mut order: Vec<usize> = (0..routes.len()).collect();
+    // A stable sort keeps claims to one path in plan order, so the message
+    // names the first claimant first.
+    order.par_sort_by(|&a, &b| routes[a].path.cmp(&routes[b].path));
+    Problems(
+        order
+            .chunk_by(|&a, &b| routes[a].path == routes[b].path)
+            .filter(|group| group.len() > 1)
+            .map(|group| {
+                let claims: Vec<&Route> = group.iter().map(|&k| &routes[k]).collect();
+                clash(site, &claims)
+            })
+            .collect(),
+    )
+}
+
+/// What a route is, in words, for a message about a clash.
+fn owner(site: &Site, kind: &Kind) -> String {
+    match kind {
+        Kind::Briefing(i) => format!("the briefing `{}`", site.briefings[*i].file.display()),
+        Kind::Asset(i, _) => format!(
+            "a file of the bundle `{}`",
+            site.briefings[*i].file.display()
+        ),
+        Kind::Static(path) => format!("`static/{path}`"),
+        Kind::List(list) => match &list.tag {
+            None => "the home page list".into(),
+            Some(slug) => format!("the page of the tag `{}`", tag_name(site, slug)),
+        },
+        Kind::TagsIndex => "the tags overview".into(),
+        Kind::Feed(None) => "the site's feed".into(),
+        Kind::Feed(Some(slug)) => format!("the feed of the tag `{}`", tag_name(site, slug)),
+        Kind::Sitemap => "the sitemap".into(),
+        Kind::Robots => "robots.txt".into(),
+        Kind::NotFound => "the 404 page".into(),
+    }
+}
+
+fn tag_name<'a>(site: &'a Site, slug: &'a str) -> &'a str {
+    site.tags.by_slug.get(slug).map_or(slug, |t| t.name.as_str())
+}
+
+/// The error for claims to one path, put in the file of a briefing or
+/// static file that claims it, where the writer can change it.
+fn clash(site: &Site, claims: &[&Route]) -> SourceError {
+    let blame = claims
+        .iter()
+        .position(|r| matches!(r.kind, Kind::Briefing(_) | Kind::Static(_)))
+        .unwrap_or(0);
+    let route = claims[blame];
+    let path = &route.path;
+    let others = claims
+        .iter()
+        .enumerate()
+        .filter(|&(k, _)| k != blame)
+        .map(|(_, r)| owner(site, &r.kind))
+        .collect::<Vec<_>>()
+        .join(" and ");
+    match &route.kind {
+        Kind::Briefing(i) => briefing_clash(&site.briefings[*i], path, &others),
+        Kind::Static(p) => SourceError::new(
+            format!("static/{p}"),
+            format!("this static file would be copied to `{path}`, which {others} also writes"),
+        )
+        .with_help("rename or move the static file; brief never lets one output replace another"),
+        // A bundle file against generated files; generated files alone
+        // never share a path.
+        kind => SourceError::new(
+            match kind {
+                Kind::Asset(i, _) => site.briefings[*i].file.clone(),
+                _ => PathBuf::from("site.toml"),
+            },
+            format!(
+                "{} and {others} would both be written to `{path}`",
+                owner(site, kind)
+            ),
+        )
+        .with_help("rename the bundle file or give the briefing another `slug`"),
+    }
+}
+
+/// A briefing's claim to a taken path, at its `slug`/`path` line.
+fn briefing_clash(briefing: &Briefing, path: &str, others: &str) -> SourceError {
+    let mut e = SourceError::new(
+        &briefing.file,
+        format!("this briefing would be written to `{path}`, which {others} also writes"),
+    );
+    if let Some((line, text)) = &briefing.front.url_line {
+        e.line = Some(*line);
+        e.column = Some(1);
+        e.marker_len = text.chars().count().max(1);
+        e.source_line = Some(text.clone());
+    }
+    e.with_help(
+        "a briefing's URL must not be another briefing's, `tags/…`, `page/…` or a generated or static file's path; set another `slug` or `path` in its front matter, or rename the file",
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn root_prefix_counts_folders() {
+        assert_eq!(paths::root_prefix(""), "");
+        assert_eq!(paths::root_prefix("mali/"), "../");
+        assert_eq!(paths::root_prefix("sahel/mali/index.html"), "../../");
+    }
+
+    #[test]
+    fn lists_are_split_into_linked_pages() {
+        let mut routes = Vec::new();
+        lists(&mut routes, Some("mali"), "tags/mali/", &[4, 5, 6], 2);
+        let paths: Vec<&str> = routes.iter().map(|r| r.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            ["tags/mali/index.html", "tags/mali/page/2/index.html"]
+        );
+        let Kind::List(second) = &routes[1].kind else {
+            panic!("a list")
+        };
+        assert_eq!(second.items, [6]);
+        assert_eq!((second.number, second.total), (2, 2));
+        assert_eq!(second.previous.as_deref(), Some("tags/mali/index.html"));
+        assert_eq!(second.next, None);
+        let mut empty = Vec::new();
+        lists(&mut empty, None, "", &[], 10);
+        assert_eq!(empty.len(), 1, "an empty list still has its first page");
+    }
+}

@@ -1,0 +1,265 @@
+//! Rendering one route of the plan into a value: its bytes, and what the
+//! build learns from it (warnings, anchor links to check, the ids it
+//! offers links). Nothing here writes or changes anything.
+
+use crate::briefing::Briefing;
+use crate::diagnostics::{SourceError, flatten};
+use crate::feeds::{self, SitemapEntry};
+use crate::links::{Anchored, Targets, ids_in};
+use crate::markdown::{Link, Rendered};
+use crate::output::Contents;
+use crate::plan::{Kind, List, Route, paths};
+use crate::site::Site;
+use crate::views::{BriefingView, collection_json_ld};
+use serde::Serialize;
+use tera::Context;
+
+/// A route rendered.
+#[derive(Debug)]
+pub struct Output {
+    /// The file's bytes.
+    pub contents: Contents,
+    /// What the build learnt rendering it.
+    pub facts: Facts,
+}
+
+/// What rendering a route found out, beside its bytes.
+#[derive(Debug, Default)]
+pub struct Facts {
+    /// Problems that do not stop the build.
+    pub warnings: Vec<SourceError>,
+    /// `#anchor` links in a briefing's body, checked once every target is
+    /// rendered.
+    pub anchored: Vec<Anchored>,
+    /// The ids a briefing's page offers links, when they were asked for.
+    pub targets: Option<Targets>,
+    /// Every link and image of a briefing's body as written, for `check`
+    /// to point at the line of one that is broken.
+    pub links: Vec<Link>,
+    /// Sections with nothing under their heading: (title, line in the file).
+    pub empty_sections: Vec<(String, usize)>,
+}
+
+/// Renders `route` of `site`. `targets` asks for a briefing page's ids
+/// (links point into it). Every problem found is returned.
+pub fn render(site: &Site, route: &Route, targets: bool) -> Result<Output, Vec<SourceError>> {
+    let bytes = |b: Vec<u8>| Output {
+        contents: Contents::Bytes(b),
+        facts: Facts::default(),
+    };
+    let template = |name: &str, ctx: &Context, capacity: usize| {
+        site.templates
+            .render_bytes(name, ctx, None, capacity)
+            .map(bytes)
+            .map_err(|e| flatten(&e))
+    };
+    match &route.kind {
+        Kind::Briefing(i) => briefing(site, *i, targets),
+        Kind::List(list) => {
+            let (name, ctx) = list_context(site, list);
+            template(name, &ctx, LIST_PAGE_CAPACITY)
+        }
+        Kind::TagsIndex => {
+            let mut ctx = Context::new();
+            ctx.insert("root", "../");
+            template("tags.html", &ctx, LIST_PAGE_CAPACITY)
+        }
+        Kind::NotFound => {
+            // A 404 page is served at any path, so it links by absolute URL.
+            let mut ctx = Context::new();
+            ctx.insert("root", &site.config.base_url_slash());
+            template("404.html", &ctx, LIST_PAGE_CAPACITY)
+        }
+        Kind::Feed(tag) => Ok(bytes(feed(site, tag.as_deref()).into_bytes())),
+        Kind::Sitemap => Ok(bytes(sitemap(site).into_bytes())),
+        Kind::Robots => Ok(bytes(feeds::robots(&site.config).into_bytes())),
+        Kind::Static(key) => Ok(Output {
+            contents: site.statics[key].clone(),
+            facts: Facts::default(),
+        }),
+        Kind::Asset(i, k) => Ok(Output {
+            contents: site.briefings[*i].assets[*k].contents.clone(),
+            facts: Facts::default(),
+        }),
+    }
+}
+
+/// Where a list page's buffer starts: a page of ten cards with the
+/// built-in templates is about 12 KB.
+const LIST_PAGE_CAPACITY: usize = 16 * 1024;
+
+/// A briefing's page, from its body rendered with the site's links and
+/// image sizes.
+fn briefing(site: &Site, i: usize, want_targets: bool) -> Result<Output, Vec<SourceError>> {
+    let b = &site.briefings[i];
+    let image_size = |src: &str| site.image_size(&b.url, src);
+    let resolve_link = |url: &str| site.links.resolve(&b.url, url);
+    let body = b.render_body(&image_size, &resolve_link)?;
+    let related = site.related[i]
+        .iter()
+        .map(|&j| site.summaries[j].clone())
+        .collect();
+    let body_len = body.intro_html.len()
+        + body.footnotes_html.len()
+        + body.sections.iter().map(|s| s.html.len()).sum::<usize>();
+    let view = BriefingView::new(
+        b,
+        &body,
+        &site.config,
+        related,
+        site.templates.reads_content(),
+    );
+    let mut ctx = Context::new();
+    ctx.insert("page", &view);
+    ctx.insert("root", &paths::root_prefix(&b.url));
+    // The page is its body and about 6 KB of header, related cards and
+    // footer with the built-in templates.
+    let html = site
+        .templates
+        .render_bytes("briefing.html", &ctx, Some(&b.file), body_len + 8192)
+        .map_err(|e| flatten(&e))?;
+    let targets = want_targets.then(|| Targets {
+        ids: ids_in(&String::from_utf8_lossy(&html)),
+        sections: body.sections.iter().map(|s| s.id.clone()).collect(),
+    });
+    let facts = Facts {
+        warnings: body_warnings(b, &body),
+        anchored: site.links.anchored(i, &body.links),
+        targets,
+        empty_sections: body
+            .sections
+            .iter()
+            .filter(|s| s.html.trim().is_empty())
+            .map(|s| (s.title.clone(), b.body_line(0) + s.line - 1))
+            .collect(),
+        links: body.links,
+    };
+    Ok(Output {
+        contents: Contents::Bytes(html),
+        facts,
+    })
+}
+
+/// What is worth telling the author about one briefing, from its rendered
+/// body, without stopping the build.
+fn body_warnings(b: &Briefing, body: &Rendered) -> Vec<SourceError> {
+    let mut warnings = Vec::new();
+    if body.sections.is_empty() {
+        warnings.push(
+            SourceError::new(&b.file, "this briefing has no `## ` sections").with_help(
+                "split the body into sections with `## Heading` lines; templates list and link them",
+            ),
+        );
+    }
+    for link in body.links.iter().filter(|l| l.image) {
+        if crate::site::output_path(&b.url, &link.url).is_err() {
+            warnings.push(b.error_at(
+                link.offset,
+                &link.url,
+                format!("the image `{}` is outside the site", link.url),
+                "brief reads nothing outside the site folder; copy the image beside the briefing or into static/",
+            ));
+        }
+    }
+    warnings.extend(body.warnings.iter().cloned().map(|w| b.located(w)));
+    warnings
+}
+
+/// Where a page of a list sits among the others, as templates see it.
+#[derive(Debug, Serialize)]
+struct Paginator<'a> {
+    /// 1-based number of this page.
+    number: usize,
+    /// How many pages the list has.
+    total: usize,
+    /// Path of the previous page relative to the root, if any.
+    previous: Option<&'a str>,
+    /// Path of the next page relative to the root, if any.
+    next: Option<&'a str>,
+}
+
+/// The template and context of one page of a list.
+fn list_context<'a>(site: &'a Site, list: &'a List) -> (&'static str, Context) {
+    let mut ctx = Context::new();
+    let (template, name) = match list.tag.as_deref().and_then(|s| site.tags.by_slug.get(s)) {
+        Some(tag) => {
+            ctx.insert("tag", tag);
+            ("tag.html", tag.name.as_str())
+        }
+        None => ("index.html", site.config.title.as_str()),
+    };
+    let briefings: Vec<&Briefing> = list.items.iter().map(|&i| &site.briefings[i]).collect();
+    ctx.insert_value(
+        "pages",
+        tera::Value::from(
+            list.items
+                .iter()
+                .map(|&i| site.summaries[i].clone())
+                .collect::<Vec<_>>(),
+        ),
+    );
+    ctx.insert(
+        "paginator",
+        &Paginator {
+            number: list.number,
+            total: list.total,
+            previous: list.previous.as_deref(),
+            next: list.next.as_deref(),
+        },
+    );
+    ctx.insert("root", &paths::root_prefix(&list.folder));
+    ctx.insert(
+        "json_ld",
+        &collection_json_ld(&site.config, name, &list.folder, &briefings),
+    );
+    (template, ctx)
+}
+
+/// The Atom feed of the site (`None`) or of a tag.
+fn feed(site: &Site, tag: Option<&str>) -> String {
+    let briefings: Vec<&Briefing> = site
+        .list_items(tag)
+        .iter()
+        .map(|&i| &site.briefings[i])
+        .collect();
+    match tag.and_then(|slug| site.tags.by_slug.get(slug)) {
+        None => feeds::atom(&site.config, &site.config.title, "atom.xml", "", &briefings),
+        Some(tag) => {
+            let dir = paths::tag(&tag.slug);
+            let title = format!("{}: {}", site.config.title, tag.name);
+            feeds::atom(
+                &site.config,
+                &title,
+                &format!("{dir}atom.xml"),
+                &dir,
+                &briefings,
+            )
+        }
+    }
+}
+
+/// `sitemap.xml`: the home page, every briefing, the tags overview and
+/// every tag's page.
+fn sitemap(site: &Site) -> String {
+    let modified = |i: &usize| site.briefings[*i].front.modified();
+    let newest = site.list_items(None).iter().map(modified).max();
+    let mut entries = vec![SitemapEntry {
+        path: String::new(),
+        lastmod: newest,
+    }];
+    entries.extend(site.briefings.iter().map(|b| SitemapEntry {
+        path: b.url.clone(),
+        lastmod: Some(b.front.modified()),
+    }));
+    if !site.tags.by_slug.is_empty() {
+        entries.push(SitemapEntry {
+            path: "tags/".into(),
+            lastmod: newest,
+        });
+        entries.extend(site.tags.by_slug.values().map(|t| SitemapEntry {
+            path: paths::tag(&t.slug),
+            lastmod: t.pages.iter().map(modified).max(),
+        }));
+    }
+    feeds::sitemap(&site.config, &entries)
+}

@@ -1,0 +1,372 @@
+//! The loaded site: configuration, templates, static files and every
+//! briefing, with the indexes rendering needs (tags, related briefings,
+//! links, what lists show of each briefing). A [`Site`] is read-only once
+//! loaded; [`crate::plan`] lists what it builds into, [`crate::render`]
+//! renders each of those files from it.
+
+mod files;
+
+pub use files::{BUILTIN_STATIC, STATIC_DIR, output_path};
+
+use crate::briefing::Briefing;
+use crate::config::Config;
+use crate::content::{self, CONTENT_DIR};
+use crate::date::Date;
+use crate::diagnostics::{Problems, SourceError};
+use crate::links::LinkIndex;
+use crate::output::Contents;
+use crate::taxonomy::Tags;
+use crate::templates::{FunctionData, Templates};
+use crate::views::Summary;
+use rayon::prelude::*;
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+/// Which briefings to build.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Selection {
+    /// Include briefings marked `draft = true`.
+    pub drafts: bool,
+    /// Include briefings dated after today.
+    pub future: bool,
+}
+
+/// What to load.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    /// Drafts and future briefings.
+    pub selection: Selection,
+    /// What "today" is, for leaving out future briefings; the system date when `None`.
+    pub today: Option<Date>,
+    /// Overrides `base_url` from site.toml.
+    pub base_url: Option<String>,
+}
+
+/// A loaded site, ready to plan and render.
+#[derive(Debug)]
+pub struct Site {
+    /// The site folder.
+    pub root: PathBuf,
+    /// `site.toml`.
+    pub config: Config,
+    /// Briefings, newest first (then by path, so the order is stable).
+    pub briefings: Vec<Briefing>,
+    /// Problems that do not stop the build, found loading the site.
+    pub warnings: Vec<SourceError>,
+    /// Files from `static/` and the built-in defaults, by output path.
+    pub statics: BTreeMap<String, Contents>,
+    /// Each static file's path with a query string that changes with its
+    /// contents (`style.css?v=1a2b3c4d`), for templates' `assets`.
+    asset_urls: BTreeMap<String, String>,
+    /// The pixel size of every image the site copies, by output path, so
+    /// pages can reserve an image's space before it loads.
+    pub images: HashMap<String, (u32, u32)>,
+    /// Drafts left out because `--drafts` was not given.
+    pub drafts_skipped: usize,
+    /// Future-dated briefings left out because `--future` was not given.
+    pub future_skipped: usize,
+    /// Every tag, with the briefings that carry it.
+    pub tags: Tags,
+    /// The related briefings of each briefing, by index.
+    pub related: Vec<Vec<usize>>,
+    /// Where each briefing goes, for `@/` links.
+    pub links: LinkIndex,
+    /// What lists show of each briefing, as template values, by index.
+    pub summaries: Vec<tera::Value>,
+    /// Every briefing's index, in order: the home page's list.
+    all: Vec<usize>,
+    /// Whether links may point at ids of each briefing's page (see
+    /// [`crate::briefing::AnchorHints`]), by index.
+    targets: Vec<bool>,
+    /// The compiled templates, with the site's values published to them.
+    pub templates: Templates,
+}
+
+/// Related briefings shown under each briefing.
+const RELATED: usize = 3;
+
+impl Site {
+    /// Reads config, templates, static files and every briefing. Briefings
+    /// that cannot be read or parsed are left out and their problems
+    /// returned beside the site, so the rest can still be rendered and
+    /// checked and one run reports everything; problems that leave nothing
+    /// to render (config, templates) are the error.
+    pub fn load(root: &Path, options: &LoadOptions) -> Result<(Site, Problems), Problems> {
+        let mut config = Config::load(root).map_err(|e| problems(&e))?;
+        if let Some(url) = &options.base_url {
+            config.base_url = url.clone();
+            config.validate_base_url().map_err(|m| {
+                Problems::from(SourceError::new("", format!("--base-url: {m}")))
+            })?;
+        }
+        let mut fatal = Problems::default();
+        let templates = Templates::load(root).map_err(|e| fatal.add(&e)).ok();
+        let discovered = content::discover(root, &root.join(CONTENT_DIR)).map_err(|e| {
+            fatal.add(&e);
+            fatal.clone()
+        })?;
+        let mut warnings = discovered.warnings;
+        let results: Vec<anyhow::Result<Briefing>> = discovered
+            .files
+            .par_iter()
+            .map(|f| Briefing::load(root, f, &config))
+            .collect();
+        let mut briefings = Vec::with_capacity(results.len());
+        let mut failed = Problems::default();
+        let mut unreadable = Vec::new();
+        for (r, file) in results.into_iter().zip(&discovered.files) {
+            match r {
+                Ok(b) => briefings.push(b),
+                Err(e) => {
+                    failed.add(&e);
+                    unreadable.push(file.rel.clone());
+                }
+            }
+        }
+        let statics = files::load_statics(root, &mut warnings).map_err(|e| {
+            fatal.add(&e);
+            fatal.clone()
+        })?;
+        let asset_urls = statics
+            .iter()
+            .map(|(path, contents)| Ok((path.clone(), format!("{path}?v={}", contents.fingerprint()?))))
+            .collect::<anyhow::Result<_>>()
+            .map_err(|e| {
+                fatal.add(&e);
+                fatal.clone()
+            })?;
+        let Some(templates) = templates else {
+            fatal.0.extend(failed.0);
+            return Err(fatal);
+        };
+        let selection = &options.selection;
+        let before = briefings.len();
+        if !selection.drafts {
+            briefings.retain(|b| !b.front.draft);
+        }
+        let drafts_skipped = before - briefings.len();
+        let today = options.today.unwrap_or_else(Date::today);
+        let before = briefings.len();
+        if !selection.future {
+            briefings.retain(|b| b.front.date <= today);
+        }
+        let future_skipped = before - briefings.len();
+        let mut site = Site {
+            root: root.to_path_buf(),
+            config,
+            briefings: Vec::new(),
+            warnings,
+            statics,
+            asset_urls,
+            images: HashMap::new(),
+            drafts_skipped,
+            future_skipped,
+            tags: Tags::default(),
+            related: Vec::new(),
+            links: LinkIndex::default(),
+            summaries: Vec::new(),
+            all: Vec::new(),
+            targets: Vec::new(),
+            templates,
+        };
+        site.links.unreadable = unreadable;
+        site.index(newest_first(briefings), None);
+        Ok((site, failed))
+    }
+
+    /// Puts `briefings` (sorted newest first) in place and works out every
+    /// index from them. Summaries of briefings `previous` already had
+    /// (the same file, loaded at the same time) are taken from it.
+    fn index(&mut self, briefings: Vec<Briefing>, previous: Option<&[(u64, tera::Value)]>) {
+        self.briefings = briefings;
+        self.all = (0..self.briefings.len()).collect();
+        let known: HashMap<u64, &tera::Value> = previous
+            .unwrap_or_default()
+            .iter()
+            .map(|(serial, v)| (*serial, v))
+            .collect();
+        let ((links, (tags, related)), summaries) = rayon::join(
+            || {
+                rayon::join(
+                    || LinkIndex::new(&self.briefings, &self.links.unreadable),
+                    || {
+                        let tags = Tags::index(&self.briefings);
+                        let related = tags.related_all(&self.briefings, RELATED);
+                        (tags, related)
+                    },
+                )
+            },
+            || {
+                self.briefings
+                    .par_iter()
+                    .map(|b| match known.get(&b.serial) {
+                        Some(v) => (*v).clone(),
+                        None => summary_value(b, &self.config),
+                    })
+                    .collect()
+            },
+        );
+        self.links = links;
+        self.tags = tags;
+        self.related = related;
+        self.summaries = summaries;
+        self.images = files::image_sizes(&self.statics, &self.briefings);
+        self.targets = vec![false; self.briefings.len()];
+        let mut unsure = false;
+        for (i, b) in self.briefings.iter().enumerate() {
+            self.targets[i] |= b.anchors.own;
+            for rel in &b.anchors.others {
+                match self.links.index_of(rel) {
+                    Some(to) => self.targets[to] = true,
+                    // Written in a way the quick look cannot follow
+                    // (escapes, entities), or a link to nowhere: any page
+                    // may be the target.
+                    None => unsure = true,
+                }
+            }
+        }
+        if unsure {
+            self.targets.iter_mut().for_each(|t| *t = true);
+        }
+        self.publish();
+    }
+
+    /// Gives templates what they see of the whole site (`site`, `assets`,
+    /// `briefings`, `tags`, `taxonomies`, `get_page`).
+    fn publish(&mut self) {
+        let templates = &mut self.templates;
+        templates.set_global("site", &self.config);
+        templates.set_global("assets", &self.asset_urls);
+        templates.set_global("feeds", &!self.config.base_url.is_empty());
+        // Tera values are reference-counted: `briefings`, `get_page` and
+        // every list share the same summaries.
+        templates.set_function_data(FunctionData {
+            by_file: self
+                .briefings
+                .iter()
+                .zip(&self.summaries)
+                .map(|(b, s)| (b.rel.clone(), (crate::plan::paths::page(&b.url), s.clone())))
+                .collect(),
+        });
+        templates.set_global_value("briefings", tera::Value::from(self.summaries.clone()));
+        templates.set_global("tags", &self.tags.sorted());
+        templates.set_global("taxonomies", &self.tags.groups(&self.config));
+    }
+
+    /// This site with `briefing` (a fresh load of a file it holds) in place
+    /// of the old version, every index worked out again; `None` when the
+    /// site has no briefing from that file.
+    pub fn replace(mut self, briefing: Briefing) -> Result<Site, Site> {
+        let Some(i) = self.briefings.iter().position(|b| b.rel == briefing.rel) else {
+            return Err(self);
+        };
+        let previous: Vec<(u64, tera::Value)> = self
+            .briefings
+            .iter()
+            .map(|b| b.serial)
+            .zip(self.summaries.iter().cloned())
+            .collect();
+        let mut briefings = std::mem::take(&mut self.briefings);
+        briefings[i] = briefing;
+        self.index(newest_first(briefings), Some(&previous));
+        Ok(self)
+    }
+
+    /// The briefings of the home page's list (`None`) or a tag's.
+    pub fn list_items(&self, tag: Option<&str>) -> &[usize] {
+        match tag {
+            None => &self.all,
+            Some(slug) => self.tags.by_slug.get(slug).map_or(&[], |t| &t.pages),
+        }
+    }
+
+    /// Whether links may point into the page of the briefing at `i`, so
+    /// its ids are needed.
+    pub fn is_target(&self, i: usize) -> bool {
+        self.targets.get(i).copied().unwrap_or(true)
+    }
+
+    /// Whether feeds, the sitemap, robots.txt and the 404 page are built:
+    /// they need absolute URLs, so only with a `base_url`.
+    pub fn feeds(&self) -> bool {
+        !self.config.base_url.is_empty()
+    }
+
+    /// The size of the image `src`, as written in the briefing whose page
+    /// is in `folder`, when the site copies that image.
+    pub fn image_size(&self, folder: &str, src: &str) -> Option<(u32, u32)> {
+        let path = files::output_path(folder, src).ok()??;
+        self.images.get(&path).copied()
+    }
+}
+
+/// The problems of a load step's error.
+fn problems(e: &anyhow::Error) -> Problems {
+    let mut p = Problems::default();
+    p.add(e);
+    p
+}
+
+/// What lists show of one briefing, as a template value.
+pub fn summary_value(briefing: &Briefing, config: &Config) -> tera::Value {
+    tera::Value::from_serializable(&Summary::new(briefing, config))
+}
+
+/// `briefings` sorted newest first, then by source path. A briefing is a
+/// large value, so the sort orders indexes and then moves them into place.
+fn newest_first(mut briefings: Vec<Briefing>) -> Vec<Briefing> {
+    let mut order: Vec<usize> = (0..briefings.len()).collect();
+    order.par_sort_unstable_by(|&a, &b| {
+        let (a, b) = (&briefings[a], &briefings[b]);
+        b.front
+            .date
+            .cmp(&a.front.date)
+            .then_with(|| a.rel.cmp(&b.rel))
+    });
+    permute(&mut briefings, &order);
+    briefings
+}
+
+/// Rearranges `items` in place so that position `k` holds what was at
+/// `order[k]`; `order` must be a permutation of the positions.
+fn permute<T>(items: &mut [T], order: &[usize]) {
+    // One pass along each cycle of the permutation: every swap puts one
+    // item in its final place, so the work is linear whatever the order.
+    let mut placed = vec![false; order.len()];
+    for start in 0..order.len() {
+        let mut k = start;
+        while !placed[k] {
+            placed[k] = true;
+            let from = order[k];
+            if from == start {
+                break;
+            }
+            items.swap(k, from);
+            k = from;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn permute_moves_every_item_where_the_order_says() {
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        for n in [0, 1, 2, 3, 10, 257] {
+            let mut order: Vec<usize> = (0..n).collect();
+            // Fisher–Yates with a fixed xorshift, so failures repeat.
+            for i in (1..n).rev() {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                order.swap(i, (state % (i as u64 + 1)) as usize);
+            }
+            let mut items: Vec<String> = (0..n).map(|i| format!("item {i}")).collect();
+            permute(&mut items, &order);
+            let want: Vec<String> = order.iter().map(|i| format!("item {i}")).collect();
+            assert_eq!(items, want, "n = {n}, order {order:?}");
+        }
+    }
+}
