@@ -5,9 +5,17 @@ use std::path::PathBuf;
 
 /// brief: build briefing pages from Markdown.
 #[derive(Debug, Parser)]
-#[command(name = "brief", version, about, long_about = None, propagate_version = true)]
+#[command(
+    name = "brief",
+    version,
+    about,
+    long_about = None,
+    propagate_version = true,
+    disable_help_subcommand = true,
+    after_help = after_help()
+)]
 pub struct Cli {
-    /// Print only warnings and errors.
+    /// Print only warnings and errors (for `check`, only errors).
     #[arg(long, short = 'q', global = true, conflicts_with = "verbose")]
     pub quiet: bool,
     /// Also print what each step did and how long it took.
@@ -33,23 +41,47 @@ pub enum Command {
     New(NewArgs),
     /// Make a new site: settings, templates, stylesheet and an example briefing.
     Init(InitArgs),
+    /// Print the help of a command, or a topic of the documentation.
+    Help {
+        /// A command (`build`, `serve`, `check`, `new`, `init`) or a topic:
+        /// cli, content, front-matter, site-toml, templates, hosting.
+        #[arg(value_name = "COMMAND|TOPIC")]
+        topic: Option<String>,
+    },
 }
 
-/// Flags of `brief build`.
+/// The end of `brief --help`: where the rest of the documentation is.
+fn after_help() -> String {
+    format!(
+        "Documentation: brief help <TOPIC>, one of\n{}",
+        crate::help::topic_list().trim_end()
+    )
+}
+
+/// The site to work on, and which briefings to include: the same flags in
+/// `brief build`, `brief check` and `brief serve`.
 #[derive(Debug, Args)]
-pub struct BuildArgs {
+pub struct SiteArgs {
     /// The site folder, holding site.toml, content/, templates/ and static/.
     #[arg(long, short = 'r', default_value = ".", value_name = "DIR")]
     pub root: PathBuf,
-    /// Where to write the site [default: ROOT/public].
-    #[arg(long, short = 'o', value_name = "DIR")]
-    pub output: Option<PathBuf>,
     /// Include briefings marked `draft = true`.
     #[arg(long)]
     pub drafts: bool,
     /// Include briefings dated after today.
     #[arg(long)]
     pub future: bool,
+}
+
+/// Flags of `brief build`.
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// The site folder and which briefings to include.
+    #[command(flatten)]
+    pub site: SiteArgs,
+    /// Where to write the site [default: ROOT/public].
+    #[arg(long, short = 'o', value_name = "DIR")]
+    pub output: Option<PathBuf>,
     /// Publish at this absolute URL, overriding `base_url` in site.toml
     /// (for deploy previews and test hosts).
     #[arg(long, value_name = "URL")]
@@ -62,15 +94,9 @@ pub struct BuildArgs {
 /// Flags of `brief check`.
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// The site folder, holding site.toml, content/, templates/ and static/.
-    #[arg(long, short = 'r', default_value = ".", value_name = "DIR")]
-    pub root: PathBuf,
-    /// Include briefings marked `draft = true`.
-    #[arg(long)]
-    pub drafts: bool,
-    /// Include briefings dated after today.
-    #[arg(long)]
-    pub future: bool,
+    /// The site folder and which briefings to include.
+    #[command(flatten)]
+    pub site: SiteArgs,
     /// Also request every external link (needs the network; slow).
     #[arg(long)]
     pub external: bool,
@@ -79,9 +105,9 @@ pub struct CheckArgs {
 /// Flags of `brief serve`.
 #[derive(Debug, Args)]
 pub struct ServeArgs {
-    /// The site folder, holding site.toml, content/, templates/ and static/.
-    #[arg(long, short = 'r', default_value = ".", value_name = "DIR")]
-    pub root: PathBuf,
+    /// The site folder and which briefings to include.
+    #[command(flatten)]
+    pub site: SiteArgs,
     /// The port to listen on; 0 picks a free one.
     #[arg(long, short = 'p', default_value_t = 1111)]
     pub port: u16,
@@ -89,12 +115,6 @@ pub struct ServeArgs {
     /// `0.0.0.0` lets in every machine that can reach this one.
     #[arg(long, default_value = "127.0.0.1", value_name = "ADDRESS")]
     pub bind: std::net::IpAddr,
-    /// Include briefings marked `draft = true`.
-    #[arg(long)]
-    pub drafts: bool,
-    /// Include briefings dated after today.
-    #[arg(long)]
-    pub future: bool,
 }
 
 /// Flags of `brief new`.
@@ -119,4 +139,53 @@ pub struct InitArgs {
     /// are kept as they are, never replaced or removed.
     #[arg(long)]
     pub force: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory as _;
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn build_check_and_serve_share_one_set_of_site_flags() {
+        for command in ["build", "check", "serve"] {
+            let cli = Cli::try_parse_from(["brief", command, "-r", "site", "--drafts", "--future"])
+                .unwrap();
+            let site = match &cli.command {
+                Command::Build(a) => &a.site,
+                Command::Check(a) => &a.site,
+                Command::Serve(a) => &a.site,
+                other => panic!("{other:?}"),
+            };
+            assert_eq!(site.root, PathBuf::from("site"));
+            assert!(site.drafts && site.future, "{command}");
+
+            let cli = Cli::try_parse_from(["brief", command]).unwrap();
+            let (Command::Build(BuildArgs { site, .. })
+            | Command::Check(CheckArgs { site, .. })
+            | Command::Serve(ServeArgs { site, .. })) = cli.command
+            else {
+                panic!("{command}");
+            };
+            assert_eq!(site.root, PathBuf::from("."));
+            assert!(!site.drafts && !site.future, "{command}");
+        }
+    }
+
+    #[test]
+    fn help_is_brief_own_command() {
+        let cli = Cli::try_parse_from(["brief", "help", "front-matter"]).unwrap();
+        assert!(
+            matches!(cli.command, Command::Help { topic: Some(ref t) } if t == "front-matter"),
+            "{:?}",
+            cli.command
+        );
+        let cli = Cli::try_parse_from(["brief", "help"]).unwrap();
+        assert!(matches!(cli.command, Command::Help { topic: None }));
+    }
 }

@@ -23,6 +23,7 @@ pub fn run(cli: Cli, term: Term) -> Result<ExitCode> {
         Command::Check(args) => check(args, &out),
         Command::New(args) => new(args),
         Command::Init(args) => init(args),
+        Command::Help { topic } => crate::help::run(topic.as_deref(), term),
     }
 }
 
@@ -49,10 +50,10 @@ const PROGRESS_AFTER: Duration = Duration::from_secs(1);
 
 fn build(args: BuildArgs, out: &Output) -> Result<ExitCode> {
     let options = crate::BuildOptions {
-        root: args.root,
+        root: args.site.root,
         output: args.output,
-        drafts: args.drafts,
-        future: args.future,
+        drafts: args.site.drafts,
+        future: args.site.future,
         strict: args.strict,
         base_url: args.base_url,
     };
@@ -157,16 +158,39 @@ fn build(args: BuildArgs, out: &Output) -> Result<ExitCode> {
                 "note: no feeds, sitemap, robots.txt or 404 page: they need absolute URLs; set `base_url` in site.toml"
             );
         }
+        if let Some(note) = robots_note(&options, report.feeds) {
+            println!("note: {note}");
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
 
+/// For a site published under a path (`https://example.org/briefings/`):
+/// its `robots.txt` is written, but crawlers only ever read the one at the
+/// host's root. `None` when no `robots.txt` was written or it is at the root.
+fn robots_note(options: &crate::BuildOptions, written: bool) -> Option<String> {
+    if !written {
+        return None;
+    }
+    let base = match &options.base_url {
+        Some(url) => url.clone(),
+        None => crate::config::Config::load(&options.root).ok()?.base_url,
+    };
+    let base = base.trim_end_matches('/');
+    let host_start = base.find("://")? + 3;
+    let host_end = host_start + base[host_start..].find('/')?;
+    Some(format!(
+        "this site's robots.txt is at {base}/robots.txt, but crawlers read robots.txt only at the host's root, {}/robots.txt: the host must serve it there (see `brief help hosting`)",
+        &base[..host_end]
+    ))
+}
+
 fn check(args: CheckArgs, out: &Output) -> Result<ExitCode> {
     let report = check::check(
-        &args.root,
+        &args.site.root,
         &CheckOptions {
-            drafts: args.drafts,
-            future: args.future,
+            drafts: args.site.drafts,
+            future: args.site.future,
             external: args.external,
         },
     );
@@ -206,12 +230,12 @@ fn check(args: CheckArgs, out: &Output) -> Result<ExitCode> {
 
 fn serve(args: ServeArgs) -> Result<ExitCode> {
     crate::serve::serve(&crate::serve::ServeOptions {
-        root: args.root,
+        root: args.site.root,
         bind: args.bind,
         port: args.port,
         load: crate::LoadOptions {
-            drafts: args.drafts,
-            future: args.future,
+            drafts: args.site.drafts,
+            future: args.site.future,
             ..Default::default()
         },
     })?;
@@ -238,6 +262,16 @@ fn init(args: InitArgs) -> Result<ExitCode> {
     let done = crate::scaffold::init(&args.dir, args.force, crate::date::Date::today())?;
     for kept in &done.kept {
         println!("kept the existing `{}`", kept.display());
+    }
+    match done.example {
+        crate::scaffold::Example::Published => {}
+        crate::scaffold::Example::Draft => println!(
+            "added the example briefing `content/{}` as a draft: brief serve --drafts shows it",
+            crate::scaffold::EXAMPLE_FILE
+        ),
+        crate::scaffold::Example::Skipped => {
+            println!("no example briefing added: `content/` already has briefings")
+        }
     }
     println!(
         "Made a site in `{}` ({} files). Next: brief serve --root {}",

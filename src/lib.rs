@@ -17,6 +17,7 @@ pub mod diagnostics;
 pub mod feeds;
 pub mod fingerprint;
 pub mod frontmatter;
+pub mod help;
 pub mod links;
 pub mod markdown;
 pub mod output;
