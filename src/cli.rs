@@ -6,9 +6,17 @@ use std::path::PathBuf;
 
 /// brief: build briefing pages from Markdown.
 #[derive(Debug, Parser)]
-#[command(name = "brief", version, about, long_about = None, propagate_version = true)]
+#[command(
+    name = "brief",
+    version,
+    about,
+    long_about = None,
+    propagate_version = true,
+    disable_help_subcommand = true,
+    after_help = after_help()
+)]
 pub struct Cli {
-    /// Print only warnings and errors.
+    /// Print only warnings and errors (for `check`, only errors).
     #[arg(long, short = 'q', global = true, conflicts_with = "verbose")]
     pub quiet: bool,
     /// Also print what each step did and how long it took.
@@ -34,10 +42,25 @@ pub enum Command {
     New(NewArgs),
     /// Make a new site: settings, templates, stylesheet and an example briefing.
     Init(InitArgs),
+    /// Print the help of a command, or a topic of the documentation.
+    Help {
+        /// A command (`build`, `serve`, `check`, `new`, `init`) or a topic:
+        /// cli, content, front-matter, site-toml, templates, hosting.
+        #[arg(value_name = "COMMAND|TOPIC")]
+        topic: Option<String>,
+    },
 }
 
-/// The flags that say which site and which of its briefings: shared by
-/// `build`, `check` and `serve`.
+/// The end of `brief --help`: where the rest of the documentation is.
+fn after_help() -> String {
+    format!(
+        "Documentation: brief help <TOPIC>, one of\n{}",
+        crate::help::topic_list().trim_end()
+    )
+}
+
+/// The site to work on, and which briefings to include: the same flags in
+/// `brief build`, `brief check` and `brief serve`.
 #[derive(Debug, Args)]
 pub struct SiteArgs {
     /// The site folder, holding site.toml, content/, templates/ and static/.
@@ -64,7 +87,7 @@ impl SiteArgs {
 /// Flags of `brief build`.
 #[derive(Debug, Args)]
 pub struct BuildArgs {
-    /// The site and which briefings.
+    /// The site folder and which briefings to include.
     #[command(flatten)]
     pub site: SiteArgs,
     /// Where to write the site [default: ROOT/public].
@@ -82,7 +105,7 @@ pub struct BuildArgs {
 /// Flags of `brief check`.
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// The site and which briefings.
+    /// The site folder and which briefings to include.
     #[command(flatten)]
     pub site: SiteArgs,
     /// Also request every external link (needs the network; slow).
@@ -93,7 +116,7 @@ pub struct CheckArgs {
 /// Flags of `brief serve`.
 #[derive(Debug, Args)]
 pub struct ServeArgs {
-    /// The site and which briefings.
+    /// The site folder and which briefings to include.
     #[command(flatten)]
     pub site: SiteArgs,
     /// The port to listen on; 0 picks a free one.
@@ -127,4 +150,53 @@ pub struct InitArgs {
     /// are kept as they are, never replaced or removed.
     #[arg(long)]
     pub force: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory as _;
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn build_check_and_serve_share_one_set_of_site_flags() {
+        for command in ["build", "check", "serve"] {
+            let cli = Cli::try_parse_from(["brief", command, "-r", "site", "--drafts", "--future"])
+                .unwrap();
+            let site = match &cli.command {
+                Command::Build(a) => &a.site,
+                Command::Check(a) => &a.site,
+                Command::Serve(a) => &a.site,
+                other => panic!("{other:?}"),
+            };
+            assert_eq!(site.root, PathBuf::from("site"));
+            assert!(site.drafts && site.future, "{command}");
+
+            let cli = Cli::try_parse_from(["brief", command]).unwrap();
+            let (Command::Build(BuildArgs { site, .. })
+            | Command::Check(CheckArgs { site, .. })
+            | Command::Serve(ServeArgs { site, .. })) = cli.command
+            else {
+                panic!("{command}");
+            };
+            assert_eq!(site.root, PathBuf::from("."));
+            assert!(!site.drafts && !site.future, "{command}");
+        }
+    }
+
+    #[test]
+    fn help_is_brief_own_command() {
+        let cli = Cli::try_parse_from(["brief", "help", "front-matter"]).unwrap();
+        assert!(
+            matches!(cli.command, Command::Help { topic: Some(ref t) } if t == "front-matter"),
+            "{:?}",
+            cli.command
+        );
+        let cli = Cli::try_parse_from(["brief", "help"]).unwrap();
+        assert!(matches!(cli.command, Command::Help { topic: None }));
+    }
 }

@@ -27,6 +27,7 @@ pub fn run(cli: Cli, term: Term) -> ExitCode {
         Command::Check(args) => check(args, &out),
         Command::New(args) => new(args),
         Command::Init(args) => init(args),
+        Command::Help { topic } => crate::help::run(topic.as_deref(), term),
     };
     result.unwrap_or_else(|e| {
         out.report.errors(&e);
@@ -157,8 +158,31 @@ fn build(args: BuildArgs, out: &Output) -> Result<ExitCode> {
                 "note: no feeds, sitemap, robots.txt or 404 page: they need absolute URLs; set `base_url` in site.toml"
             );
         }
+        if let Some(note) = robots_note(&options, report.feeds) {
+            println!("note: {note}");
+        }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// For a site published under a path (`https://example.org/briefings/`):
+/// its `robots.txt` is written, but crawlers only ever read the one at the
+/// host's root. `None` when no `robots.txt` was written or it is at the root.
+fn robots_note(options: &crate::BuildOptions, written: bool) -> Option<String> {
+    if !written {
+        return None;
+    }
+    let base = match &options.base_url {
+        Some(url) => url.clone(),
+        None => crate::config::Config::load(&options.root).ok()?.base_url,
+    };
+    let base = base.trim_end_matches('/');
+    let host_start = base.find("://")? + 3;
+    let host_end = host_start + base[host_start..].find('/')?;
+    Some(format!(
+        "this site's robots.txt is at {base}/robots.txt, but crawlers read robots.txt only at the host's root, {}/robots.txt: the host must serve it there (see `brief help hosting`)",
+        &base[..host_end]
+    ))
 }
 
 fn check(args: CheckArgs, out: &Output) -> Result<ExitCode> {
@@ -233,6 +257,16 @@ fn init(args: InitArgs) -> Result<ExitCode> {
     let done = crate::scaffold::init(&args.dir, args.force, crate::date::Date::today())?;
     for kept in &done.kept {
         println!("kept the existing `{}`", kept.display());
+    }
+    match done.example {
+        crate::scaffold::Example::Published => {}
+        crate::scaffold::Example::Draft => println!(
+            "added the example briefing `content/{}` as a draft: brief serve --drafts shows it",
+            crate::scaffold::EXAMPLE_FILE
+        ),
+        crate::scaffold::Example::Skipped => {
+            println!("no example briefing added: `content/` already has briefings")
+        }
     }
     println!(
         "Made a site in `{}` ({} files). Next: brief serve --root {}",

@@ -564,7 +564,7 @@ pub fn toml_error(
         (base + s.start, s.end.saturating_sub(s.start))
     });
     let help = if message.starts_with("unknown field") {
-        "check the spelling; README.md lists every field"
+        "check the spelling; `brief help front-matter` lists every field of a briefing, `brief help site-toml` every setting"
     } else if message.starts_with("missing field") {
         "add the field to the front matter"
     } else if message.contains("invalid type") {

@@ -32,6 +32,7 @@ mod diagnostics;
 mod feeds;
 mod fingerprint;
 mod frontmatter;
+mod help;
 mod links;
 mod markdown;
 mod output;

@@ -31,8 +31,13 @@ const SECTIONS: &[(&str, &str)] = &[
     ),
 ];
 
-/// The text of a new draft briefing titled `title`, dated `date`.
+/// The text of a new draft briefing titled `title`, dated `date`: every
+/// front matter field, the optional ones commented out with an example
+/// value, so the file builds as it is and each field is one `# ` away.
 pub fn briefing_text(title: &str, date: Date) -> String {
+    // The file's own name, as `slug` would give it; `new_briefing` refuses
+    // a title without one before it gets here.
+    let slug = file_stem(title).unwrap_or_default();
     let mut text = format!(
         "+++\n\
          title = {title}\n\
@@ -43,16 +48,25 @@ pub fn briefing_text(title: &str, date: Date) -> String {
          key_points = []\n\
          # authors = [\"Your Name\"]\n\
          # updated = {date}\n\
+         # slug = \"{slug}\"\n\
+         # path = \"{year}/{slug}\"\n\
+         # image = \"https://example.org/share.png\"\n\
          \n\
-         # More blocks, ready to uncomment and fill in (README.md lists every field):\n\
+         # More blocks, ready to uncomment and fill in (`brief help front-matter` lists every field):\n\
          #\n\
          # [source]\n\
          # name = \"Publication\"\n\
          # url = \"https://example.org/article\"\n\
+         # date = {date}\n\
          #\n\
          # [pull_quote]\n\
          # text = \"A line worth quoting.\"\n\
          # cite = \"Who said it\"\n\
+         # section = \"diplomacy\"\n\
+         #\n\
+         # [[updates]]\n\
+         # date = {date}\n\
+         # note = \"What changed, and why.\"\n\
          #\n\
          # [[key_facts]]\n\
          # label = \"Label\"\n\
@@ -64,13 +78,16 @@ pub fn briefing_text(title: &str, date: Date) -> String {
          #\n\
          # [[timeline]]\n\
          # date = {date}\n\
+         # label = \"The date in words, if the date alone says too little\"\n\
          # event = \"What happened.\"\n\
          #\n\
          # [[sources]]\n\
          # title = \"Document title\"\n\
          # url = \"https://example.org/document\"\n\
+         # publisher = \"Who published it\"\n\
          +++\n",
         title = toml_string(title),
+        year = date.year,
     );
     for (heading, prompt) in SECTIONS {
         text.push_str(&format!("\n## {heading}\n\n{prompt}\n"));
@@ -148,6 +165,21 @@ pub struct Initialized {
     pub written: Vec<PathBuf>,
     /// Files that were already there and were left alone (only with `force`).
     pub kept: Vec<PathBuf>,
+    /// What became of the example briefing.
+    pub example: Example,
+}
+
+/// What [`init`] did with the example briefing.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub enum Example {
+    /// Added and published: the folder was new or empty.
+    #[default]
+    Published,
+    /// Added as a draft, so a site that was already there publishes
+    /// nothing new (with `force` in a folder holding files).
+    Draft,
+    /// Not added: `content/` already has briefings.
+    Skipped,
 }
 
 /// Why a file was not created.
@@ -177,26 +209,37 @@ fn create_new(path: &Path, text: &str) -> Result<(), Create> {
         .map_err(Create::Failed)
 }
 
-/// Makes a new site in `dir`: `site.toml`, the built-in templates, the
-/// stylesheet, an example briefing dated `today` and a `.gitignore`. A
-/// folder that holds anything is refused unless `force`; even then no file
-/// is replaced or removed, only missing ones are added.
+/// Makes a new site in `dir`: `site.toml`, a README, the built-in
+/// templates, the stylesheet, an example briefing dated `today` and a
+/// `.gitignore`. A folder that holds anything is refused unless `force`;
+/// even then no file is replaced or removed, only missing ones are added,
+/// and the example briefing comes as a draft, or not at all where
+/// `content/` already has briefings.
 pub fn init(dir: &Path, force: bool, today: Date) -> Result<Initialized> {
+    let mut example = Example::Published;
     if dir.exists() {
         if !dir.is_dir() {
             bail!("`{}` exists and is not a folder", dir.display());
         }
         let mut entries =
             fs::read_dir(dir).with_context(|| format!("failed to read `{}`", dir.display()))?;
-        if entries.next().is_some() && !force {
-            bail!(
-                "`{}` is not empty; brief init makes a site in a new or empty folder\n  = help: choose another folder, or pass --force to add the site's files beside what is there (existing files are kept, never replaced)",
-                dir.display()
-            );
+        if entries.next().is_some() {
+            if !force {
+                bail!(
+                    "`{}` is not empty; brief init makes a site in a new or empty folder\n  = help: choose another folder, or pass --force to add the site's files beside what is there (existing files are kept, never replaced)",
+                    dir.display()
+                );
+            }
+            example = if has_briefings(&dir.join(CONTENT_DIR)) {
+                Example::Skipped
+            } else {
+                Example::Draft
+            };
         }
     }
     let mut files: Vec<(PathBuf, String)> = vec![
         (PathBuf::from("site.toml"), SITE_TOML.to_string()),
+        (PathBuf::from("README.md"), SITE_README.to_string()),
         (PathBuf::from(".gitignore"), "/public\n".to_string()),
     ];
     for (name, text) in BUILTIN {
@@ -205,12 +248,17 @@ pub fn init(dir: &Path, force: bool, today: Date) -> Result<Initialized> {
     for (name, text) in BUILTIN_STATIC {
         files.push((Path::new(STATIC_DIR).join(name), text.to_string()));
     }
-    files.push((
-        Path::new(CONTENT_DIR).join("example-briefing.md"),
-        example_text(today),
-    ));
+    if example != Example::Skipped {
+        files.push((
+            Path::new(CONTENT_DIR).join(EXAMPLE_FILE),
+            example_text(today, example == Example::Draft),
+        ));
+    }
 
-    let mut done = Initialized::default();
+    let mut done = Initialized {
+        example,
+        ..Initialized::default()
+    };
     for (rel, text) in files {
         let path = dir.join(&rel);
         if let Some(parent) = path.parent() {
@@ -226,8 +274,23 @@ pub fn init(dir: &Path, force: bool, today: Date) -> Result<Initialized> {
     Ok(done)
 }
 
+/// The example briefing's file name, inside `content/`.
+pub const EXAMPLE_FILE: &str = "example-briefing.md";
+
+/// Whether `content` holds a briefing (a `.md` file) at any depth, as a
+/// build would find it: hidden files and folders and symbolic links do not
+/// count.
+fn has_briefings(content: &Path) -> bool {
+    walkdir::WalkDir::new(content)
+        .follow_links(false)
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
+        .filter_map(Result::ok)
+        .any(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "md"))
+}
+
 const SITE_TOML: &str =
-    "# Site settings for brief. Every field is optional; README.md lists them all.
+    "# Site settings for brief. Every field is optional; `brief help site-toml` lists them all.
 title = \"Briefings\"
 description = \"\"
 language = \"en\"
@@ -235,15 +298,50 @@ language = \"en\"
 # base_url = \"https://example.org/briefings/\"
 ";
 
+/// The README of a new site: what its folders are for, the commands that
+/// matter day to day, and where the rest of the documentation is.
+const SITE_README: &str = "# Briefings
+
+This site is made with brief: it turns the briefings in `content/`, written in
+Markdown, into plain HTML pages.
+
+- `site.toml`: the site's settings (title, language, the address it is published
+  at); `brief help site-toml` lists every one.
+- `content/`: one Markdown file per briefing; folders become parts of the URL.
+  A folder holding `index.md` is a page bundle: its images and other files are
+  published beside the page. Front matter between the `+++` lines holds the
+  facts (`brief help front-matter`), the Markdown below it the text
+  (`brief help content`).
+- `templates/`: copies of the built-in Tera templates, to edit; a deleted one is
+  replaced by the built-in again (`brief help templates`).
+- `static/`: files copied as they are to the site's root, such as `style.css`.
+- `public/`: the built site, ready to upload (`brief help hosting`); git ignores it.
+
+## Commands
+
+- `brief serve --drafts`: a preview at http://127.0.0.1:1111/, rebuilt on every save.
+- `brief check`: broken links and anchors, images without alt text, missing summaries.
+- `brief build`: the site, written into `public/`.
+
+`brief new \"Title\"` starts a new draft briefing with every field to fill in.
+
+## More
+
+`brief help` lists every command and documentation topic; `brief help cli`
+describes every command and flag.
+";
+
 /// The example briefing of a new site: it shows each part of a briefing by
-/// describing it, so it reads as a guide and builds as a page.
-fn example_text(today: Date) -> String {
+/// describing it, so it reads as a guide and builds as a page. `draft`
+/// marks it a draft, for a site that was already there.
+fn example_text(today: Date, draft: bool) -> String {
+    let draft = if draft { "draft = true\n" } else { "" };
     format!(
         r#"+++
 title = "How a Briefing Is Put Together"
 summary = "An example to read, copy and then delete: each part of this page comes from one field of its Markdown file."
 date = {today}
-tags = ["Example"]
+{draft}tags = ["Example"]
 key_points = [
   "The front matter between the +++ lines holds the facts; the Markdown below holds the prose.",
   "Each level-two heading starts a section, listed in the page's contents.",
@@ -271,8 +369,13 @@ date = {today}
 event = "This site was created with brief init."
 
 [[sources]]
-title = "README of brief (every front matter field)"
-url = "https://example.org/brief/README"
+title = "Every front matter field: run brief help front-matter"
+url = "https://example.org/brief/front-matter"
+
+[pull_quote]
+text = "The front matter holds the facts; the Markdown holds the prose."
+cite = "The example briefing"
+section = "diplomacy"
 +++
 
 This paragraph sits before the first heading, so it becomes the introduction.
@@ -284,8 +387,8 @@ what was left out of the request. Keep it short and concrete.
 
 ## Diplomacy
 
-The second section is a good place for the positions of the parties. A
-`[pull_quote]` in the front matter appears beside it.
+The second section is a good place for the positions of the parties. The
+`[pull_quote]` in the front matter appears beside it, as its `section` says.
 
 ## Historical context
 
@@ -322,9 +425,19 @@ mod tests {
 
     #[test]
     fn example_briefing_parses() {
-        let page = Page::parse(Path::new("content/e.md"), "e.md", example_text(day())).unwrap();
+        let page = Page::parse(
+            Path::new("content/e.md"),
+            "e.md",
+            example_text(day(), false),
+        )
+        .unwrap();
         assert!(!page.front.draft);
         assert_eq!(page.body().unwrap().sections.len(), 3);
+        let quote = page.front.pull_quote.as_ref().unwrap();
+        assert_eq!(quote.section.as_deref(), Some("diplomacy"));
+        let draft =
+            Page::parse(Path::new("content/e.md"), "e.md", example_text(day(), true)).unwrap();
+        assert!(draft.front.draft);
     }
 
     #[test]
@@ -355,10 +468,36 @@ mod tests {
         assert!(init(dir.path(), false, day()).is_err());
         let done = init(dir.path(), true, day()).unwrap();
         assert_eq!(done.kept, [PathBuf::from("site.toml")]);
+        assert_eq!(done.example, Example::Draft);
         assert_eq!(
             fs::read_to_string(dir.path().join("site.toml")).unwrap(),
             "title = \"Mine\"\n"
         );
         assert!(dir.path().join("templates/base.html").is_file());
+    }
+
+    #[test]
+    fn init_adds_no_example_beside_briefings() {
+        let dir = tempfile::tempdir().unwrap();
+        let content = dir.path().join("content");
+        // Hidden files and folders are not briefings.
+        fs::create_dir_all(content.join(".drafts")).unwrap();
+        fs::write(content.join(".drafts/x.md"), "").unwrap();
+        fs::write(content.join("notes.txt"), "").unwrap();
+        assert!(!has_briefings(&content));
+        fs::create_dir_all(content.join("sahel")).unwrap();
+        fs::write(content.join("sahel/mali.md"), "").unwrap();
+        assert!(has_briefings(&content));
+        let done = init(dir.path(), true, day()).unwrap();
+        assert_eq!(done.example, Example::Skipped);
+        assert!(!content.join(EXAMPLE_FILE).exists());
+    }
+
+    #[test]
+    fn a_new_site_publishes_the_example() {
+        let dir = tempfile::tempdir().unwrap();
+        let done = init(&dir.path().join("site"), false, day()).unwrap();
+        assert_eq!(done.example, Example::Published);
+        assert!(done.written.contains(&PathBuf::from("README.md")));
     }
 }

@@ -214,11 +214,11 @@ impl Templates {
                 let help = if message.contains("not found in context")
                     || message.contains("undefined")
                 {
-                    "check the spelling against the template variables in README.md, or guard it with `{% if x is defined %}`"
+                    "check the spelling against the template variables in `brief help templates`, or guard it with `{% if x is defined %}`"
                 } else if matches!(e.kind(), ErrorKind::SyntaxError(_)) {
                     "fix the template syntax at the marked place"
                 } else {
-                    "see the template variables and filters in README.md"
+                    "see the template variables and filters in `brief help templates`"
                 };
                 let err = SourceError::new(shown, message).with_help(help);
                 match origin {
@@ -288,7 +288,7 @@ impl Templates {
             |o| o.shown.clone(),
         );
         let err = SourceError::new(shown, format!("{}{rendering}", lower_first(&message)))
-            .with_help("the filters, functions and tests brief adds are listed in README.md, beside Tera's own");
+            .with_help("the filters, functions and tests brief adds are listed in `brief help templates`, beside Tera's own");
         match (origin, line) {
             (Some(o), Some(line)) => err.at_line(&o.source, line, column),
             _ => err,

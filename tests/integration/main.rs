@@ -3,8 +3,10 @@
 
 mod build;
 mod build_lock;
+mod build_notes;
 mod check;
 mod errors;
+mod help;
 mod hostile;
 mod mali;
 mod many;

@@ -145,3 +145,300 @@ fn init_refuses_a_folder_that_is_not_empty() {
     let o = brief(dir.path(), &["build"]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 }
+
+/// The README of the repository.
+fn readme() -> String {
+    std::fs::read_to_string(repo().join("README.md")).unwrap()
+}
+
+/// Makes a site with `brief init` in a new temp folder; returns the folder
+/// and the site inside it.
+fn init_site() -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let o = brief(dir.path(), &["init", "site"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let root = dir.path().join("site");
+    (dir, root)
+}
+
+#[test]
+fn init_writes_a_readme_that_points_at_brief_help() {
+    let (_dir, root) = init_site();
+    let text = read(&root, "README.md");
+    for needle in [
+        "content/",
+        "templates/",
+        "static/",
+        "site.toml",
+        "public/",
+        "brief build",
+        "brief serve",
+        "brief check",
+        "brief new",
+        "brief help",
+    ] {
+        assert!(text.contains(needle), "missing `{needle}`:\n{text}");
+    }
+    // Every `brief help <topic>` it names works.
+    let mut rest = text.as_str();
+    let mut topics = 0;
+    while let Some(i) = rest.find("brief help ") {
+        rest = &rest[i + "brief help ".len()..];
+        let topic: String = rest
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+            .collect();
+        let o = brief(&root, &["help", &topic]);
+        assert!(o.status.success(), "brief help {topic}");
+        topics += 1;
+    }
+    assert!(topics >= 3, "{text}");
+    // It is the author's notes, not a page of the site.
+    let o = brief(&root, &["build"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(!root.join("public/README.md").exists());
+}
+
+/// The rows of the README's front matter table: each field's name as
+/// written (`title`, `[source]`, `[[updates]]`) and, for a table, the keys
+/// its row names (`name`, `url`, `date`).
+fn readme_front_matter_fields() -> Vec<(String, Vec<String>)> {
+    let readme = readme();
+    let start = readme.find("### Front matter fields").unwrap();
+    let end = start + readme[start..].find("\n### ").unwrap();
+    let mut fields = Vec::new();
+    for line in readme[start..end].lines() {
+        let cells: Vec<&str> = line.split(" | ").collect();
+        if !line.starts_with("| `") || cells.len() < 3 {
+            continue;
+        }
+        let name = cells[0]
+            .trim_start_matches("| ")
+            .trim_matches('`')
+            .to_string();
+        let keys = if name.starts_with('[') {
+            table_keys(cells[2])
+        } else {
+            Vec::new()
+        };
+        fields.push((name, keys));
+    }
+    assert!(fields.len() > 15, "{fields:?}");
+    let keys = |name: &str| &fields.iter().find(|(n, _)| n == name).unwrap().1;
+    assert_eq!(keys("[source]"), &["name", "url", "date"]);
+    assert_eq!(keys("[[updates]]"), &["date", "note"]);
+    assert_eq!(keys("[[timeline]]"), &["date", "event", "label"]);
+    fields
+}
+
+/// The keys a table's row names: the identifiers in backticks, leaving out
+/// asides in parentheses, up to the `:` that ends the list ("`date`,
+/// `note`: a dated log…"; "the original publication: `name`, `url`…").
+fn table_keys(meaning: &str) -> Vec<String> {
+    let mut plain = String::new();
+    let mut depth = 0;
+    for c in meaning.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            _ if depth == 0 => plain.push(c),
+            _ => {}
+        }
+    }
+    let mut keys = Vec::new();
+    for (i, piece) in plain.split('`').enumerate() {
+        if i % 2 == 0 {
+            if !keys.is_empty() && piece.contains(':') {
+                break;
+            }
+        } else if !piece.is_empty() && piece.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
+            keys.push(piece.to_string());
+        }
+    }
+    keys
+}
+
+#[test]
+fn new_writes_every_field_the_readme_lists() {
+    let site = tempfile::tempdir().unwrap();
+    let o = brief(site.path(), &["new", "Every Field"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = read(site.path(), "content/every-field.md");
+    let lines: Vec<&str> = text.lines().collect();
+    // Written as a field, or commented out ready to uncomment.
+    let uncommented = |l: &str| l.trim_start_matches("# ").to_string();
+    for (name, keys) in readme_front_matter_fields() {
+        if name.starts_with('[') {
+            let at = lines
+                .iter()
+                .position(|l| uncommented(l) == name)
+                .unwrap_or_else(|| panic!("no `{name}` table:\n{text}"));
+            let block: Vec<String> = lines[at + 1..]
+                .iter()
+                .map(|l| uncommented(l))
+                .take_while(|l| !l.trim_start_matches('#').trim().is_empty())
+                .collect();
+            for key in keys {
+                assert!(
+                    block.iter().any(|l| l.starts_with(&format!("{key} = "))),
+                    "`{name}` has no `{key}`:\n{text}"
+                );
+            }
+        } else {
+            assert!(
+                lines
+                    .iter()
+                    .any(|l| uncommented(l).starts_with(&format!("{name} = "))),
+                "no `{name}`:\n{text}"
+            );
+        }
+    }
+}
+
+#[test]
+fn new_briefing_builds_with_every_field_uncommented() {
+    let site = tempfile::tempdir().unwrap();
+    let o = brief(site.path(), &["new", "Every Field"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let file = site.path().join("content/every-field.md");
+    let text = std::fs::read_to_string(&file).unwrap();
+    // Uncomment each commented field and table, leaving prose comments.
+    let is_field = |l: &str| {
+        l.starts_with('[')
+            || l.split_once(" = ")
+                .is_some_and(|(k, _)| k.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
+    };
+    let mut uncommented = 0;
+    let full: String = text
+        .lines()
+        .map(|l| match l.strip_prefix("# ") {
+            Some(rest) if is_field(rest) => {
+                uncommented += 1;
+                format!("{rest}\n")
+            }
+            _ => format!("{l}\n"),
+        })
+        .collect();
+    assert!(uncommented > 20, "{full}");
+    std::fs::write(&file, &full).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let o = brief(
+        site.path(),
+        &["build", "--drafts", "-o", out.path().to_str().unwrap()],
+    );
+    assert!(
+        o.status.success(),
+        "{}\n{full}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    // Still a draft, published at the commented-out `path`.
+    let path_line = full.lines().find(|l| l.starts_with("path = ")).unwrap();
+    let path = path_line.trim_start_matches("path = ").trim_matches('"');
+    let page = read(out.path(), &format!("{path}/index.html"));
+    assert!(page.contains("Every Field"), "{page}");
+    let o = brief(site.path(), &["build", "-o", out.path().to_str().unwrap()]);
+    assert!(o.status.success());
+    assert!(!out.path().join(path).exists());
+}
+
+#[test]
+fn readme_says_what_new_writes() {
+    let readme = readme();
+    let start = readme.find("### `brief new`").unwrap();
+    let end = start + readme[start..].find("\n### ").unwrap();
+    let part = &readme[start..end];
+    for (name, _) in readme_front_matter_fields() {
+        assert!(
+            part.contains(&format!("`{name}`")),
+            "`{name}` unsaid:\n{part}"
+        );
+    }
+}
+
+#[test]
+fn init_force_adds_the_example_as_a_draft() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("site.toml"), "title = \"Mine\"\n").unwrap();
+    let o = brief(dir.path(), &["init", ".", "--force"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        stdout.contains("content/example-briefing.md") && stdout.contains("draft"),
+        "{stdout}"
+    );
+    assert!(read(dir.path(), "content/example-briefing.md").contains("\ndraft = true\n"));
+    let o = brief(dir.path(), &["build"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(!dir.path().join("public/example-briefing").exists());
+    let o = brief(dir.path(), &["build", "--drafts"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        dir.path()
+            .join("public/example-briefing/index.html")
+            .is_file()
+    );
+}
+
+#[test]
+fn init_force_adds_no_example_where_content_has_briefings() {
+    let site = copy_site(&fixture("minimal"));
+    // Briefings in a subfolder count too.
+    std::fs::remove_file(site.path().join("content/first.md")).unwrap();
+    std::fs::remove_file(site.path().join("content/draft.md")).unwrap();
+    let before = snapshot_dir(&site.path().join("content"));
+    let o = brief(site.path(), &["init", ".", "--force"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(snapshot_dir(&site.path().join("content")), before);
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        stdout.contains("no example briefing") && stdout.contains("already has briefings"),
+        "{stdout}"
+    );
+    assert!(site.path().join("templates/base.html").is_file());
+}
+
+#[test]
+fn readme_lists_of_built_in_templates_match_what_init_copies() {
+    let (_dir, root) = init_site();
+    let mut copied: Vec<String> = std::fs::read_dir(root.join("templates"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    copied.sort();
+    // Every paragraph that lists the built-in templates (it names
+    // `base.html`) names all of them.
+    let readme = readme();
+    let mut lists = 0;
+    for para in readme.split("\n\n") {
+        if !(para.contains("built-in") && para.contains("`base.html`")) {
+            continue;
+        }
+        let mut named: Vec<String> = para
+            .split('`')
+            .skip(1)
+            .step_by(2)
+            .filter(|s| s.ends_with(".html") && !s.contains(['/', ' ']))
+            .map(str::to_string)
+            .collect();
+        named.sort();
+        named.dedup();
+        assert_eq!(named, copied, "{para}");
+        lists += 1;
+    }
+    assert!(lists >= 2, "the README lists the built-in templates");
+}
+
+#[test]
+fn init_example_has_the_pull_quote_it_promises() {
+    let (_dir, root) = init_site();
+    let text = read(&root, "content/example-briefing.md");
+    assert!(text.contains("[pull_quote]"), "{text}");
+    let o = brief(&root, &["build"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let page = read(&root, "public/example-briefing/index.html");
+    let start = page
+        .find("<section id=\"diplomacy\"")
+        .expect("diplomacy section");
+    let section = &page[start..start + page[start..].find("</section>").unwrap()];
+    assert!(section.contains("class=\"pull-quote\""), "{section}");
+}
