@@ -136,7 +136,7 @@ pub struct Page {
     pub body_offset: usize,
     /// The parsed front matter.
     pub front: FrontMatter,
-    /// Words in the body, counted on its source (see [`markdown::count_words`]).
+    /// Words in the body, counted on its source (see [`crate::words::count_words`]).
     pub words: usize,
     /// Where the page goes, relative to the output root, as a folder with a
     /// trailing slash: `sahel/mali-ecowas/`.
@@ -218,7 +218,7 @@ impl Page {
         // Reader-facing text only: slugs, paths, tags and URLs stay as written.
         crate::typography::smarten_front_matter(&mut front);
         let body_offset = split.body_offset;
-        let words = markdown::count_words(split.body);
+        let words = crate::words::count_words(split.body);
         let url = match &front.path {
             Some(path) => format!("{path}/"),
             None => url_for(file, &text, rel, front.slug.as_deref())?,
@@ -255,25 +255,29 @@ impl Page {
         self.body_with(true)
     }
 
-    /// [`Page::body`], saying whether to count each section's words.
-    pub fn body_with(&self, words: bool) -> Result<Rendered, SourceError> {
+    /// [`Page::body`]; section words are always counted now, so `_words`
+    /// is ignored.
+    pub fn body_with(&self, _words: bool) -> Result<Rendered, SourceError> {
         let text = self.read_source()?;
         let split = frontmatter::split(&self.file, &text)?;
         let size = |src: &str| image_size(&self.root, &self.dir, src);
         let options = RenderOptions {
             raw_html: self.raw_html,
             image_size: &size,
-            words,
+            resolve_link: &|_| Ok(None),
         };
         let located = |e: markdown::MarkdownError| {
             SourceError::new(&self.file, e.message)
                 .at_offset(&text, split.body_offset + e.offset, e.len)
                 .with_help(e.help)
         };
-        markdown::render_with(split.body, &options).map_err(|mut e| {
-            let more = std::mem::take(&mut e.more);
-            let mut err = located(e);
-            err.also = more.into_iter().map(located).collect();
+        markdown::render_with(split.body, &options).map_err(|errors| {
+            let mut errors = errors.into_iter().map(located);
+            // Never empty: an Err holds at least one problem.
+            let mut err = errors.next().unwrap_or_else(|| {
+                SourceError::new(&self.file, "the Markdown could not be rendered")
+            });
+            err.also = errors.collect();
             err
         })
     }

@@ -32,6 +32,7 @@ pub mod term;
 pub mod typography;
 pub mod views;
 pub mod walk;
+pub mod words;
 
 pub use config::Config;
 pub use content::Page;
