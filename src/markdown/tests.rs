@@ -420,3 +420,162 @@ fn deep_nesting_does_not_overflow() {
         .collect::<String>();
     assert!(render(&list).is_ok());
 }
+
+/// Resolves `@/path.md` to `/out/path/`, refuses `@/missing.md`, leaves
+/// other targets as written.
+fn resolve_internal(url: &str) -> Result<Option<String>, LinkProblem> {
+    match url.strip_prefix("@/") {
+        Some(rest) if rest.starts_with("missing.md") => Err(LinkProblem {
+            message: format!("`{url}` links to a briefing that does not exist"),
+            help: "name a file under content/".to_string(),
+        }),
+        Some(rest) => Ok(Some(format!("/out/{}", rest.replacen(".md", "/", 1)))),
+        None => Ok(None),
+    }
+}
+
+fn resolving() -> RenderOptions<'static> {
+    RenderOptions {
+        resolve_link: &resolve_internal,
+        ..RenderOptions::default()
+    }
+}
+
+#[test]
+fn resolver_applies_to_links_in_text_headings_footnotes_and_definitions() {
+    let body = "Intro [a](@/a.md#x).\n\n## Head [b](@/b.md)\n\n### Sub [c](@/c.md)\n\n\
+                Text[^n], [d][ref], [d2][ref] and [e](https://e.org) ![i](@/i.png).\n\n\
+                [ref]: @/d.md\n\n[^n]: See [f](@/f.md).\n";
+    let r = render_with(body, &resolving()).unwrap();
+    assert_eq!(r.intro_html, "<p>Intro <a href=\"/out/a/#x\">a</a>.</p>\n");
+    assert_eq!(r.sections[0].title_html, "Head <a href=\"/out/b/\">b</a>");
+    let html = &r.sections[0].html;
+    assert!(
+        html.contains("<h3 id=\"sub-c\">Sub <a href=\"/out/c/\">c</a></h3>"),
+        "{html}"
+    );
+    assert_eq!(html.matches("<a href=\"/out/d/\">").count(), 2, "{html}");
+    assert!(html.contains("<a href=\"https://e.org\">e</a>"), "{html}");
+    // Images are not links: their source stays as written.
+    assert!(html.contains("<img src=\"@/i.png\""), "{html}");
+    assert!(
+        r.footnotes_html.contains("See <a href=\"/out/f/\">f</a>."),
+        "{}",
+        r.footnotes_html
+    );
+    assert_eq!(r.sections[0].title, "Head b");
+    assert_eq!(r.toc[0].title, "Head b");
+    // Every link is recorded as written, where it is written.
+    let links: Vec<(&str, usize, bool)> = r
+        .links
+        .iter()
+        .map(|l| (l.url.as_str(), l.offset, l.image))
+        .collect();
+    let at = |s: &str| body.find(s).unwrap();
+    assert_eq!(
+        links,
+        [
+            ("@/a.md#x", at("[a]"), false),
+            ("@/b.md", at("[b]"), false),
+            ("@/c.md", at("[c]"), false),
+            ("@/d.md", at("[d]"), false),
+            ("@/d.md", at("[d2]"), false),
+            ("https://e.org", at("[e]"), false),
+            ("@/i.png", at("![i]"), true),
+            ("@/f.md", at("[f]"), false),
+        ]
+    );
+}
+
+#[test]
+fn resolved_hrefs_are_escaped_like_any_other() {
+    let options = RenderOptions {
+        resolve_link: &|_| Ok(Some("/a\"b&c <d>".to_string())),
+        ..RenderOptions::default()
+    };
+    let r = render_with("[x](@/a.md)", &options).unwrap();
+    assert_eq!(
+        r.intro_html,
+        "<p><a href=\"/a%22b&amp;c%20%3Cd%3E\">x</a></p>\n"
+    );
+}
+
+#[test]
+fn code_and_plain_text_showing_internal_links_are_untouched() {
+    let called = std::cell::Cell::new(0);
+    let resolve = |url: &str| {
+        called.set(called.get() + 1);
+        resolve_internal(url)
+    };
+    let options = RenderOptions {
+        resolve_link: &resolve,
+        ..RenderOptions::default()
+    };
+    let body = "Write `[x](@/x.md)` or `@/x.md`; plain @/x.md too.\n\n\
+                ```\n[x](@/x.md)\n```\n\n    [y](@/y.md)\n";
+    let r = render_with(body, &options).unwrap();
+    assert_eq!(called.get(), 0);
+    assert!(r.links.is_empty(), "{:?}", r.links);
+    let html = r.full_html();
+    assert!(html.contains("<code>[x](@/x.md)</code>"), "{html}");
+    assert!(html.contains("<code>@/x.md</code>"), "{html}");
+    assert!(html.contains("plain @/x.md too"), "{html}");
+    assert!(html.contains("[x](@/x.md)\n</code></pre>"), "{html}");
+    assert!(!html.contains("/out/"), "{html}");
+}
+
+#[test]
+fn every_problem_of_a_body_is_reported_at_once_in_order() {
+    let body = "## A {#x}\n\n## B [bad](@/missing.md) {#x}\n\n\
+                [js](javascript:x)\n\nText[^n].\n\n[^n]: [gone](@/missing.md#y)\n";
+    let options = RenderOptions {
+        raw_html: false,
+        ..resolving()
+    };
+    let errors = render_with(body, &options).unwrap_err();
+    let found: Vec<(usize, usize)> = errors.iter().map(|e| (e.offset, e.len)).collect();
+    let at = |s: &str| (body.find(s).unwrap(), s.len());
+    assert_eq!(
+        found,
+        [
+            at("## B [bad](@/missing.md) {#x}\n"),
+            at("[bad](@/missing.md)"),
+            at("[js](javascript:x)"),
+            at("[gone](@/missing.md#y)"),
+        ],
+        "{errors:?}"
+    );
+    assert!(
+        errors[0].message.contains("`x` is used twice"),
+        "{errors:?}"
+    );
+    assert_eq!(
+        errors[1].message,
+        "`@/missing.md` links to a briefing that does not exist"
+    );
+    assert_eq!(errors[1].help, "name a file under content/");
+    assert!(errors[2].message.contains("`javascript:`"), "{errors:?}");
+    assert!(errors[3].message.contains("`@/missing.md#y`"), "{errors:?}");
+    // Trusted authors may link to script; the rest is still refused.
+    assert_eq!(render_with(body, &resolving()).unwrap_err().len(), 3);
+}
+
+#[test]
+fn repeated_ids_get_fresh_ones_so_later_headings_are_still_checked() {
+    // The repeated `x` becomes `x-2` for the rest of the render, so the
+    // later explicit `x-2` is a repeat too, and the notes' heading as well.
+    let body = "## A {#x}\n\n## B {#x}\n\n## C {#x-2}\n\n## D {#fn-d}\n\nT[^n].\n\n[^n]: # E {#a}\n\n## a\n";
+    let errors = render(body).unwrap_err();
+    let messages: Vec<&str> = errors.iter().map(|e| e.message.as_str()).collect();
+    assert_eq!(
+        messages,
+        [
+            "the id `x` is used twice on this page",
+            "the id `x-2` is used twice on this page",
+            "the id `fn-d` is kept for footnotes",
+        ]
+    );
+    // Without the repeats, the same headings render and their ids are exact.
+    let r = render("## A {#x}\n\n## B\n\n## B\n\nT[^n].\n\n[^n]: # E {#a}\n\n## a\n").unwrap();
+    assert_eq!(r.ids, ["a", "fn-n", "fnref-n", "x", "b", "b-2", "a-2"]);
+}
