@@ -9,6 +9,7 @@
 mod script_free;
 
 use brief::markdown::{self, RESERVED_IDS, RenderOptions, Rendered};
+use brief::words;
 use libfuzzer_sys::fuzz_target;
 use std::collections::HashSet;
 
@@ -48,8 +49,8 @@ fuzz_target!(|data: &[u8]| {
     // script links it refuses without raw HTML.
     match (&trusted, &escaped) {
         (Err(_), Ok(_)) => panic!("valid only without raw HTML: {body:?}"),
-        (Ok(_), Err(e)) => {
-            for e in std::iter::once(e).chain(&e.more) {
+        (Ok(_), Err(errors)) => {
+            for e in errors {
                 assert!(
                     e.message.contains("not allowed"),
                     "{}: {body:?}",
@@ -70,19 +71,20 @@ fuzz_target!(|data: &[u8]| {
         let html = r.full_html().to_ascii_lowercase();
         assert!(!html.contains("<script"), "script from {body:?}");
         script_free::assert_script_free(&r.full_html(), body);
-        // Counting words changes nothing else, and the sections' counts
-        // add up to the body's.
-        let uncounted = markdown::render_with(
+        // Resolving every link changes no id, and the resolved hrefs go
+        // through the same escaping as any other.
+        let resolved = markdown::render_with(
             body,
             &RenderOptions {
                 raw_html: false,
-                words: false,
+                resolve_link: &|_| Ok(Some("/a\"b/<x>#y".to_string())),
                 ..RenderOptions::default()
             },
         )
-        .expect("rendering without counting fails where counting did not");
-        assert_eq!(uncounted.ids, r.ids);
-        assert_eq!(uncounted.full_html(), r.full_html());
-        assert_eq!(r.words, markdown::count_words(body));
+        .expect("resolving links fails where leaving them did not");
+        assert_eq!(resolved.ids, r.ids);
+        assert_eq!(resolved.links, r.links);
+        script_free::assert_script_free(&resolved.full_html(), body);
+        assert_eq!(r.words, words::count_words(body));
     }
 });

@@ -1,0 +1,213 @@
+//! Markdown to HTML, split into the sections of a briefing.
+//!
+//! Each `## ` heading opens a section. The heading itself is not part of the
+//! section's HTML: templates render it, so they control the markup of the
+//! self-link. Footnotes are numbered in order of first reference and gathered
+//! at the end, whichever section defines them.
+//!
+//! A render reports every problem of a body at once: it goes on past a
+//! repeated id or a refused link and returns them all, in order.
+
+mod blocks;
+mod footnotes;
+mod render;
+mod untrusted;
+
+use pulldown_cmark::Options;
+use serde::Serialize;
+use std::fmt::Write;
+
+/// Ids the default templates put on the page themselves; headings never get them.
+pub const RESERVED_IDS: &[&str] = &[
+    "main",
+    "top",
+    "content",
+    "contents",
+    "key-points",
+    "key-facts",
+    "actors",
+    "timeline",
+    "sources",
+    "footnotes",
+    "footnotes-label",
+    "updates",
+    "related",
+    "site-header",
+    "site-footer",
+];
+
+/// Prefixes of the ids footnotes and their references get (`fn-note`,
+/// `fnref-note`, `fnref-note_2` for a second reference); heading ids never
+/// start with them, so the two can never clash whatever a footnote is called.
+pub const FOOTNOTE_ID_PREFIXES: &[&str] = &["fn-", "fnref-"];
+
+/// Whether `id` is one footnotes could get.
+fn is_footnote_id(id: &str) -> bool {
+    FOOTNOTE_ID_PREFIXES.iter().any(|p| id.starts_with(p))
+}
+
+/// One part of a briefing, from a `## ` heading to the next.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Section {
+    /// The element id: `{#id}` from the heading, or a slug of its text.
+    pub id: String,
+    /// The heading as plain text.
+    pub title: String,
+    /// The heading as inline HTML (emphasis, code…).
+    pub title_html: String,
+    /// The section's body as HTML, without its heading.
+    pub html: String,
+    /// Words in the section, heading included.
+    pub words: usize,
+    /// 1-based line of the heading in the Markdown body.
+    pub line: usize,
+}
+
+/// A heading, for the table of contents.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct TocEntry {
+    /// 2 for a section, 3 to 6 below it.
+    pub level: u8,
+    /// The element id.
+    pub id: String,
+    /// The heading as plain text.
+    pub title: String,
+    /// Headings one level down inside this one.
+    pub children: Vec<TocEntry>,
+}
+
+/// A link or image target found in the Markdown.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Link {
+    /// The target as written (before any resolution).
+    pub url: String,
+    /// Byte offset in the Markdown body.
+    pub offset: usize,
+    /// Whether it is an image.
+    pub image: bool,
+}
+
+/// The rendered body of a briefing.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct Rendered {
+    /// HTML before the first `## ` heading (often empty).
+    pub intro_html: String,
+    /// The sections in order.
+    pub sections: Vec<Section>,
+    /// Headings as a tree: sections with their sub-headings.
+    pub toc: Vec<TocEntry>,
+    /// The footnotes as an ordered list, or empty.
+    pub footnotes_html: String,
+    /// Words in the whole body.
+    pub words: usize,
+    /// Every link and image target, in order, wherever it is (text,
+    /// headings, footnotes).
+    pub links: Vec<Link>,
+    /// Every id the body puts on the page (headings and footnotes).
+    pub ids: Vec<String>,
+    /// Problems that do not stop the build (images without alt text).
+    #[serde(skip)]
+    pub warnings: Vec<MarkdownError>,
+}
+
+impl Rendered {
+    /// The whole body as one piece of HTML, headings included.
+    pub fn full_html(&self) -> String {
+        let mut out = self.intro_html.clone();
+        for s in &self.sections {
+            let _ = write!(
+                out,
+                "<h2 id=\"{}\">{}</h2>\n{}",
+                escape_attr(&s.id),
+                s.title_html,
+                s.html
+            );
+        }
+        out.push_str(&self.footnotes_html);
+        out
+    }
+}
+
+/// A problem in the Markdown itself, at a byte offset of the body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MarkdownError {
+    /// Byte offset in the body.
+    pub offset: usize,
+    /// Length of the offending text.
+    pub len: usize,
+    /// What is wrong.
+    pub message: String,
+    /// How to fix it.
+    pub help: String,
+}
+
+/// Why a link target could not be resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkProblem {
+    /// What is wrong, as an error message.
+    pub message: String,
+    /// How to fix it.
+    pub help: String,
+}
+
+/// The pulldown-cmark extensions briefings use.
+pub fn extensions() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_SMART_PUNCTUATION
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// How to render a body.
+pub struct RenderOptions<'a> {
+    /// Pass raw HTML through (authors are trusted by default); when false it
+    /// is escaped and shows as text.
+    pub raw_html: bool,
+    /// The pixel size of an image, so pages can reserve its space before it loads.
+    pub image_size: &'a (dyn Fn(&str) -> Option<(u32, u32)> + 'a),
+    /// Called with every link target as written (not images); Ok(Some(href)) writes
+    /// href in its place, Ok(None) leaves it as written, Err is a located error at the link.
+    pub resolve_link: &'a (dyn Fn(&str) -> Result<Option<String>, LinkProblem> + 'a),
+}
+
+impl Default for RenderOptions<'_> {
+    fn default() -> Self {
+        RenderOptions {
+            raw_html: true,
+            image_size: &|_| None,
+            resolve_link: &|_| Ok(None),
+        }
+    }
+}
+
+/// Renders a Markdown body into sections, raw HTML allowed and links left
+/// as written.
+pub fn render(body: &str) -> Result<Rendered, Vec<MarkdownError>> {
+    render_with(body, &RenderOptions::default())
+}
+
+/// Renders a Markdown body into sections. Every problem found (an id used
+/// twice, a script link while raw HTML is off, a link the resolver refuses)
+/// is reported, in order of offset; the render goes on past each one.
+pub fn render_with(
+    body: &str,
+    options: &RenderOptions<'_>,
+) -> Result<Rendered, Vec<MarkdownError>> {
+    render::Renderer::new(body, options).run()
+}
+
+/// `s` escaped for a double-quoted HTML attribute.
+fn escape_attr(s: &str) -> String {
+    escape_text(s).replace('"', "&quot;")
+}
+
+/// `s` escaped for HTML text.
+fn escape_text(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+#[cfg(test)]
+mod tests;
