@@ -189,6 +189,7 @@ impl Briefing {
         } else {
             String::new()
         };
+        let anchors = AnchorHints::scan(split.body);
         Ok(Briefing {
             file: file.to_path_buf(),
             rel: rel.to_string(),
@@ -202,7 +203,7 @@ impl Briefing {
             raw_html,
             tags,
             lead,
-            anchors: AnchorHints::scan(split.body),
+            anchors,
         })
     }
 
@@ -228,6 +229,13 @@ impl Briefing {
         };
         markdown::render_with(self.body(), &options)
             .map_err(|errors| errors.into_iter().map(|e| self.located(e)).collect())
+    }
+
+    /// The body rendered with no image sizes and links left as written,
+    /// for tests of what the Markdown alone gives.
+    #[cfg(test)]
+    pub fn render_plain(&self) -> Result<Rendered, Vec<SourceError>> {
+        self.render_body(&|_| None, &|_| Ok(None))
     }
 
     /// A Markdown problem as an error pointing into the file.

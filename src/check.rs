@@ -455,30 +455,35 @@ mod tests {
     }
 
     #[test]
-    fn finds_broken_links_missing_anchors_and_duplicate_ids() {
-        let page = |p: &str| OutputFile {
-            path: p.to_string(),
-            contents: Contents::Bytes(Vec::new()),
-        };
-        let files = vec![page("index.html"), page("a/index.html")];
+    fn finds_broken_links_missing_anchors_duplicate_ids_and_root_paths() {
+        let exists: HashSet<&str> = ["index.html", "a/index.html", "img/x.png"].into();
         let mut html = BTreeMap::new();
         html.insert(
             "index.html",
-            "<a href=\"a/index.html#x\"></a><a href=\"a/index.html#nope\"></a><a href=\"b/index.html\"></a>".to_string(),
+            "<a href=\"a/index.html#x\"></a><a href=\"a/index.html#nope\"></a><a href=\"b/index.html\"></a><img src=\"/img/x.png\">".to_string(),
         );
         html.insert(
             "a/index.html",
             "<h2 id=\"x\"></h2><p id=\"x\"></p>".to_string(),
         );
-        let found = link_findings(&files, &html, &HashMap::new());
+        let pages = Pages {
+            briefings: HashMap::new(),
+            links: HashMap::new(),
+        };
+        let found = link_findings(&exists, &html, &pages);
         let messages: Vec<String> = found.iter().map(|f| f.error.message.clone()).collect();
-        assert_eq!(messages.len(), 3, "{messages:?}");
+        assert_eq!(messages.len(), 4, "{messages:?}");
         assert!(messages.iter().any(|m| m.contains("id `x` is used twice")));
         assert!(messages.iter().any(|m| m.contains("has no `#nope`")));
         assert!(
             messages
                 .iter()
                 .any(|m| m.contains("`b/index.html`: no such file"))
+        );
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.contains("`/img/x.png` is a root-relative path"))
         );
     }
 }

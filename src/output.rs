@@ -4,7 +4,6 @@
 
 use crate::site_fs::{self, Snapshot};
 use anyhow::{Context, Result, bail};
-use rayon::prelude::*;
 use std::collections::HashSet;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -106,15 +105,6 @@ pub struct Written {
     pub files: usize,
     /// Bytes written.
     pub bytes: u64,
-}
-
-/// Writes `files` as the new contents of `output`, replacing the old
-/// contents only once every file is written.
-pub fn write(output: &Path, files: &[OutputFile]) -> Result<Written> {
-    write_with(output, |staging| {
-        files.par_iter().try_for_each(|f| staging.put(f))?;
-        Ok(String::new())
-    })
 }
 
 /// A folder being filled with a new build. [`Staging::put`] may be called
@@ -519,7 +509,17 @@ fn absolute(p: &Path) -> Result<PathBuf> {
 
 #[cfg(test)]
 mod tests {
+    /// Writes `files` as the new contents of `output`, replacing the old
+    /// contents only once every file is written.
+    fn write(output: &Path, files: &[OutputFile]) -> Result<Written> {
+        write_with(output, |staging| {
+            files.par_iter().try_for_each(|f| staging.put(f))?;
+            Ok(String::new())
+        })
+    }
+
     use super::*;
+    use rayon::prelude::*;
 
     /// The names in `dir`, sorted.
     fn names_in(dir: &Path) -> Vec<String> {

@@ -403,7 +403,7 @@ page.
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::content::Page;
+    use crate::briefing::Briefing as Page;
 
     fn day() -> Date {
         Date::new(2026, 11, 27).unwrap()
@@ -418,7 +418,7 @@ mod tests {
         assert_eq!(page.front.title, "Niger’s “Junta” \\ Talks");
         assert!(page.front.draft);
         assert_eq!(page.front.date, day());
-        let body = page.body().unwrap();
+        let body = page.render_plain().unwrap();
         let ids: Vec<&str> = body.sections.iter().map(|s| s.id.as_str()).collect();
         assert_eq!(ids, ["the-request", "diplomacy", "historical-context"]);
     }
@@ -432,7 +432,7 @@ mod tests {
         )
         .unwrap();
         assert!(!page.front.draft);
-        assert_eq!(page.body().unwrap().sections.len(), 3);
+        assert_eq!(page.render_plain().unwrap().sections.len(), 3);
         let quote = page.front.pull_quote.as_ref().unwrap();
         assert_eq!(quote.section.as_deref(), Some("diplomacy"));
         let draft =

@@ -105,11 +105,6 @@ impl IdSet {
         }
     }
 
-    /// Whether `id` is taken.
-    pub fn contains(&self, id: &str) -> bool {
-        self.reserved.contains(&id) || self.taken.contains(id)
-    }
-
     /// Takes an explicit id; false when it was already taken.
     pub fn claim(&mut self, id: &str) -> bool {
         !self.reserved.contains(&id) && self.taken.insert(id.to_string())
