@@ -68,18 +68,16 @@ pub struct BuildReport {
     pub unchanged: bool,
 }
 
-/// With `--strict`, what a build with warnings fails with: each warning
-/// as an error.
-#[derive(Debug)]
-pub struct StrictFailure(pub Problems);
+/// With `--strict`, the context of a build's failure for its warnings:
+/// the error holds them as [`Problems`], each reported as an error.
+#[derive(Debug, Clone, Copy)]
+pub struct StrictFailure;
 
 impl std::fmt::Display for StrictFailure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}", self.0)
+        write!(f, "--strict turns warnings into errors")
     }
 }
-
-impl std::error::Error for StrictFailure {}
 
 /// Loads, renders and writes the site, calling `progress(done, total)` as
 /// briefings are written (from several threads). On any problem nothing
@@ -171,7 +169,7 @@ pub fn build(
 /// With `--strict`, warnings are errors.
 fn strict(options: &BuildOptions, warnings: &[SourceError]) -> Result<()> {
     if options.strict && !warnings.is_empty() {
-        return Err(StrictFailure(Problems(warnings.to_vec())).into());
+        return Err(anyhow::Error::new(Problems(warnings.to_vec())).context(StrictFailure));
     }
     Ok(())
 }

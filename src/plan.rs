@@ -282,9 +282,20 @@ fn tag_name<'a>(site: &'a Site, slug: &'a str) -> &'a str {
 /// The error for claims to one path, put in the file of a briefing or
 /// static file that claims it, where the writer can change it.
 fn clash(site: &Site, claims: &[&Route]) -> SourceError {
+    // A briefing that chose its URL (`slug`, `path`) is the one to change;
+    // else any briefing or static file, which a writer can rename.
+    let chose = |r: &&Route| match r.kind {
+        Kind::Briefing(i) => site.briefings[i].front.url_line.is_some(),
+        _ => false,
+    };
     let blame = claims
         .iter()
-        .position(|r| matches!(r.kind, Kind::Briefing(_) | Kind::Static(_)))
+        .position(|r| chose(&r))
+        .or_else(|| {
+            claims
+                .iter()
+                .position(|r| matches!(r.kind, Kind::Briefing(_) | Kind::Static(_)))
+        })
         .unwrap_or(0);
     let route = claims[blame];
     let path = &route.path;

@@ -105,7 +105,28 @@ fn image_without_alt_is_a_warning_and_an_error_with_strict() {
     );
     assert_eq!(o.status.code(), Some(1));
     assert!(
-        String::from_utf8_lossy(&o.stderr).contains("--strict turns these 1 warnings into errors")
+        String::from_utf8_lossy(&o.stderr)
+            .contains("note: --strict turns warnings into errors: 1 warning; nothing was written")
     );
     assert!(!strict.exists());
+}
+
+#[test]
+fn strict_labels_every_warning_as_an_error_and_says_so_once() {
+    let site = copy_site(&fixture("alt-missing"));
+    let page = site.path().join("content/a.md");
+    let mut text = std::fs::read_to_string(&page).unwrap();
+    text.push_str("\n![](second.png)\n");
+    std::fs::write(&page, text).unwrap();
+    let out = site.path().join("public");
+    let o = brief(
+        site.path(),
+        &["build", "--strict", "-o", out.to_str().unwrap()],
+    );
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    assert_eq!(stderr.matches("error: the image").count(), 2, "{stderr}");
+    assert!(!stderr.contains("warning:"), "{stderr}");
+    assert_eq!(stderr.matches("nothing was written").count(), 1, "{stderr}");
+    assert!(stderr.contains("2 warnings; nothing was written"), "{stderr}");
 }

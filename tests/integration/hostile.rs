@@ -177,7 +177,18 @@ fn duplicate_output_paths_are_refused() {
                 b"+++\ntitle = \"x\"\ndate = 2020-01-01\nslug = \"first\"\n+++\n",
             )
         },
-        "would both be written to `first/index.html`",
+        "content/other.md:4:1",
+    );
+    fails_and_keeps_output(
+        "duplicate slug, named",
+        |s| {
+            write(
+                s,
+                "content/other.md",
+                b"+++\ntitle = \"x\"\ndate = 2020-01-01\nslug = \"first\"\n+++\n",
+            )
+        },
+        "would be written to `first/index.html`, which the briefing `content/first.md` also writes",
     );
     fails_and_keeps_output(
         "page over a tag page",
@@ -259,7 +270,7 @@ fn every_clash_is_reported_in_one_run() {
                 b"+++\ntitle = \"x\"\ndate = 2020-01-01\npath = \"page/2\"\n+++\n",
             );
         },
-        "3 files have errors",
+        "note: 3 errors; nothing was written",
     );
 }
 
