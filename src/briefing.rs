@@ -9,8 +9,8 @@ use crate::content::{MAX_FILE_BYTES, SourceFile};
 use crate::diagnostics::SourceError;
 use crate::frontmatter::{self, FrontMatter};
 use crate::markdown::{self, LinkProblem, MarkdownError, RenderOptions, Rendered};
-use crate::slug::slugify;
 use crate::output::Contents;
+use crate::slug::slugify;
 use anyhow::{Context as _, Result};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -100,7 +100,7 @@ impl AnchorHints {
         while let Some(at) = rest.find(crate::links::INTERNAL) {
             rest = &rest[at + crate::links::INTERNAL.len()..];
             let end = rest
-                .find(|c: char| matches!(c, ')' | '>' | '"' | '\'' | ']' | '\n'))
+                .find([')', '>', '"', '\'', ']', '\n'])
                 .unwrap_or(rest.len());
             let (path, anchor) = match rest[..end].split_once('#') {
                 Some((path, _)) => (path, true),
@@ -247,7 +247,13 @@ impl Briefing {
 
     /// An error at `offset` of the body, marking the text `written` there
     /// (a link as written, say) when it is found at that place.
-    pub fn error_at(&self, offset: usize, written: &str, message: String, help: &str) -> SourceError {
+    pub fn error_at(
+        &self,
+        offset: usize,
+        written: &str,
+        message: String,
+        help: &str,
+    ) -> SourceError {
         let at = (self.body_offset + offset).min(self.text.len());
         let len = self
             .text
@@ -358,4 +364,3 @@ fn too_large(display: &Path, path: &Path) -> SourceError {
     )
     .with_help("is this the right file? Move data files out of content/, or split the briefing")
 }
-

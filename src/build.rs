@@ -131,7 +131,12 @@ pub fn build(
         let mut problems = rendering.problems.clone();
         problems.0.extend(rendering.anchor_problems(&site));
         problems.or_ok(())?;
-        warnings = site.warnings.iter().cloned().chain(rendering.warnings).collect();
+        warnings = site
+            .warnings
+            .iter()
+            .cloned()
+            .chain(rendering.warnings)
+            .collect();
         strict(options, &warnings)?;
         // Only a build without warnings may be skipped next time: a skipped
         // build could not show them again.

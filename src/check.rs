@@ -156,7 +156,9 @@ pub fn check(root: &Path, options: &CheckOptions) -> Report {
         .collect();
     report.pages = html.len();
     let exists: HashSet<&str> = files.iter().map(|(path, _)| path.as_str()).collect();
-    report.findings.extend(link_findings(&exists, &html, &pages));
+    report
+        .findings
+        .extend(link_findings(&exists, &html, &pages));
     if options.external {
         let (checked, found) = external_findings(&html, &pages);
         report.external_checked = checked;
@@ -231,9 +233,10 @@ impl<'a> Pages<'a> {
     /// The file to blame for a problem of the page at `path`: its
     /// briefing, or the page itself for pages templates make alone.
     fn shown(&self, path: &str) -> PathBuf {
-        self.briefings
-            .get(path)
-            .map_or_else(|| PathBuf::from(format!("(output) {path}")), |b| b.file.clone())
+        self.briefings.get(path).map_or_else(
+            || PathBuf::from(format!("(output) {path}")),
+            |b| b.file.clone(),
+        )
     }
 
     /// A problem of the page at `path` about `target` (a URL as it appears
@@ -257,10 +260,14 @@ impl<'a> Pages<'a> {
             return SourceError::new(self.shown(path), message).with_help(help);
         };
         let body = b.body();
-        let place = [format!("{{#{id}"), format!("id=\"{id}\""), format!("id='{id}'")]
-            .iter()
-            .filter_map(|needle| body.find(needle.as_str()).map(|at| (at, needle.len())))
-            .min();
+        let place = [
+            format!("{{#{id}"),
+            format!("id=\"{id}\""),
+            format!("id='{id}'"),
+        ]
+        .iter()
+        .filter_map(|needle| body.find(needle.as_str()).map(|at| (at, needle.len())))
+        .min();
         match place {
             Some((at, len)) => SourceError::new(&b.file, message)
                 .at_offset(&b.text, b.body_offset + at, len)
@@ -372,10 +379,7 @@ fn resolve(from: &str, target: &str) -> Option<String> {
 }
 
 /// Requests every external link once, a few at a time, each with a timeout.
-fn external_findings(
-    html: &BTreeMap<&str, String>,
-    pages: &Pages<'_>,
-) -> (usize, Vec<Finding>) {
+fn external_findings(html: &BTreeMap<&str, String>, pages: &Pages<'_>) -> (usize, Vec<Finding>) {
     let mut first_seen: BTreeMap<String, &str> = BTreeMap::new();
     for (path, doc) in html {
         for t in crate::links::targets_in(doc) {

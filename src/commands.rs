@@ -99,7 +99,8 @@ fn build(args: BuildArgs, out: &Output) -> Result<ExitCode> {
             } else {
                 plural(count, "error")
             };
-            out.report.note(&format!("{why}; nothing was written{kept}"));
+            out.report
+                .note(&format!("{why}; nothing was written{kept}"));
             return Ok(ExitCode::FAILURE);
         }
     };

@@ -1,8 +1,8 @@
 //! Files for machines: Atom feeds, `sitemap.xml` and `robots.txt`. They need
 //! absolute URLs, so they exist only when `base_url` is set.
 
-use crate::config::Config;
 use crate::briefing::Briefing;
+use crate::config::Config;
 use crate::date::Date;
 use std::fmt::Write as _;
 

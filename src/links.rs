@@ -73,7 +73,10 @@ impl LinkIndex {
     fn target<'a>(&self, url: &'a str) -> Option<(Option<usize>, &'a str)> {
         let target = url.strip_prefix(INTERNAL)?;
         let (path, fragment) = target.split_once('#').unwrap_or((target, ""));
-        Some((self.by_rel.get(path.trim_start_matches('/')).copied(), fragment))
+        Some((
+            self.by_rel.get(path.trim_start_matches('/')).copied(),
+            fragment,
+        ))
     }
 
     /// The href for the link target `written` in the page whose folder is
@@ -84,8 +87,15 @@ impl LinkIndex {
             return Ok(None);
         };
         let Some(to) = to else {
-            let path = written[INTERNAL.len()..].split('#').next().unwrap_or_default();
-            if self.unreadable.iter().any(|r| r == path.trim_start_matches('/')) {
+            let path = written[INTERNAL.len()..]
+                .split('#')
+                .next()
+                .unwrap_or_default();
+            if self
+                .unreadable
+                .iter()
+                .any(|r| r == path.trim_start_matches('/'))
+            {
                 return Ok(None);
             }
             return Err(LinkProblem {
@@ -93,7 +103,11 @@ impl LinkIndex {
                 help: "internal links name a file under content/, e.g. @/sahel/mali.md#diplomacy (drafts exist only with --drafts)".into(),
             });
         };
-        let url = format!("{}{}", paths::root_prefix(from), paths::page(&self.urls[to]));
+        let url = format!(
+            "{}{}",
+            paths::root_prefix(from),
+            paths::page(&self.urls[to])
+        );
         Ok(Some(if fragment.is_empty() {
             url
         } else {
@@ -150,7 +164,12 @@ pub fn check_anchors(
                     briefings[a.to].file.display()
                 )
             };
-            let shown: Vec<&str> = target.sections.iter().take(12).map(String::as_str).collect();
+            let shown: Vec<&str> = target
+                .sections
+                .iter()
+                .take(12)
+                .map(String::as_str)
+                .collect();
             let help = if shown.is_empty() {
                 "that page has no sections to link to".to_string()
             } else {
@@ -214,7 +233,10 @@ mod tests {
 
     #[test]
     fn resolves_internal_links_relative_to_the_page() {
-        let all = vec![briefing("sahel/a.md", "## A\n"), briefing("b.md", "## Two\n")];
+        let all = vec![
+            briefing("sahel/a.md", "## A\n"),
+            briefing("b.md", "## Two\n"),
+        ];
         let index = LinkIndex::new(&all, &[]);
         let from = &all[0].url;
         assert_eq!(
@@ -230,7 +252,11 @@ mod tests {
         let err = index.resolve(from, "@/nope.md").unwrap_err();
         assert!(err.message.contains("does not exist"), "{}", err.message);
         let quiet = LinkIndex::new(&all, &["nope.md".into()]);
-        assert_eq!(quiet.resolve(from, "@/nope.md").unwrap(), None, "its own errors are shown");
+        assert_eq!(
+            quiet.resolve(from, "@/nope.md").unwrap(),
+            None,
+            "its own errors are shown"
+        );
     }
 
     #[test]
@@ -283,7 +309,9 @@ mod tests {
         assert_eq!(errors[0].help.as_deref(), Some("section ids there: a"));
         assert_eq!(errors[0].location(), "content/a.md:7:1");
         assert!(
-            errors[1].message.contains("which `content/b.md` does not have"),
+            errors[1]
+                .message
+                .contains("which `content/b.md` does not have"),
             "{}",
             errors[1].message
         );

@@ -717,10 +717,7 @@ mod tests {
             "content/x/y",
             "templates/public",
         ] {
-            assert!(
-                check_location(root, &root.join(bad)).is_err(),
-                "{bad}"
-            );
+            assert!(check_location(root, &root.join(bad)).is_err(), "{bad}");
         }
         assert!(check_location(root, &root.join("content/../public")).is_ok());
         assert!(check_location(root, &root.join("public")).is_ok());

@@ -156,7 +156,13 @@ pub fn plan(site: &Site) -> (Vec<Route>, Problems) {
         path: paths::page(&b.url),
         kind: Kind::Briefing(i),
     }));
-    lists(&mut routes, None, "", site.list_items(None), site.config.paginate);
+    lists(
+        &mut routes,
+        None,
+        "",
+        site.list_items(None),
+        site.config.paginate,
+    );
     if !site.tags.by_slug.is_empty() {
         routes.push(Route {
             path: "tags/index.html".into(),
@@ -276,7 +282,10 @@ fn owner(site: &Site, kind: &Kind) -> String {
 }
 
 fn tag_name<'a>(site: &'a Site, slug: &'a str) -> &'a str {
-    site.tags.by_slug.get(slug).map_or(slug, |t| t.name.as_str())
+    site.tags
+        .by_slug
+        .get(slug)
+        .map_or(slug, |t| t.name.as_str())
 }
 
 /// The error for claims to one path, put in the file of a briefing or
@@ -290,7 +299,7 @@ fn clash(site: &Site, claims: &[&Route]) -> SourceError {
     };
     let blame = claims
         .iter()
-        .position(|r| chose(&r))
+        .position(chose)
         .or_else(|| {
             claims
                 .iter()

@@ -1,9 +1,9 @@
 //! Tags: which briefings carry each, how tags group into taxonomies, and
 //! which briefings are related to which.
 
+use crate::briefing::Briefing;
 use crate::config::Config;
 use crate::plan::paths;
-use crate::briefing::Briefing;
 use crate::slug::slugify;
 use rayon::prelude::*;
 use serde::Serialize;

@@ -1,12 +1,12 @@
 //! What templates see: borrowed, serialize-only views of pages and lists,
 //! and the JSON-LD built from them.
 
-use crate::config::Config;
-use crate::plan::paths;
 use crate::briefing::Briefing;
+use crate::config::Config;
 use crate::date::Date;
 use crate::frontmatter::{Actor, KeyFact, PullQuote, SourceLink, Update};
 use crate::markdown::{Rendered, Section, TocEntry};
+use crate::plan::paths;
 use serde::Serialize;
 
 /// A tag as templates see it.
@@ -372,7 +372,12 @@ struct CollectionLd<'a> {
 }
 
 /// Schema.org `CollectionPage` JSON for a list of briefings named `name`.
-pub fn collection_json_ld(config: &Config, name: &str, url_path: &str, pages: &[&Briefing]) -> String {
+pub fn collection_json_ld(
+    config: &Config,
+    name: &str,
+    url_path: &str,
+    pages: &[&Briefing],
+) -> String {
     let absolute = |path: &str| {
         (!config.base_url.is_empty()).then(|| format!("{}{path}", config.base_url_slash()))
     };

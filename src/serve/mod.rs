@@ -45,7 +45,6 @@ pub struct ServeOptions {
     pub selection: Selection,
 }
 
-
 /// What every request and the watcher share.
 struct Shared {
     /// The build being served; replaced whole, never edited in place.

@@ -114,7 +114,13 @@ impl Session {
             state.keep(i, facts.anchored, facts.targets);
         }
         state.stamps = state.stamps_of(&routes);
-        let warnings = state.site.warnings.iter().cloned().chain(rendering.warnings).collect();
+        let warnings = state
+            .site
+            .warnings
+            .iter()
+            .cloned()
+            .chain(rendering.warnings)
+            .collect();
         let files = Arc::new(files.into_inner().unwrap_or_default());
         self.files = Arc::clone(&files);
         self.state = Some(state);
@@ -187,8 +193,8 @@ impl Session {
                 return Ok(None);
             }
             state.site = match state.site.replace(briefing) {
-                Ok(site) => site,
-                Err(_) => return Ok(None),
+                Some(site) => site,
+                None => return Ok(None),
             };
         }
         let (routes, clashes) = plan::plan(&state.site);
@@ -236,13 +242,17 @@ impl Session {
 
 impl State {
     fn new(site: Site) -> State {
-        let fields = serde_json::to_value(site.briefings.first().map(|b| Summary::new(b, &site.config)))
-            .ok()
-            .and_then(|v| v.as_object().map(|m| m.keys().cloned().collect::<Vec<_>>()))
-            .unwrap_or_default()
-            .into_iter()
-            .filter(|f| site.templates.use_name(f))
-            .collect();
+        let fields = serde_json::to_value(
+            site.briefings
+                .first()
+                .map(|b| Summary::new(b, &site.config)),
+        )
+        .ok()
+        .and_then(|v| v.as_object().map(|m| m.keys().cloned().collect::<Vec<_>>()))
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|f| site.templates.use_name(f))
+        .collect();
         State {
             site,
             stamps: HashMap::new(),
@@ -358,12 +368,267 @@ fn kind_key(route: &Route, site: &Site) -> String {
 /// shows changes with most edits).
 fn summary_hash(b: &Briefing, site: &Site, fields: &[String]) -> u64 {
     let mut h = DefaultHasher::new();
-    if let Ok(serde_json::Value::Object(map)) =
-        serde_json::to_value(Summary::new(b, &site.config))
+    if let Ok(serde_json::Value::Object(map)) = serde_json::to_value(Summary::new(b, &site.config))
     {
         for (k, v) in map.iter().filter(|(k, _)| fields.contains(k)) {
             (k, v.to_string()).hash(&mut h);
         }
     }
     h.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fs;
+    use std::path::Path;
+
+    fn site_with(files: &[(&str, &str)]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        for (rel, text) in files {
+            let path = dir.path().join(rel);
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(path, text).unwrap();
+        }
+        dir
+    }
+
+    fn briefing(title: &str, tags: &str, body: &str) -> String {
+        format!("+++\ntitle = \"{title}\"\ndate = 2020-01-01\ntags = [{tags}]\n+++\n{body}")
+    }
+
+    fn text(files: &Files, path: &str) -> String {
+        match &*files[path] {
+            Contents::Bytes(b) => String::from_utf8(b.clone()).unwrap(),
+            Contents::Copy(_) => unreachable!("small files are bytes"),
+        }
+    }
+
+    /// Writes `text` as `content/<rel>` and rebuilds for it; the paths
+    /// rendered again, sorted.
+    fn edit(session: &mut Session, root: &Path, rel: &str, text: &str) -> (Rebuilt, Vec<String>) {
+        let before = Arc::clone(&session.files);
+        fs::write(root.join("content").join(rel), text).unwrap();
+        let rebuilt = session
+            .rebuild(&Plan::Briefings(vec![rel.to_string()]))
+            .unwrap();
+        let mut changed: Vec<String> = rebuilt
+            .files
+            .iter()
+            .filter(|(path, c)| before.get(*path).is_none_or(|old| !Arc::ptr_eq(old, c)))
+            .map(|(path, _)| path.clone())
+            .collect();
+        changed.sort();
+        (rebuilt, changed)
+    }
+
+    /// What a full build of the site now gives, to compare an incremental
+    /// one with.
+    fn full_build(root: &Path) -> Files {
+        Session::new(root.to_path_buf(), Selection::default())
+            .full()
+            .unwrap()
+            .files
+            .as_ref()
+            .clone()
+    }
+
+    fn same_files(a: &Files, b: &Files) {
+        let mut paths: Vec<&String> = a.keys().collect();
+        paths.sort();
+        let mut other: Vec<&String> = b.keys().collect();
+        other.sort();
+        assert_eq!(paths, other);
+        for p in paths {
+            assert_eq!(a[p], b[p], "{p}");
+        }
+    }
+
+    #[test]
+    fn a_new_title_renders_the_page_and_what_lists_it() {
+        let dir = site_with(&[
+            ("content/a.md", &briefing("A", "\"x\"", "## One\n\nold\n")),
+            ("content/b.md", &briefing("B", "\"x\"", "## Two\n\nb\n")),
+            ("content/c.md", &briefing("C", "\"y\"", "## Three\n")),
+        ]);
+        let mut session = Session::new(dir.path().to_path_buf(), Selection::default());
+        session.full().unwrap();
+        let (rebuilt, changed) = edit(
+            &mut session,
+            dir.path(),
+            "a.md",
+            &briefing("A again", "\"x\"", "## One\n\nnew words here\n"),
+        );
+        assert!(!rebuilt.full);
+        // b lists a as related (a shared tag); c cannot show a.
+        assert_eq!(
+            changed,
+            [
+                "a/index.html",
+                "b/index.html",
+                "index.html",
+                "tags/x/index.html"
+            ]
+        );
+        assert!(text(&rebuilt.files, "a/index.html").contains("new words here"));
+        same_files(&rebuilt.files, &full_build(dir.path()));
+    }
+
+    #[test]
+    fn an_edit_no_other_page_shows_renders_one_page() {
+        // Same reading time and summary: only the page itself can differ.
+        let dir = site_with(&[
+            (
+                "content/a.md",
+                &briefing("A", "\"x\"", "## One\n\nalpha beta\n"),
+            ),
+            ("content/b.md", &briefing("B", "\"x\"", "## Two\n\nb\n")),
+        ]);
+        let mut session = Session::new(dir.path().to_path_buf(), Selection::default());
+        session.full().unwrap();
+        let (rebuilt, changed) = edit(
+            &mut session,
+            dir.path(),
+            "a.md",
+            &briefing("A", "\"x\"", "## One\n\ngamma delta epsilon\n"),
+        );
+        assert_eq!(changed, ["a/index.html"]);
+        assert_eq!(rebuilt.rendered, 1);
+    }
+
+    #[test]
+    fn a_word_count_a_template_shows_renders_the_pages_showing_it() {
+        let list = "{% for p in items %}{{ p.word_count }}{% endfor %}";
+        let a = briefing("A", "\"x\"", "## One\n\nold text\n");
+        let b = briefing("B", "\"x\"", "## Two\n\nb text\n");
+        let dir = site_with(&[
+            ("content/a.md", &a),
+            ("content/b.md", &b),
+            ("templates/briefing-list.html", list),
+        ]);
+        let mut session = Session::new(dir.path().to_path_buf(), Selection::default());
+        session.full().unwrap();
+        let more = briefing("A", "\"x\"", "## One\n\nsome more new words\n");
+        let (rebuilt, changed) = edit(&mut session, dir.path(), "a.md", &more);
+        assert!(changed.contains(&"b/index.html".to_string()), "{changed:?}");
+        same_files(&rebuilt.files, &full_build(dir.path()));
+    }
+
+    #[test]
+    fn templates_reading_every_briefing_render_every_page_they_show() {
+        let dir = site_with(&[
+            ("content/a.md", &briefing("A", "", "## One\n\nold\n")),
+            ("content/b.md", &briefing("B", "", "## Two\n")),
+            (
+                "templates/briefing.html",
+                "{{ page.title }}: {% for b in briefings %}{{ b.word_count }} {% endfor %}",
+            ),
+        ]);
+        let mut session = Session::new(dir.path().to_path_buf(), Selection::default());
+        session.full().unwrap();
+        let (rebuilt, changed) = edit(
+            &mut session,
+            dir.path(),
+            "a.md",
+            &briefing("A", "", "## One\n\nthree new words\n"),
+        );
+        assert!(changed.contains(&"b/index.html".to_string()), "{changed:?}");
+        assert!(text(&rebuilt.files, "b/index.html").starts_with("B: 4 "));
+    }
+
+    #[test]
+    fn edits_that_move_a_briefing_give_what_a_full_build_gives() {
+        // New tags, a new date (another place in every list) and a new
+        // slug (another path, and links to it change): each rebuilt in
+        // place of the old, exactly as a full build would.
+        let dir = site_with(&[
+            ("site.toml", "title = \"S\"\npaginate = 1\n"),
+            ("content/a.md", &briefing("A", "\"x\"", "## One\n")),
+            (
+                "content/b.md",
+                &briefing("B", "\"y\"", "## Two\n\n[to a](@/a.md#one)\n")
+                    .replace("2020-01-01", "2020-02-01"),
+            ),
+        ]);
+        let mut session = Session::new(dir.path().to_path_buf(), Selection::default());
+        session.full().unwrap();
+        for changed in [
+            briefing("A", "\"y\", \"z\"", "## One\n"),
+            briefing("A", "\"y\"", "## One\n").replace("2020-01-01", "2021-01-01"),
+            briefing("A", "\"y\"", "## One\n").replace("+++\n##", "slug = \"moved\"\n+++\n##"),
+        ] {
+            let (rebuilt, _) = edit(&mut session, dir.path(), "a.md", &changed);
+            assert!(!rebuilt.full, "{changed}");
+            same_files(&rebuilt.files, &full_build(dir.path()));
+        }
+        assert!(text(&session.files, "b/index.html").contains("href=\"../moved/index.html#one\""));
+        assert!(
+            !session.files.contains_key("a/index.html"),
+            "the old path is gone"
+        );
+    }
+
+    #[test]
+    fn a_broken_anchor_fails_and_the_last_good_build_stays() {
+        let dir = site_with(&[
+            (
+                "content/a.md",
+                &briefing("A", "", "## One\n\n[b](@/b.md#two)\n"),
+            ),
+            ("content/b.md", &briefing("B", "", "## Two\n")),
+        ]);
+        let mut session = Session::new(dir.path().to_path_buf(), Selection::default());
+        let first = session.full().unwrap().files;
+        // The target loses the id the other briefing links to.
+        fs::write(
+            dir.path().join("content/b.md"),
+            briefing("B", "", "## Renamed\n"),
+        )
+        .unwrap();
+        let err = session
+            .rebuild(&Plan::Briefings(vec!["b.md".into()]))
+            .unwrap_err();
+        let shown = format!("{}", crate::diagnostics::flatten(&err)[0]);
+        assert!(shown.contains("`@/b.md#two` points at `#two`"), "{shown}");
+        assert!(shown.contains("content/a.md:8:1"), "{shown}");
+        assert!(
+            Arc::ptr_eq(&first, &session.files),
+            "the last good build is kept"
+        );
+    }
+
+    #[test]
+    fn rebuilds_one_briefing_then_everything_after_a_template_change() {
+        let dir = site_with(&[
+            ("content/a.md", &briefing("A", "", "## One\n\nfirst\n")),
+            ("content/b.md", &briefing("B", "", "## One\n\nother\n")),
+        ]);
+        let root = dir.path();
+        let mut session = Session::new(root.to_path_buf(), Selection::default());
+        let first = session.full().unwrap().files;
+        let (rebuilt, _) = edit(
+            &mut session,
+            root,
+            "a.md",
+            &briefing("A", "", "## One\n\nsecond\n"),
+        );
+        assert!(!rebuilt.full);
+        assert_eq!(rebuilt.files.len(), first.len());
+        assert!(text(&rebuilt.files, "a/index.html").contains("second"));
+        // The previous build is untouched: it may still be being served.
+        assert!(text(&first, "a/index.html").contains("first"));
+        fs::create_dir_all(root.join("templates")).unwrap();
+        fs::write(root.join("templates/briefing.html"), "{{ nope }}").unwrap();
+        assert!(
+            session
+                .rebuild(&Plan::Full("templates/briefing.html".into()))
+                .is_err()
+        );
+        fs::write(root.join("templates/briefing.html"), "T:{{ page.title }}").unwrap();
+        let rebuilt = session
+            .rebuild(&Plan::Briefings(vec!["a.md".into()]))
+            .unwrap();
+        assert!(rebuilt.full, "after a failure the site is loaded again");
+        assert_eq!(text(&rebuilt.files, "a/index.html"), "T:A");
+    }
 }

@@ -4,9 +4,9 @@
 
 use super::session::Session;
 use super::{Shared, report_failure};
-use crate::report::{Reporter, plural};
 use crate::content::CONTENT_DIR;
 use crate::reload::{self, Plan};
+use crate::report::{Reporter, plural};
 use crate::site::STATIC_DIR;
 use crate::templates::TEMPLATES_DIR;
 use anyhow::{Context as _, Result};

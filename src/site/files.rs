@@ -174,6 +174,9 @@ mod tests {
             Some((1, 2))
         );
         assert_eq!(image_size("a/x.txt", &Contents::Bytes(gif)), None);
-        assert_eq!(image_size("a/y.png", &Contents::Bytes(b"nope".to_vec())), None);
+        assert_eq!(
+            image_size("a/y.png", &Contents::Bytes(b"nope".to_vec())),
+            None
+        );
     }
 }

@@ -95,9 +95,9 @@ impl Site {
         let mut config = Config::load(root).map_err(|e| problems(&e))?;
         if let Some(url) = &options.base_url {
             config.base_url = url.clone();
-            config.validate_base_url().map_err(|m| {
-                Problems::from(SourceError::new("", format!("--base-url: {m}")))
-            })?;
+            config
+                .validate_base_url()
+                .map_err(|m| Problems::from(SourceError::new("", format!("--base-url: {m}"))))?;
         }
         let mut fatal = Problems::default();
         let templates = Templates::load(root).map_err(|e| fatal.add(&e)).ok();
@@ -129,7 +129,12 @@ impl Site {
         })?;
         let asset_urls = statics
             .iter()
-            .map(|(path, contents)| Ok((path.clone(), format!("{path}?v={}", contents.fingerprint()?))))
+            .map(|(path, contents)| {
+                Ok((
+                    path.clone(),
+                    format!("{path}?v={}", contents.fingerprint()?),
+                ))
+            })
             .collect::<anyhow::Result<_>>()
             .map_err(|e| {
                 fatal.add(&e);
@@ -256,10 +261,8 @@ impl Site {
     /// This site with `briefing` (a fresh load of a file it holds) in place
     /// of the old version, every index worked out again; `None` when the
     /// site has no briefing from that file.
-    pub fn replace(mut self, briefing: Briefing) -> Result<Site, Site> {
-        let Some(i) = self.briefings.iter().position(|b| b.rel == briefing.rel) else {
-            return Err(self);
-        };
+    pub fn replace(mut self, briefing: Briefing) -> Option<Site> {
+        let i = self.briefings.iter().position(|b| b.rel == briefing.rel)?;
         let previous: Vec<(u64, tera::Value)> = self
             .briefings
             .iter()
@@ -269,7 +272,7 @@ impl Site {
         let mut briefings = std::mem::take(&mut self.briefings);
         briefings[i] = briefing;
         self.index(newest_first(briefings), Some(&previous));
-        Ok(self)
+        Some(self)
     }
 
     /// The briefings of the home page's list (`None`) or a tag's.

@@ -128,5 +128,8 @@ fn strict_labels_every_warning_as_an_error_and_says_so_once() {
     assert_eq!(stderr.matches("error: the image").count(), 2, "{stderr}");
     assert!(!stderr.contains("warning:"), "{stderr}");
     assert_eq!(stderr.matches("nothing was written").count(), 1, "{stderr}");
-    assert!(stderr.contains("2 warnings; nothing was written"), "{stderr}");
+    assert!(
+        stderr.contains("2 warnings; nothing was written"),
+        "{stderr}"
+    );
 }
