@@ -216,26 +216,33 @@ impl Briefing {
     /// `image_size` gives the size of an image as written, `resolve_link`
     /// the href for a link target as written (see
     /// [`crate::links::LinkIndex::resolve`]). Every problem in the
-    /// Markdown is returned, each pointing into the file.
+    /// Markdown is returned beside the body as far as it could be rendered,
+    /// each pointing into the file.
     pub fn render_body(
         &self,
         image_size: &dyn Fn(&str) -> Option<(u32, u32)>,
         resolve_link: &dyn Fn(&str) -> Result<Option<String>, LinkProblem>,
-    ) -> Result<Rendered, Vec<SourceError>> {
+    ) -> (Rendered, Vec<SourceError>) {
         let options = RenderOptions {
             raw_html: self.raw_html,
             image_size,
             resolve_link,
         };
-        markdown::render_with(self.body(), &options)
-            .map_err(|errors| errors.into_iter().map(|e| self.located(e)).collect())
+        let (body, problems) = markdown::render_anyway(self.body(), &options);
+        (
+            body,
+            problems.into_iter().map(|e| self.located(e)).collect(),
+        )
     }
 
     /// The body rendered with no image sizes and links left as written,
     /// for tests of what the Markdown alone gives.
     #[cfg(test)]
     pub fn render_plain(&self) -> Result<Rendered, Vec<SourceError>> {
-        self.render_body(&|_| None, &|_| Ok(None))
+        match self.render_body(&|_| None, &|_| Ok(None)) {
+            (body, problems) if problems.is_empty() => Ok(body),
+            (_, problems) => Err(problems),
+        }
     }
 
     /// A Markdown problem as an error pointing into the file.

@@ -235,6 +235,7 @@ pub fn render_routes(
         match result {
             Ok(mut facts) => {
                 rendering.warnings.append(&mut facts.warnings);
+                rendering.problems.0.append(&mut facts.problems);
                 if let Kind::Briefing(i) = route.kind {
                     rendering.facts.insert(i, facts);
                 }

@@ -205,6 +205,10 @@ struct Pages<'a> {
     briefings: HashMap<String, &'a Briefing>,
     /// The same → its body's links and images as written, with offsets.
     links: HashMap<String, &'a [crate::markdown::Link]>,
+    /// The same → the hrefs of its `@/` and `#` links, which the build
+    /// itself checks (and reports at their line), so they are not
+    /// reported twice.
+    built: HashMap<String, HashSet<String>>,
 }
 
 impl<'a> Pages<'a> {
@@ -216,18 +220,36 @@ impl<'a> Pages<'a> {
         let mut pages = Pages {
             briefings: HashMap::new(),
             links: HashMap::new(),
+            built: HashMap::new(),
         };
         for route in routes {
             if let Kind::Briefing(i) = route.kind {
-                pages
-                    .briefings
-                    .insert(route.path.clone(), &site.briefings[i]);
+                let b = &site.briefings[i];
+                pages.briefings.insert(route.path.clone(), b);
                 if let Some(f) = facts.get(&i) {
                     pages.links.insert(route.path.clone(), &f.links);
+                    let built = f
+                        .links
+                        .iter()
+                        .filter(|l| {
+                            l.url.starts_with(crate::links::INTERNAL) || l.url.starts_with('#')
+                        })
+                        .map(|l| match site.links.resolve(&b.url, &l.url) {
+                            Ok(Some(href)) => href,
+                            _ => l.url.clone(),
+                        })
+                        .collect();
+                    pages.built.insert(route.path.clone(), built);
                 }
             }
         }
         pages
+    }
+
+    /// Whether the build itself checks `target`, a link of the page at
+    /// `path` (an `@/` or `#` link of a briefing's body).
+    fn built(&self, path: &str, target: &str) -> bool {
+        self.built.get(path).is_some_and(|b| b.contains(target))
     }
 
     /// The file to blame for a problem of the page at `path`: its
@@ -305,6 +327,7 @@ fn link_findings(
             if target.contains("://")
                 || target.starts_with("mailto:")
                 || target.starts_with("data:")
+                || pages.built(path, &target)
             {
                 continue;
             }
@@ -473,6 +496,7 @@ mod tests {
         let pages = Pages {
             briefings: HashMap::new(),
             links: HashMap::new(),
+            built: HashMap::new(),
         };
         let found = link_findings(&exists, &html, &pages);
         let messages: Vec<String> = found.iter().map(|f| f.error.message.clone()).collect();

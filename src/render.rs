@@ -26,6 +26,9 @@ pub struct Output {
 /// What rendering a route found out, beside its bytes.
 #[derive(Debug, Default)]
 pub struct Facts {
+    /// Problems in a briefing's Markdown that stop the build; the page is
+    /// still rendered, so its links and ids are checked in the same run.
+    pub problems: Vec<SourceError>,
     /// Problems that do not stop the build.
     pub warnings: Vec<SourceError>,
     /// `#anchor` links in a briefing's body, checked once every target is
@@ -94,7 +97,7 @@ fn briefing(site: &Site, i: usize, want_targets: bool) -> Result<Output, Vec<Sou
     let b = &site.briefings[i];
     let image_size = |src: &str| site.image_size(&b.url, src);
     let resolve_link = |url: &str| site.links.resolve(&b.url, url);
-    let body = b.render_body(&image_size, &resolve_link)?;
+    let (body, problems) = b.render_body(&image_size, &resolve_link);
     let related = site.related[i]
         .iter()
         .map(|&j| site.summaries[j].clone())
@@ -123,6 +126,7 @@ fn briefing(site: &Site, i: usize, want_targets: bool) -> Result<Output, Vec<Sou
         sections: body.sections.iter().map(|s| s.id.clone()).collect(),
     });
     let facts = Facts {
+        problems,
         warnings: body_warnings(b, &body),
         anchored: site.links.anchored(i, &body.links),
         targets,

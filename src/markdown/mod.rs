@@ -194,6 +194,18 @@ pub fn render_with(
     body: &str,
     options: &RenderOptions<'_>,
 ) -> Result<Rendered, Vec<MarkdownError>> {
+    let (rendered, problems) = render_anyway(body, options);
+    if problems.is_empty() {
+        Ok(rendered)
+    } else {
+        Err(problems)
+    }
+}
+
+/// [`render_with`], giving the body as rendered even when there are
+/// problems (a repeated id is given a fresh one, a refused link is left as
+/// written), so the rest of the page can still be checked in the same run.
+pub fn render_anyway(body: &str, options: &RenderOptions<'_>) -> (Rendered, Vec<MarkdownError>) {
     render::Renderer::new(body, options).run()
 }
 

@@ -81,7 +81,7 @@ impl<'a, 'o> Renderer<'a, 'o> {
     }
 
     /// Renders the whole body; every problem found, in order, if any.
-    pub(super) fn run(mut self) -> Result<Rendered, Vec<MarkdownError>> {
+    pub(super) fn run(mut self) -> (Rendered, Vec<MarkdownError>) {
         while let Some((event, range)) = self.next() {
             self.event(event, range);
         }
@@ -229,8 +229,10 @@ impl<'a, 'o> Renderer<'a, 'o> {
             return explicit.to_string();
         } else if RESERVED_IDS.contains(&explicit) {
             (
-                format!("the id `{explicit}` is used twice on this page"),
-                format!("`{explicit}` is used by the page template; choose another id"),
+                format!("the id `{explicit}` is kept for the page template"),
+                format!(
+                    "the page template gives `{explicit}` to a part of every page (whether or not this one shows it); choose another id"
+                ),
             )
         } else {
             (
@@ -411,14 +413,11 @@ impl<'a, 'o> Renderer<'a, 'o> {
         }
     }
 
-    /// Once every event is handled: the problems found, or the last
-    /// section, the footnotes, the ids, the contents and the word counts.
-    fn finish(mut self) -> Result<Rendered, Vec<MarkdownError>> {
-        if !self.errors.is_empty() {
-            let mut errors = std::mem::take(&mut self.errors);
-            errors.sort_by_key(|e| e.offset);
-            return Err(errors);
-        }
+    /// Once every event is handled: the last section, the footnotes, the
+    /// ids, the contents and the word counts, with the problems found.
+    fn finish(mut self) -> (Rendered, Vec<MarkdownError>) {
+        let mut errors = std::mem::take(&mut self.errors);
+        errors.sort_by_key(|e| e.offset);
         self.out.warnings.sort_by_key(|w| w.offset);
         let from = self.section_starts.last().copied().unwrap_or(0);
         self.finish_section(self.body.len() - from);
@@ -441,6 +440,6 @@ impl<'a, 'o> Renderer<'a, 'o> {
             s.words = count_words(&self.body[bounds[0]..bounds[1]]);
             self.out.words += s.words;
         }
-        Ok(self.out)
+        (self.out, errors)
     }
 }

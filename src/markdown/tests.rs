@@ -257,6 +257,19 @@ fn heading_slug_avoids_template_ids() {
 }
 
 #[test]
+fn an_id_the_template_keeps_is_not_called_a_repeat() {
+    // A page without sources still may not take `sources`: the message
+    // says why instead of calling it a second use.
+    let err = render("## Reading list {#sources}\n\nText.\n").unwrap_err();
+    assert_eq!(err.len(), 1, "{err:?}");
+    assert_eq!(
+        err[0].message,
+        "the id `sources` is kept for the page template"
+    );
+    assert!(!err[0].message.contains("twice"));
+}
+
+#[test]
 fn errors_on_duplicate_explicit_id() {
     let err = render("## A {#x}\n\n## B {#x}\n").unwrap_err();
     assert_eq!(err.len(), 1, "{err:?}");

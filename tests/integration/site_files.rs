@@ -549,3 +549,66 @@ fn a_share_image_climbing_out_of_the_site_is_a_located_error() {
     assert!(stderr.contains("`..` segment"), "{stderr}");
     assert_eq!(snapshot_dir(&out), before, "the previous output is intact");
 }
+
+/// A 1×2 GIF.
+const GIF: &[u8] = b"GIF89a\x01\x00\x02\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;";
+
+#[test]
+fn images_from_static_and_other_bundles_get_their_size() {
+    let site = copy_site(&fixture("minimal"));
+    let root = site.path();
+    std::fs::create_dir_all(root.join("static/img")).unwrap();
+    std::fs::write(root.join("static/img/map.gif"), GIF).unwrap();
+    std::fs::create_dir_all(root.join("content/b")).unwrap();
+    std::fs::write(root.join("content/b/pic.gif"), GIF).unwrap();
+    std::fs::write(
+        root.join("content/b/index.md"),
+        "+++\ntitle = \"B\"\ndate = 2020-01-01\n+++\n## One\n\n![Own](pic.gif)\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("content/c.md"),
+        "+++\ntitle = \"C\"\ndate = 2020-01-01\n+++\n## One\n\n![Static](../img/map.gif)\n\n![Other bundle](../b/pic.gif)\n",
+    )
+    .unwrap();
+    let out = root.join("public");
+    build_ok(root, &out);
+    for (page, src) in [
+        ("b/index.html", "pic.gif"),
+        ("c/index.html", "../img/map.gif"),
+        ("c/index.html", "../b/pic.gif"),
+    ] {
+        let html = read(&out, page);
+        let tag = format!("<img src=\"{src}\"");
+        let at = html.find(&tag).unwrap_or_else(|| panic!("{tag} in {html}"));
+        let end = at + html[at..].find('>').unwrap();
+        assert!(
+            html[at..end].contains("width=\"1\" height=\"2\""),
+            "{}",
+            &html[at..end]
+        );
+    }
+}
+
+#[test]
+fn check_warns_of_root_relative_paths_at_their_line() {
+    let site = copy_site(&fixture("minimal"));
+    let root = site.path();
+    std::fs::create_dir_all(root.join("static/img")).unwrap();
+    std::fs::write(root.join("static/img/map.gif"), GIF).unwrap();
+    std::fs::write(
+        root.join("content/c.md"),
+        "+++\ntitle = \"C\"\ndate = 2020-01-01\n+++\n## One\n\n![A map](/img/map.gif)\n",
+    )
+    .unwrap();
+    let o = brief(root, &["check"]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        stderr.contains("warning: `/img/map.gif` is a root-relative path: it breaks when the site is served under a sub-path or opened from disk\n  --> content/c.md:7:1"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("help: use a path relative to the page"),
+        "{stderr}"
+    );
+}
