@@ -9,6 +9,10 @@
 #                          no-change rebuild)
 #   BENCH_CACHE=target/bench-corpus   where generated corpora are kept
 #   TMPFS_SIZE=8g          size of the tmpfs that holds inputs and outputs
+#   BEFORE=/path/to/brief  also time this other brief binary as the tool
+#                          "before", exactly like brief (same corpus, same
+#                          command, its own no-change rebuild), interleaved
+#                          with the others, to compare two versions in one run
 #
 # See bench/README.md for what the columns mean.
 set -euo pipefail
@@ -19,6 +23,7 @@ TOOLS=${TOOLS:-"brief hugo floor"}
 CACHE=${BENCH_CACHE:-$ROOT/target/bench-corpus}
 TMPFS_SIZE=${TMPFS_SIZE:-8g}
 RESULTS=$ROOT/bench/results
+BEFORE=${BEFORE:-}
 if [ "$#" -gt 0 ]; then SIZES=("$@"); else SIZES=(1000 10000 50000); fi
 
 say() { printf '==> %s\n' "$*" >&2; }
@@ -30,9 +35,21 @@ for n in "${SIZES[@]}"; do
   case "$n" in '' | *[!0-9]* | 0) die "page counts must be positive integers, got '$n'" ;; esac
 done
 for t in $TOOLS; do
-  case "$t" in brief | hugo | floor) ;; *) die "unknown tool '$t' in TOOLS" ;; esac
+  case "$t" in
+    brief | hugo | floor) ;;
+    before) [ -n "$BEFORE" ] || die "TOOLS has 'before' but BEFORE is not set" ;;
+    *) die "unknown tool '$t' in TOOLS" ;;
+  esac
 done
 has_tool() { case " $TOOLS " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
+if [ -n "$BEFORE" ]; then
+  [ -f "$BEFORE" ] && [ -x "$BEFORE" ] || die "BEFORE='$BEFORE' is not an executable file"
+  BEFORE=$(cd "$(dirname "$BEFORE")" && pwd)/$(basename "$BEFORE")
+  # Right after brief, so the two versions run next to each other in time.
+  if ! has_tool before; then
+    if has_tool brief; then TOOLS=$(echo " $TOOLS " | sed 's/ brief / brief before /'); else TOOLS="$TOOLS before"; fi
+  fi
+fi
 
 # --- prerequisites -----------------------------------------------------------
 apt_install() {
@@ -132,11 +149,13 @@ run_tool() {
   [ -z "${DEAD[$n/$tool]:-}" ] || return 0
   rm -rf "$out"
   case "$tool" in
-    brief)
-      measure "$n" brief "$run" "$out" -- "$BRIEF" build --root "$src" --output "$out" --quiet || return 0
+    brief | before)
+      local bin=$BRIEF
+      [ "$tool" = brief ] || bin=$BEFORE
+      measure "$n" "$tool" "$run" "$out" -- "$bin" build --root "$src" --output "$out" --quiet || return 0
       # The same build again into the output just written: nothing changed.
-      [ -z "${DEAD[$n/brief-rebuild]:-}" ] || return 0
-      measure "$n" brief-rebuild "$run" "$out" -- "$BRIEF" build --root "$src" --output "$out" --quiet || true
+      [ -z "${DEAD[$n/$tool-rebuild]:-}" ] || return 0
+      measure "$n" "$tool-rebuild" "$run" "$out" -- "$bin" build --root "$src" --output "$out" --quiet || true
       ;;
     hugo)
       measure "$n" hugo "$run" "$out" -- hugo --source "$src/hugo" --destination "$out" \
@@ -171,7 +190,7 @@ ratio() {
 summarize() {
   local n=$1 load=$2 tool label
   local -A W L C M
-  for tool in brief brief-rebuild hugo floor; do
+  for tool in brief brief-rebuild before before-rebuild hugo floor; do
     # shellcheck disable=SC2016
     L[$tool]=$(stat_min "$n" "$tool" '$4')
     # shellcheck disable=SC2016 # awk expressions, expanded by awk
@@ -188,10 +207,12 @@ summarize() {
   echo
   echo "| tool | wall (s) | min wall (s) | CPU user+sys (s) | CPU / wall | peak RSS (MB) | ok runs |"
   echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
-  for tool in brief brief-rebuild hugo floor; do
+  for tool in brief brief-rebuild before before-rebuild hugo floor; do
     case "$tool" in
       brief) label="brief" ;;
       brief-rebuild) label="brief, no-change rebuild" ;;
+      before) label="before" ;;
+      before-rebuild) label="before, no-change rebuild" ;;
       hugo) label="Hugo $HUGO_VERSION" ;;
       floor) label="floor (pulldown-cmark only)" ;;
     esac
@@ -208,6 +229,13 @@ summarize() {
   echo "| brief / Hugo | $(ratio "${W[brief]}" "${W[hugo]}") | $(ratio "${L[brief]}" "${L[hugo]}") | $(ratio "${C[brief]}" "${C[hugo]}") | $(ratio "${M[brief]}" "${M[hugo]}") |"
   echo "| brief / floor | $(ratio "${W[brief]}" "${W[floor]}") | $(ratio "${L[brief]}" "${L[floor]}") | $(ratio "${C[brief]}" "${C[floor]}") | $(ratio "${M[brief]}" "${M[floor]}") |"
   echo "| no-change rebuild / brief | $(ratio "${W[brief-rebuild]}" "${W[brief]}") | $(ratio "${L[brief-rebuild]}" "${L[brief]}") | $(ratio "${C[brief-rebuild]}" "${C[brief]}") | $(ratio "${M[brief-rebuild]}" "${M[brief]}") |"
+  if has_tool before; then
+    row() { echo "| $1 | $(ratio "${W[$2]}" "${W[$3]}") | $(ratio "${L[$2]}" "${L[$3]}") | $(ratio "${C[$2]}" "${C[$3]}") | $(ratio "${M[$2]}" "${M[$3]}") |"; }
+    row "before / Hugo" before hugo
+    row "before / floor" before floor
+    row "brief / before" brief before
+    row "brief / before, no-change rebuild" brief-rebuild before-rebuild
+  fi
   echo
   local vh vf vm
   vh=$(ratio "${W[brief]}" "${W[hugo]}")
@@ -229,6 +257,10 @@ summarize() {
   echo
   echo "brief $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?'), Hugo $HUGO_VERSION," \
     "$(nproc) CPUs, $(rustc --version 2>/dev/null | awk '{print $1, $2}'), storage: $STORAGE."
+  if has_tool before; then
+    echo
+    echo "before: \`$BEFORE\` ($("$BEFORE" --version 2>/dev/null || echo '?'), sha256 $(sha256sum "$BEFORE" | cut -c1-12))."
+  fi
 } >"$SUMMARY"
 
 read -r -a TOOL_LIST <<<"$TOOLS"
