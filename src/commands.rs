@@ -19,7 +19,9 @@ pub fn run(cli: Cli, term: Term) -> ExitCode {
         term,
         quiet: cli.quiet,
         verbose: cli.verbose,
-        report: Reporter::new(term, cli.quiet),
+        // `-q` leaves out everything but warnings and errors; only `check`
+        // leaves out its warnings too.
+        report: Reporter::new(term, false),
     };
     let result = match cli.command {
         Command::Build(args) => build(args, &out),
@@ -194,10 +196,11 @@ fn check(args: CheckArgs, out: &Output) -> Result<ExitCode> {
             external: args.external,
         },
     );
+    let shown = Reporter::new(out.term, out.quiet);
     for f in &report.findings {
         match f.severity {
-            Severity::Error => out.report.error(&f.error),
-            Severity::Warning => out.report.warnings(std::slice::from_ref(&f.error)),
+            Severity::Error => shown.error(&f.error),
+            Severity::Warning => shown.warnings(std::slice::from_ref(&f.error)),
         }
     }
     let errors = report.errors();

@@ -133,3 +133,17 @@ fn strict_labels_every_warning_as_an_error_and_says_so_once() {
         "{stderr}"
     );
 }
+
+#[test]
+fn quiet_build_still_prints_warnings() {
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().join("public");
+    let o = brief(
+        &fixture("alt-missing"),
+        &["build", "-q", "-o", dir.to_str().unwrap()],
+    );
+    assert!(o.status.success());
+    assert!(o.stdout.is_empty(), "no summary line with -q");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("warning: the image"), "{err}");
+}
