@@ -393,6 +393,14 @@ mod tests {
         dir
     }
 
+    /// A site of `files` and a session over it, fully built.
+    fn served(files: &[(&str, &str)]) -> (tempfile::TempDir, Session) {
+        let dir = site_with(files);
+        let mut session = Session::new(dir.path().to_path_buf(), Selection::default());
+        session.full().unwrap();
+        (dir, session)
+    }
+
     fn briefing(title: &str, tags: &str, body: &str) -> String {
         format!("+++\ntitle = \"{title}\"\ndate = 2020-01-01\ntags = [{tags}]\n+++\n{body}")
     }
@@ -446,13 +454,11 @@ mod tests {
 
     #[test]
     fn a_new_title_renders_the_page_and_what_lists_it() {
-        let dir = site_with(&[
+        let (dir, mut session) = served(&[
             ("content/a.md", &briefing("A", "\"x\"", "## One\n\nold\n")),
             ("content/b.md", &briefing("B", "\"x\"", "## Two\n\nb\n")),
             ("content/c.md", &briefing("C", "\"y\"", "## Three\n")),
         ]);
-        let mut session = Session::new(dir.path().to_path_buf(), Selection::default());
-        session.full().unwrap();
         let (rebuilt, changed) = edit(
             &mut session,
             dir.path(),
@@ -477,15 +483,13 @@ mod tests {
     #[test]
     fn an_edit_no_other_page_shows_renders_one_page() {
         // Same reading time and summary: only the page itself can differ.
-        let dir = site_with(&[
+        let (dir, mut session) = served(&[
             (
                 "content/a.md",
                 &briefing("A", "\"x\"", "## One\n\nalpha beta\n"),
             ),
             ("content/b.md", &briefing("B", "\"x\"", "## Two\n\nb\n")),
         ]);
-        let mut session = Session::new(dir.path().to_path_buf(), Selection::default());
-        session.full().unwrap();
         let (rebuilt, changed) = edit(
             &mut session,
             dir.path(),
@@ -501,13 +505,11 @@ mod tests {
         let list = "{% for p in items %}{{ p.word_count }}{% endfor %}";
         let a = briefing("A", "\"x\"", "## One\n\nold text\n");
         let b = briefing("B", "\"x\"", "## Two\n\nb text\n");
-        let dir = site_with(&[
+        let (dir, mut session) = served(&[
             ("content/a.md", &a),
             ("content/b.md", &b),
             ("templates/briefing-list.html", list),
         ]);
-        let mut session = Session::new(dir.path().to_path_buf(), Selection::default());
-        session.full().unwrap();
         let more = briefing("A", "\"x\"", "## One\n\nsome more new words\n");
         let (rebuilt, changed) = edit(&mut session, dir.path(), "a.md", &more);
         assert!(changed.contains(&"b/index.html".to_string()), "{changed:?}");
@@ -516,7 +518,7 @@ mod tests {
 
     #[test]
     fn templates_reading_every_briefing_render_every_page_they_show() {
-        let dir = site_with(&[
+        let (dir, mut session) = served(&[
             ("content/a.md", &briefing("A", "", "## One\n\nold\n")),
             ("content/b.md", &briefing("B", "", "## Two\n")),
             (
@@ -524,8 +526,6 @@ mod tests {
                 "{{ page.title }}: {% for b in briefings %}{{ b.word_count }} {% endfor %}",
             ),
         ]);
-        let mut session = Session::new(dir.path().to_path_buf(), Selection::default());
-        session.full().unwrap();
         let (rebuilt, changed) = edit(
             &mut session,
             dir.path(),
@@ -541,7 +541,7 @@ mod tests {
         // New tags, a new date (another place in every list) and a new
         // slug (another path, and links to it change): each rebuilt in
         // place of the old, exactly as a full build would.
-        let dir = site_with(&[
+        let (dir, mut session) = served(&[
             ("site.toml", "title = \"S\"\npaginate = 1\n"),
             ("content/a.md", &briefing("A", "\"x\"", "## One\n")),
             (
@@ -550,8 +550,6 @@ mod tests {
                     .replace("2020-01-01", "2020-02-01"),
             ),
         ]);
-        let mut session = Session::new(dir.path().to_path_buf(), Selection::default());
-        session.full().unwrap();
         for changed in [
             briefing("A", "\"y\", \"z\"", "## One\n"),
             briefing("A", "\"y\"", "## One\n").replace("2020-01-01", "2021-01-01"),

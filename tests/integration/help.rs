@@ -102,21 +102,6 @@ fn help_with_an_unknown_topic_lists_the_topics() {
     assert!(o.stdout.is_empty());
 }
 
-/// Every `brief help <topic>` named in `text`.
-fn help_commands(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut rest = text;
-    while let Some(i) = rest.find("brief help ") {
-        rest = &rest[i + "brief help ".len()..];
-        let topic: String = rest
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
-            .collect();
-        out.push(topic);
-    }
-    out
-}
-
 /// Builds `root` and returns stderr, asserting it failed.
 fn failed_build(root: &Path) -> String {
     let out = tempfile::tempdir().unwrap();

@@ -180,19 +180,12 @@ fn init_writes_a_readme_that_points_at_brief_help() {
         assert!(text.contains(needle), "missing `{needle}`:\n{text}");
     }
     // Every `brief help <topic>` it names works.
-    let mut rest = text.as_str();
-    let mut topics = 0;
-    while let Some(i) = rest.find("brief help ") {
-        rest = &rest[i + "brief help ".len()..];
-        let topic: String = rest
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
-            .collect();
-        let o = brief(&root, &["help", &topic]);
+    let topics = help_commands(&text);
+    for topic in &topics {
+        let o = brief(&root, &["help", topic]);
         assert!(o.status.success(), "brief help {topic}");
-        topics += 1;
     }
-    assert!(topics >= 3, "{text}");
+    assert!(topics.len() >= 3, "{text}");
     // It is the author's notes, not a page of the site.
     let o = brief(&root, &["build"]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));

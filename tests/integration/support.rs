@@ -144,3 +144,18 @@ impl Reply {
         String::from_utf8_lossy(&self.body).into_owned()
     }
 }
+
+/// Every `brief help <topic>` named in `text`.
+pub fn help_commands(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(i) = rest.find("brief help ") {
+        rest = &rest[i + "brief help ".len()..];
+        let topic: String = rest
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+            .collect();
+        out.push(topic);
+    }
+    out
+}
