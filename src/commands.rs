@@ -85,24 +85,7 @@ fn build(args: BuildArgs, out: &Output) -> Result<ExitCode> {
     let report = match result {
         Ok(r) => r,
         Err(e) => {
-            let count = out.report.errors(&e);
-            // Output is staged and swapped in whole, so a failed build never
-            // touches it; say so only where there is a previous build.
-            let kept = if crate::output::holds_a_build(&options.output_dir()) {
-                "; the previous output is unchanged"
-            } else {
-                ""
-            };
-            let why = if e.downcast_ref::<StrictFailure>().is_some() {
-                format!(
-                    "--strict turns warnings into errors: {}",
-                    plural(count, "warning")
-                )
-            } else {
-                plural(count, "error")
-            };
-            out.report
-                .note(&format!("{why}; nothing was written{kept}"));
+            build_failed(&e, &options, out);
             return Ok(ExitCode::FAILURE);
         }
     };
@@ -130,42 +113,70 @@ fn build(args: BuildArgs, out: &Output) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     if !out.quiet {
-        let mut line = format!(
-            "Built {}, {} in {} ms into `{}`",
-            plural(report.briefings, "briefing"),
-            plural(report.pages, "page"),
-            report.elapsed.as_millis(),
-            report.output.display()
-        );
-        if report.drafts_skipped > 0 {
-            line.push_str(&format!(
-                " ({} left out; add --drafts to include)",
-                plural(report.drafts_skipped, "draft")
-            ));
-        }
-        if report.future_skipped > 0 {
-            line.push_str(&format!(
-                " ({} dated after today left out; add --future to include)",
-                plural(report.future_skipped, "briefing")
-            ));
-        }
-        if !report.warnings.is_empty() {
-            line.push_str(&format!(
-                " with {}",
-                plural(report.warnings.len(), "warning")
-            ));
-        }
-        println!("{line}");
-        if !report.feeds && report.briefings > 0 {
-            println!(
-                "note: no feeds, sitemap, robots.txt or 404 page: they need absolute URLs; set `base_url` in site.toml"
-            );
-        }
-        if let Some(note) = robots_note(&options, report.feeds) {
-            println!("note: {note}");
-        }
+        print_summary(&report, &options);
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Every problem of a failed build, then one count of them and what
+/// happened to the output.
+fn build_failed(e: &anyhow::Error, options: &BuildOptions, out: &Output) {
+    let count = out.report.errors(e);
+    // Output is staged and swapped in whole, so a failed build never
+    // touches it; say so only where there is a previous build.
+    let kept = if crate::output::holds_a_build(&options.output_dir()) {
+        "; the previous output is unchanged"
+    } else {
+        ""
+    };
+    let why = if e.downcast_ref::<StrictFailure>().is_some() {
+        format!(
+            "--strict turns warnings into errors: {}",
+            plural(count, "warning")
+        )
+    } else {
+        plural(count, "error")
+    };
+    out.report
+        .note(&format!("{why}; nothing was written{kept}"));
+}
+
+/// The line a successful build ends with, and its notes.
+fn print_summary(report: &crate::BuildReport, options: &BuildOptions) {
+    let mut line = format!(
+        "Built {}, {} in {} ms into `{}`",
+        plural(report.briefings, "briefing"),
+        plural(report.pages, "page"),
+        report.elapsed.as_millis(),
+        report.output.display()
+    );
+    if report.drafts_skipped > 0 {
+        line.push_str(&format!(
+            " ({} left out; add --drafts to include)",
+            plural(report.drafts_skipped, "draft")
+        ));
+    }
+    if report.future_skipped > 0 {
+        line.push_str(&format!(
+            " ({} dated after today left out; add --future to include)",
+            plural(report.future_skipped, "briefing")
+        ));
+    }
+    if !report.warnings.is_empty() {
+        line.push_str(&format!(
+            " with {}",
+            plural(report.warnings.len(), "warning")
+        ));
+    }
+    println!("{line}");
+    if !report.feeds && report.briefings > 0 {
+        println!(
+            "note: no feeds, sitemap, robots.txt or 404 page: they need absolute URLs; set `base_url` in site.toml"
+        );
+    }
+    if let Some(note) = robots_note(options, report.feeds) {
+        println!("note: {note}");
+    }
 }
 
 /// For a site published under a path (`https://example.org/briefings/`):
