@@ -242,9 +242,17 @@ fn serves_pages_with_live_reload_and_rebuilds_an_edited_briefing() {
         r.body.contains("Freshly edited words")
     });
     assert_eq!(page.status, 200);
-    // One file re-parsed, not the whole site loaded again.
+    // One file re-parsed, not the whole site loaded again; counts in the
+    // words and numbers `brief build` gives (2 briefings, 7 pages) and
+    // plurals that agree.
     let out = server.stdout_with("Rebuilt ");
     assert!(out.contains("Rebuilt content/first.md in "), "{out}");
+    assert!(out.starts_with("Built 2 briefings, 7 pages in "), "{out}");
+    assert!(
+        out.contains(" (1 file rendered)") || out.contains(" files rendered)"),
+        "{out}"
+    );
+    assert!(!out.contains("1 files"), "{out}");
     // serve never writes the output folder.
     assert!(!site.path().join("public").exists());
 }
