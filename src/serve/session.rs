@@ -94,10 +94,11 @@ impl Session {
             selection: self.selection.clone(),
             ..LoadOptions::default()
         };
-        let (site, problems) = Site::load(&self.root, &load)?;
-        problems.or_ok(())?;
+        let (site, mut problems) = Site::load(&self.root, &load)?;
         let (routes, clashes) = plan::plan(&site);
-        clashes.or_ok(())?;
+        problems.0.extend(clashes.0);
+        // Rendered even when loading found problems, so that one rebuild
+        // reports every problem, as `brief build` does.
         let files = Mutex::new(Files::with_capacity(routes.len()));
         let rendering = render_routes(&site, &routes, true, &|route, contents| {
             files
@@ -106,7 +107,7 @@ impl Session {
                 .insert(route.path.clone(), Arc::new(contents));
             Ok(())
         });
-        let mut problems = rendering.problems.clone();
+        problems.0.extend(rendering.problems.0.iter().cloned());
         problems.0.extend(rendering.anchor_problems(&site));
         problems.or_ok(())?;
         let mut state = State::new(site);
