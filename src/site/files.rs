@@ -73,6 +73,20 @@ pub fn load_statics(
     Ok(statics)
 }
 
+/// Each static file's path with a query string that changes with its
+/// contents (`style.css?v=1a2b3c4d`), so browsers never keep an old copy.
+pub fn asset_urls(statics: &BTreeMap<String, Contents>) -> Result<BTreeMap<String, String>> {
+    statics
+        .iter()
+        .map(|(path, contents)| {
+            Ok((
+                path.clone(),
+                format!("{path}?v={}", contents.fingerprint()?),
+            ))
+        })
+        .collect()
+}
+
 /// The sizes of the images among `statics` and the briefings' bundle
 /// files, by output path.
 pub fn image_sizes(

@@ -99,63 +99,27 @@ impl Site {
                 .validate_base_url()
                 .map_err(|m| Problems::from(SourceError::new("", format!("--base-url: {m}"))))?;
         }
-        let mut fatal = Problems::default();
-        let templates = Templates::load(root).map_err(|e| fatal.add(&e)).ok();
-        let discovered = content::discover(root, &root.join(CONTENT_DIR)).map_err(|e| {
-            fatal.add(&e);
-            fatal.clone()
-        })?;
+        // Templates, static files and briefings are each read even when
+        // another fails, so one run reports the problems of all of them.
+        let templates = Templates::load(root);
+        let discovered =
+            content::discover(root, &root.join(CONTENT_DIR)).map_err(|e| problems(&e))?;
         let mut warnings = discovered.warnings;
-        let results: Vec<anyhow::Result<Briefing>> = discovered
-            .files
-            .par_iter()
-            .map(|f| Briefing::load(root, f, &config))
-            .collect();
-        let mut briefings = Vec::with_capacity(results.len());
-        let mut failed = Problems::default();
-        let mut unreadable = Vec::new();
-        for (r, file) in results.into_iter().zip(&discovered.files) {
-            match r {
-                Ok(b) => briefings.push(b),
-                Err(e) => {
-                    failed.add(&e);
-                    unreadable.push(file.rel.clone());
+        let statics = files::load_statics(root, &mut warnings);
+        let (briefings, failed, unreadable) = load_briefings(root, &discovered.files, &config);
+        let (templates, statics) = match (templates, statics) {
+            (Ok(templates), Ok(statics)) => (templates, statics),
+            (templates, statics) => {
+                let mut all = Problems::default();
+                for e in [templates.err(), statics.err()].into_iter().flatten() {
+                    all.add(&e);
                 }
+                all.0.extend(failed.0);
+                return Err(all);
             }
-        }
-        let statics = files::load_statics(root, &mut warnings).map_err(|e| {
-            fatal.add(&e);
-            fatal.clone()
-        })?;
-        let asset_urls = statics
-            .iter()
-            .map(|(path, contents)| {
-                Ok((
-                    path.clone(),
-                    format!("{path}?v={}", contents.fingerprint()?),
-                ))
-            })
-            .collect::<anyhow::Result<_>>()
-            .map_err(|e| {
-                fatal.add(&e);
-                fatal.clone()
-            })?;
-        let Some(templates) = templates else {
-            fatal.0.extend(failed.0);
-            return Err(fatal);
         };
-        let selection = &options.selection;
-        let before = briefings.len();
-        if !selection.drafts {
-            briefings.retain(|b| !b.front.draft);
-        }
-        let drafts_skipped = before - briefings.len();
-        let today = options.today.unwrap_or_else(Date::today);
-        let before = briefings.len();
-        if !selection.future {
-            briefings.retain(|b| b.front.date <= today);
-        }
-        let future_skipped = before - briefings.len();
+        let asset_urls = files::asset_urls(&statics).map_err(|e| problems(&e))?;
+        let (briefings, drafts_skipped, future_skipped) = select(briefings, options);
         let mut site = Site {
             root: root.to_path_buf(),
             config,
@@ -301,6 +265,49 @@ impl Site {
         let path = files::output_path(folder, src).ok()??;
         self.images.get(&path).copied()
     }
+}
+
+/// Reads every briefing of `files` on every core: those that load, and
+/// the problems of those that do not, with their paths inside `content/`.
+fn load_briefings(
+    root: &Path,
+    files: &[content::SourceFile],
+    config: &Config,
+) -> (Vec<Briefing>, Problems, Vec<String>) {
+    let results: Vec<anyhow::Result<Briefing>> = files
+        .par_iter()
+        .map(|f| Briefing::load(root, f, config))
+        .collect();
+    let mut briefings = Vec::with_capacity(results.len());
+    let mut failed = Problems::default();
+    let mut unreadable = Vec::new();
+    for (r, file) in results.into_iter().zip(files) {
+        match r {
+            Ok(b) => briefings.push(b),
+            Err(e) => {
+                failed.add(&e);
+                unreadable.push(file.rel.clone());
+            }
+        }
+    }
+    (briefings, failed, unreadable)
+}
+
+/// The briefings to build: drafts and future ones left out unless asked
+/// for, with how many of each were left out.
+fn select(mut briefings: Vec<Briefing>, options: &LoadOptions) -> (Vec<Briefing>, usize, usize) {
+    let before = briefings.len();
+    if !options.selection.drafts {
+        briefings.retain(|b| !b.front.draft);
+    }
+    let drafts = before - briefings.len();
+    let today = options.today.unwrap_or_else(Date::today);
+    let before = briefings.len();
+    if !options.selection.future {
+        briefings.retain(|b| b.front.date <= today);
+    }
+    let future = before - briefings.len();
+    (briefings, drafts, future)
 }
 
 /// The problems of a load step's error.

@@ -147,3 +147,25 @@ fn quiet_build_still_prints_warnings() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("warning: the image"), "{err}");
 }
+
+#[test]
+fn a_template_error_and_a_briefing_error_are_reported_together() {
+    let site = copy_site(&fixture("minimal"));
+    let root = site.path();
+    std::fs::create_dir_all(root.join("templates")).unwrap();
+    std::fs::write(root.join("templates/tag.html"), "{% if %}").unwrap();
+    std::fs::write(
+        root.join("content/bad.md"),
+        "+++\ntitle = \"Bad\"\ndate = 2020-13-01\n+++\n## One\n",
+    )
+    .unwrap();
+    let o = brief(root, &["build"]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("--> templates/tag.html:1:"), "{stderr}");
+    assert!(stderr.contains("--> content/bad.md:3:"), "{stderr}");
+    assert!(
+        stderr.contains("note: 2 errors; nothing was written"),
+        "{stderr}"
+    );
+}
