@@ -1,8 +1,14 @@
-//! One briefing: a Markdown file under `content/`, read once, with its
-//! front matter parsed and what every list needs to know of it (URL, tags,
-//! words, lead paragraph) worked out. Its body is rendered when its page
-//! is (see [`Briefing::render_body`]), from the text read here: nothing is
-//! read from disk again.
+//! One briefing: a Markdown file under `content/`, with its front matter
+//! parsed and what every list needs to know of it (URL, tags, words, lead
+//! paragraph) worked out when the site is loaded. Its body is rendered when
+//! its page is (see [`Briefing::render_body`]).
+//!
+//! The text is not held between the two: at 10,000 briefings it would add
+//! the whole content folder (57 MB of the benchmark corpus) to the build's
+//! peak memory. It is read again through [`Source`], the same way (below
+//! the root, no links) and checked against what was loaded: a file that
+//! changed in between is an error, never a page that disagrees with the
+//! lists.
 
 use crate::config::Config;
 use crate::content::{MAX_FILE_BYTES, SourceFile};
@@ -27,6 +33,34 @@ pub struct Asset {
     pub contents: Contents,
 }
 
+/// Where a briefing's text is: in memory (parsed from a string), or in
+/// its file, with the length it had when loaded.
+#[derive(Debug, Clone)]
+pub enum Source {
+    /// Parsed from memory (tests, fuzzing): the text itself.
+    Held(String),
+    /// Loaded from `path` below the site folder `root`.
+    File {
+        /// The site folder.
+        root: PathBuf,
+        /// The file on disk.
+        path: PathBuf,
+        /// Its length when it was loaded.
+        len: usize,
+    },
+}
+
+/// A briefing's text as read for one use, and what points into it.
+#[derive(Debug)]
+pub struct Text<'a> {
+    /// The file, as shown in messages.
+    file: &'a Path,
+    /// The whole file.
+    pub text: std::borrow::Cow<'a, str>,
+    /// Byte offset of the Markdown body.
+    body_offset: usize,
+}
+
 /// Numbers every load of a briefing (see [`Briefing::serial`]).
 static SERIAL: AtomicU64 = AtomicU64::new(1);
 
@@ -37,8 +71,8 @@ pub struct Briefing {
     pub file: PathBuf,
     /// Its path inside `content/`, with `/` separators: `sahel/mali.md`.
     pub rel: String,
-    /// The whole file.
-    pub text: String,
+    /// Where the text comes from, to read it again for rendering.
+    pub source: Source,
     /// Byte offset of the Markdown body in the file.
     pub body_offset: usize,
     /// The parsed front matter.
@@ -142,7 +176,15 @@ impl Briefing {
                     "save the file as UTF-8 (most editors have an encoding option when saving)",
                 )
         })?;
+        let len = text.len();
         let mut briefing = Briefing::parse_with(&display, &file.rel, text, config.raw_html)?;
+        // Held for every briefing until the build ends, the text would
+        // double the memory a big site needs; rendering reads it again.
+        briefing.source = Source::File {
+            root: root.to_path_buf(),
+            path: file.path.clone(),
+            len,
+        };
         for (source, rel) in &file.assets {
             let shown = crate::diagnostics::display_path(root, source);
             let contents = Contents::open(root, source, &shown).with_context(|| {
@@ -197,7 +239,7 @@ impl Briefing {
             front,
             words,
             url,
-            text,
+            source: Source::Held(text),
             assets: Vec::new(),
             serial: SERIAL.fetch_add(1, Ordering::Relaxed),
             raw_html,
@@ -207,9 +249,44 @@ impl Briefing {
         })
     }
 
-    /// The Markdown body.
-    pub fn body(&self) -> &str {
-        &self.text[self.body_offset..]
+    /// The whole text: as parsed, or read again from the file (below the
+    /// site folder, without following links). A file that is gone, is no
+    /// longer UTF-8 or has another length than when it was loaded is an
+    /// error: it changed during the build.
+    pub fn text(&self) -> Result<Text<'_>, SourceError> {
+        let text = match &self.source {
+            Source::Held(text) => std::borrow::Cow::Borrowed(text.as_str()),
+            Source::File { root, path, len } => {
+                let again = crate::site_fs::read(root, path, MAX_FILE_BYTES, *len)
+                    .map_err(|e| e.to_string())
+                    .and_then(|bytes| String::from_utf8(bytes).map_err(|e| e.to_string()))
+                    .and_then(|text| {
+                        if text.len() == *len {
+                            Ok(text)
+                        } else {
+                            Err(format!(
+                                "it is {} bytes now, {len} when it was loaded",
+                                text.len()
+                            ))
+                        }
+                    });
+                match again {
+                    Ok(text) => std::borrow::Cow::Owned(text),
+                    Err(why) => {
+                        return Err(SourceError::new(
+                            &self.file,
+                            format!("this file changed while the site was being built ({why})"),
+                        )
+                        .with_help("run the build again"));
+                    }
+                }
+            }
+        };
+        Ok(Text {
+            file: &self.file,
+            text,
+            body_offset: self.body_offset,
+        })
     }
 
     /// Renders the body: sections, footnotes, the links found, warnings.
@@ -217,22 +294,21 @@ impl Briefing {
     /// the href for a link target as written (see
     /// [`crate::links::LinkIndex::resolve`]). Every problem in the
     /// Markdown is returned beside the body as far as it could be rendered,
-    /// each pointing into the file.
+    /// each pointing into the file, with the text it was rendered from.
     pub fn render_body(
         &self,
         image_size: &dyn Fn(&str) -> Option<(u32, u32)>,
         resolve_link: &dyn Fn(&str) -> Result<Option<String>, LinkProblem>,
-    ) -> (Rendered, Vec<SourceError>) {
+    ) -> Result<(Rendered, Vec<SourceError>, Text<'_>), SourceError> {
+        let text = self.text()?;
         let options = RenderOptions {
             raw_html: self.raw_html,
             image_size,
             resolve_link,
         };
-        let (body, problems) = markdown::render_anyway(self.body(), &options);
-        (
-            body,
-            problems.into_iter().map(|e| self.located(e)).collect(),
-        )
+        let (body, problems) = markdown::render_anyway(text.body(), &options);
+        let problems = problems.into_iter().map(|e| text.located(e)).collect();
+        Ok((body, problems, text))
     }
 
     /// The body rendered with no image sizes and links left as written,
@@ -240,14 +316,22 @@ impl Briefing {
     #[cfg(test)]
     pub fn render_plain(&self) -> Result<Rendered, Vec<SourceError>> {
         match self.render_body(&|_| None, &|_| Ok(None)) {
-            (body, problems) if problems.is_empty() => Ok(body),
-            (_, problems) => Err(problems),
+            Ok((body, problems, _)) if problems.is_empty() => Ok(body),
+            Ok((_, problems, _)) => Err(problems),
+            Err(e) => Err(vec![e]),
         }
+    }
+}
+
+impl Text<'_> {
+    /// The Markdown body.
+    pub fn body(&self) -> &str {
+        &self.text[self.body_offset.min(self.text.len())..]
     }
 
     /// A Markdown problem as an error pointing into the file.
     pub fn located(&self, e: MarkdownError) -> SourceError {
-        SourceError::new(&self.file, e.message)
+        SourceError::new(self.file, e.message)
             .at_offset(&self.text, self.body_offset + e.offset, e.len)
             .with_help(e.help)
     }
@@ -267,8 +351,15 @@ impl Briefing {
             .get(at..)
             .and_then(|rest| rest.find(written))
             .map_or(1, |i| i + written.len());
-        SourceError::new(&self.file, message)
+        SourceError::new(self.file, message)
             .at_offset(&self.text, at, len)
+            .with_help(help)
+    }
+
+    /// An error at a 1-based line of the file.
+    pub fn error_at_line(&self, line: usize, message: String, help: &str) -> SourceError {
+        SourceError::new(self.file, message)
+            .at_line(&self.text, line, None)
             .with_help(help)
     }
 
@@ -370,4 +461,114 @@ fn too_large(display: &Path, path: &Path) -> SourceError {
         ),
     )
     .with_help("is this the right file? Move data files out of content/, or split the briefing")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A briefing loaded from `content/a.md` in a new site folder.
+    fn loaded(dir: &Path) -> (PathBuf, Briefing) {
+        let path = dir.join("content/a.md");
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(
+            &path,
+            "+++\ntitle = \"A\"\ndate = 2020-01-01\n+++\n## One\n\nText.\n",
+        )
+        .unwrap();
+        let file = SourceFile {
+            path: path.clone(),
+            rel: "a.md".into(),
+            assets: Vec::new(),
+        };
+        let briefing = Briefing::load(dir, &file, &Config::default()).unwrap();
+        (path, briefing)
+    }
+
+    #[test]
+    fn a_loaded_briefing_renders_what_was_loaded() {
+        let dir = tempfile::tempdir().unwrap();
+        let (_, b) = loaded(dir.path());
+        assert!(
+            matches!(b.source, Source::File { len: 52, .. }),
+            "{:?}",
+            b.source
+        );
+        let body = b.render_plain().unwrap();
+        assert_eq!(body.sections[0].html, "<p>Text.</p>\n");
+    }
+
+    #[test]
+    fn a_briefing_changed_or_gone_before_it_renders_is_an_error_not_another_page() {
+        let dir = tempfile::tempdir().unwrap();
+        let (path, b) = loaded(dir.path());
+        std::fs::write(
+            &path,
+            "+++\ntitle = \"Other\"\ndate = 2020-01-01\n+++\n## One\n",
+        )
+        .unwrap();
+        let err = b.text().unwrap_err().to_string();
+        assert!(
+            err.contains("content/a.md") && err.contains("changed while the site was being built"),
+            "{err}"
+        );
+        std::fs::remove_file(&path).unwrap();
+        assert!(b.text().is_err());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_briefing_replaced_by_a_link_is_never_read_through_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let (path, b) = loaded(dir.path());
+        let outside = tempfile::tempdir().unwrap();
+        let secret = outside.path().join("shadow");
+        std::fs::write(&secret, "root:SECRET-HASH:19000:0:99999:7:::\n\n\n").unwrap();
+        std::fs::remove_file(&path).unwrap();
+        std::os::unix::fs::symlink(&secret, &path).unwrap();
+        let err = b.text().unwrap_err().to_string();
+        assert!(err.contains("symbolic link"), "{err}");
+        assert!(!err.contains("SECRET"), "{err}");
+    }
+
+    #[test]
+    fn urls_follow_the_content_path() {
+        let cases = [
+            ("mali.md", None, "mali/"),
+            ("sahel/Mali ECOWAS.md", None, "sahel/mali-ecowas/"),
+            ("sahel/mali/index.md", None, "sahel/mali/"),
+            ("sahel/mali.md", Some("mali-2012"), "sahel/mali-2012/"),
+        ];
+        for (rel, slug, want) in cases {
+            assert_eq!(
+                url_for(Path::new("f"), "", rel, slug).unwrap(),
+                want,
+                "{rel}"
+            );
+        }
+        assert!(url_for(Path::new("f"), "", "index.md", None).is_err());
+    }
+
+    #[test]
+    fn markdown_problems_point_into_the_file() {
+        let text =
+            "+++\ntitle = \"t\"\ndate = 2012-01-01\n+++\n\n## A {#a}\n\n## B {#a}\n".to_string();
+        let b = Briefing::parse(Path::new("content/x.md"), "x.md", text).unwrap();
+        let problems = b.render_plain().unwrap_err();
+        assert_eq!(problems[0].location(), "content/x.md:8:1");
+    }
+
+    #[test]
+    fn anchor_hints_never_miss_a_link_that_may_be_an_anchor() {
+        let hints = AnchorHints::scan("## Heading {#h}\n\nText.\n");
+        assert!(hints.own, "an explicit id may be linked to from the page");
+        let hints = AnchorHints::scan("## Plain\n\n### Deeper\n\nNo links.\n");
+        assert!(!hints.own && hints.others.is_empty() && hints.linked.is_empty());
+        for body in ["[x](#a)", "[x](\n#a)", "[x]: #a", "[x](<#a>)"] {
+            assert!(AnchorHints::scan(body).own, "{body}");
+        }
+        let hints = AnchorHints::scan("[a](@/b.md#x) [c](@//c/d.md \"t\") <@/e f.md#y>");
+        assert_eq!(hints.others, ["b.md", "e f.md"]);
+        assert_eq!(hints.linked, ["b.md", "c/d.md", "e f.md"]);
+    }
 }

@@ -138,11 +138,12 @@ pub fn check(root: &Path, options: &CheckOptions) -> Report {
     for (i, facts) in &rendering.facts {
         let b = &site.briefings[*i];
         for (title, line) in &facts.empty_sections {
-            report.findings.push(Finding::warning(
-                SourceError::new(&b.file, format!("the section `{title}` is empty"))
-                    .at_line(&b.text, *line, None)
-                    .with_help("write the section, or remove its heading"),
-            ));
+            let message = format!("the section `{title}` is empty");
+            let help = "write the section, or remove its heading";
+            report.findings.push(Finding::warning(match b.text() {
+                Ok(text) => text.error_at_line(*line, message, help),
+                Err(e) => e,
+            }));
         }
     }
     let pages = Pages::new(&site, &routes, &rendering.facts);
@@ -269,8 +270,8 @@ impl<'a> Pages<'a> {
             .links
             .get(path)
             .and_then(|links| links.iter().find(|l| l.url == target));
-        match (self.briefings.get(path), written) {
-            (Some(b), Some(link)) => b.error_at(link.offset, &link.url, message, help),
+        match (self.briefings.get(path).map(|b| b.text()), written) {
+            (Some(Ok(text)), Some(link)) => text.error_at(link.offset, &link.url, message, help),
             _ => SourceError::new(self.shown(path), message).with_help(help),
         }
     }
@@ -281,7 +282,10 @@ impl<'a> Pages<'a> {
         let Some(b) = self.briefings.get(path) else {
             return SourceError::new(self.shown(path), message).with_help(help);
         };
-        let body = b.body();
+        let Ok(text) = b.text() else {
+            return SourceError::new(&b.file, message).with_help(help);
+        };
+        let body = text.body();
         let place = [
             format!("{{#{id}"),
             format!("id=\"{id}\""),
@@ -291,9 +295,7 @@ impl<'a> Pages<'a> {
         .filter_map(|needle| body.find(needle.as_str()).map(|at| (at, needle.len())))
         .min();
         match place {
-            Some((at, len)) => SourceError::new(&b.file, message)
-                .at_offset(&b.text, b.body_offset + at, len)
-                .with_help(help),
+            Some((at, len)) => text.error_at(at, &body[at..at + len], message, help),
             None => SourceError::new(&b.file, message).with_help(help),
         }
     }

@@ -175,7 +175,11 @@ pub fn check_anchors(
             } else {
                 format!("section ids there: {}", shown.join(", "))
             };
-            Some(from.error_at(a.offset, &a.written, message, &help))
+            // Read again only now, with an error to point at.
+            Some(match from.text() {
+                Ok(text) => text.error_at(a.offset, &a.written, message, &help),
+                Err(e) => e,
+            })
         })
         .collect()
 }

@@ -2,7 +2,7 @@
 //! build learns from it (warnings, anchor links to check, the ids it
 //! offers links). Nothing here writes or changes anything.
 
-use crate::briefing::Briefing;
+use crate::briefing::{Briefing, Text};
 use crate::diagnostics::{SourceError, flatten};
 use crate::feeds::{self, SitemapEntry};
 use crate::links::{Anchored, Targets, ids_in};
@@ -97,7 +97,9 @@ fn briefing(site: &Site, i: usize, want_targets: bool) -> Result<Output, Vec<Sou
     let b = &site.briefings[i];
     let image_size = |src: &str| site.image_size(&b.url, src);
     let resolve_link = |url: &str| site.links.resolve(&b.url, url);
-    let (body, problems) = b.render_body(&image_size, &resolve_link);
+    let (body, problems, text) = b
+        .render_body(&image_size, &resolve_link)
+        .map_err(|e| vec![e])?;
     let related = site.related[i]
         .iter()
         .map(|&j| site.summaries[j].clone())
@@ -127,14 +129,14 @@ fn briefing(site: &Site, i: usize, want_targets: bool) -> Result<Output, Vec<Sou
     });
     let facts = Facts {
         problems,
-        warnings: body_warnings(b, &body),
+        warnings: body_warnings(b, &body, &text),
         anchored: site.links.anchored(i, &body.links),
         targets,
         empty_sections: body
             .sections
             .iter()
             .filter(|s| s.html.trim().is_empty())
-            .map(|s| (s.title.clone(), b.body_line(0) + s.line - 1))
+            .map(|s| (s.title.clone(), text.body_line(0) + s.line - 1))
             .collect(),
         links: body.links,
     };
@@ -146,7 +148,7 @@ fn briefing(site: &Site, i: usize, want_targets: bool) -> Result<Output, Vec<Sou
 
 /// What is worth telling the author about one briefing, from its rendered
 /// body, without stopping the build.
-fn body_warnings(b: &Briefing, body: &Rendered) -> Vec<SourceError> {
+fn body_warnings(b: &Briefing, body: &Rendered, text: &Text<'_>) -> Vec<SourceError> {
     let mut warnings = Vec::new();
     if body.sections.is_empty() {
         warnings.push(
@@ -157,7 +159,7 @@ fn body_warnings(b: &Briefing, body: &Rendered) -> Vec<SourceError> {
     }
     for link in body.links.iter().filter(|l| l.image) {
         if crate::site::output_path(&b.url, &link.url).is_err() {
-            warnings.push(b.error_at(
+            warnings.push(text.error_at(
                 link.offset,
                 &link.url,
                 format!("the image `{}` is outside the site", link.url),
@@ -165,7 +167,7 @@ fn body_warnings(b: &Briefing, body: &Rendered) -> Vec<SourceError> {
             ));
         }
     }
-    warnings.extend(body.warnings.iter().cloned().map(|w| b.located(w)));
+    warnings.extend(body.warnings.iter().cloned().map(|w| text.located(w)));
     warnings
 }
 
