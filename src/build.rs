@@ -7,7 +7,7 @@ use crate::diagnostics::{Problems, SourceError, flatten};
 use crate::links::{self, Anchored, Targets};
 use crate::output::{self, Contents, OutputFile};
 use crate::plan::{self, Kind, Route};
-use crate::render::{self, Facts};
+use crate::render::{self, Facts, Want};
 use crate::site::{LoadOptions, Selection, Site};
 use anyhow::Result;
 use rayon::prelude::*;
@@ -107,7 +107,7 @@ pub fn build(
     if !problems.0.is_empty() {
         // Nothing will be written, but every body is still rendered so
         // that one run reports every problem.
-        let rendering = render_routes(&site, &routes, false, &|_, _| Ok(()));
+        let rendering = render_routes(&site, &routes, Want::default(), &|_, _| Ok(()));
         problems.0.extend(rendering.problems.0.iter().cloned());
         problems.0.extend(rendering.anchor_problems(&site));
         return Err(problems.into());
@@ -118,7 +118,7 @@ pub fn build(
     let pages = AtomicUsize::new(0);
     let mut warnings = Vec::new();
     let written = output::write_with(&output, |staging| {
-        let rendering = render_routes(&site, &routes, false, &|route, contents| {
+        let rendering = render_routes(&site, &routes, Want::default(), &|route, contents| {
             if route.path.ends_with(".html") {
                 let done = pages.fetch_add(1, Ordering::Relaxed) + 1;
                 progress(done.min(total), total);
@@ -210,22 +210,23 @@ impl Rendering {
 }
 
 /// Renders `routes` of `site` on every core, handing each file to `sink`
-/// as it is ready. `all_targets` takes every briefing page's ids (for
-/// `check` and `serve`), else only those of pages links may point into.
+/// as it is ready. `want` says what to find out beyond what the build
+/// needs; a build takes the ids only of pages links may point into.
 pub fn render_routes(
     site: &Site,
     routes: &[Route],
-    all_targets: bool,
+    want: Want,
     sink: &(dyn Fn(&Route, Contents) -> Result<()> + Sync),
 ) -> Rendering {
     let results: Vec<Result<Facts, Vec<SourceError>>> = routes
         .par_iter()
         .map(|route| {
             let targets = match route.kind {
-                Kind::Briefing(i) => all_targets || site.is_target(i),
+                Kind::Briefing(i) => want.targets || site.is_target(i),
                 _ => false,
             };
-            let out = render::render(site, route, targets)?;
+            let want = Want { targets, ..want };
+            let out = render::render(site, route, want)?;
             sink(route, out.contents).map_err(|e| flatten(&e))?;
             Ok(out.facts)
         })
@@ -236,7 +237,15 @@ pub fn render_routes(
             Ok(mut facts) => {
                 rendering.warnings.append(&mut facts.warnings);
                 rendering.problems.0.append(&mut facts.problems);
-                if let Kind::Briefing(i) = route.kind {
+                // Only what is left to read later is kept: a big site's
+                // briefings mostly have no anchor links.
+                let kept = !facts.anchored.is_empty()
+                    || facts.targets.is_some()
+                    || !facts.links.is_empty()
+                    || !facts.empty_sections.is_empty();
+                if let Kind::Briefing(i) = route.kind
+                    && kept
+                {
                     rendering.facts.insert(i, facts);
                 }
             }

@@ -11,6 +11,7 @@ use crate::build::render_routes;
 use crate::diagnostics::SourceError;
 use crate::output::Contents;
 use crate::plan::{self, Kind};
+use crate::render::Want;
 use crate::site::{LoadOptions, Selection, Site};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -113,13 +114,21 @@ pub fn check(root: &Path, options: &CheckOptions) -> Report {
         .findings
         .extend(clashes.0.into_iter().map(Finding::error));
     let files = Mutex::new(Vec::with_capacity(routes.len()));
-    let rendering = render_routes(&site, &routes, true, &|route, contents| {
-        files
-            .lock()
-            .map_err(|_| anyhow::anyhow!("a rendering thread panicked"))?
-            .push((route.path.clone(), contents));
-        Ok(())
-    });
+    let rendering = render_routes(
+        &site,
+        &routes,
+        Want {
+            targets: true,
+            details: true,
+        },
+        &|route, contents| {
+            files
+                .lock()
+                .map_err(|_| anyhow::anyhow!("a rendering thread panicked"))?
+                .push((route.path.clone(), contents));
+            Ok(())
+        },
+    );
     let files = files.into_inner().unwrap_or_default();
     report.findings.extend(
         site.warnings

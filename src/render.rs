@@ -43,9 +43,19 @@ pub struct Facts {
     pub empty_sections: Vec<(String, usize)>,
 }
 
-/// Renders `route` of `site`. `targets` asks for a briefing page's ids
-/// (links point into it). Every problem found is returned.
-pub fn render(site: &Site, route: &Route, targets: bool) -> Result<Output, Vec<SourceError>> {
+/// What a render should find out beyond the bytes and what the build
+/// needs (problems, warnings, anchor links).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Want {
+    /// The ids a briefing's page offers links (links point into it).
+    pub targets: bool,
+    /// A briefing's links as written and its empty sections (for `check`).
+    pub details: bool,
+}
+
+/// Renders `route` of `site`, finding out what `want` asks for. Every
+/// problem found is returned.
+pub fn render(site: &Site, route: &Route, want: Want) -> Result<Output, Vec<SourceError>> {
     let bytes = |b: Vec<u8>| Output {
         contents: Contents::Bytes(b),
         facts: Facts::default(),
@@ -57,7 +67,7 @@ pub fn render(site: &Site, route: &Route, targets: bool) -> Result<Output, Vec<S
             .map_err(|e| flatten(&e))
     };
     match &route.kind {
-        Kind::Briefing(i) => briefing(site, *i, targets),
+        Kind::Briefing(i) => briefing(site, *i, want),
         Kind::List(list) => {
             let (name, ctx) = list_context(site, list);
             template(name, &ctx, LIST_PAGE_CAPACITY)
@@ -93,7 +103,7 @@ const LIST_PAGE_CAPACITY: usize = 16 * 1024;
 
 /// A briefing's page, from its body rendered with the site's links and
 /// image sizes.
-fn briefing(site: &Site, i: usize, want_targets: bool) -> Result<Output, Vec<SourceError>> {
+fn briefing(site: &Site, i: usize, want: Want) -> Result<Output, Vec<SourceError>> {
     let b = &site.briefings[i];
     let image_size = |src: &str| site.image_size(&b.url, src);
     let resolve_link = |url: &str| site.links.resolve(&b.url, url);
@@ -123,7 +133,7 @@ fn briefing(site: &Site, i: usize, want_targets: bool) -> Result<Output, Vec<Sou
         .templates
         .render_bytes("briefing.html", &ctx, Some(&b.file), body_len + 8192)
         .map_err(|e| flatten(&e))?;
-    let targets = want_targets.then(|| Targets {
+    let targets = want.targets.then(|| Targets {
         ids: ids_in(&String::from_utf8_lossy(&html)),
         sections: body.sections.iter().map(|s| s.id.clone()).collect(),
     });
@@ -132,13 +142,16 @@ fn briefing(site: &Site, i: usize, want_targets: bool) -> Result<Output, Vec<Sou
         warnings: body_warnings(b, &body, &text),
         anchored: site.links.anchored(i, &body.links),
         targets,
-        empty_sections: body
-            .sections
-            .iter()
-            .filter(|s| s.html.trim().is_empty())
-            .map(|s| (s.title.clone(), text.body_line(0) + s.line - 1))
-            .collect(),
-        links: body.links,
+        empty_sections: if want.details {
+            body.sections
+                .iter()
+                .filter(|s| s.html.trim().is_empty())
+                .map(|s| (s.title.clone(), text.body_line(0) + s.line - 1))
+                .collect()
+        } else {
+            Vec::new()
+        },
+        links: if want.details { body.links } else { Vec::new() },
     };
     Ok(Output {
         contents: Contents::Bytes(html),

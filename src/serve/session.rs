@@ -13,6 +13,7 @@ use crate::links::{Anchored, Targets, check_anchors};
 use crate::output::Contents;
 use crate::plan::{self, Kind, Route};
 use crate::reload::Plan;
+use crate::render::Want;
 use crate::site::{LoadOptions, Selection, Site};
 use crate::views::Summary;
 use anyhow::Result;
@@ -21,6 +22,13 @@ use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
+
+/// What serve keeps of every briefing's render: its ids, so that any edit's
+/// anchor links can be checked without rendering another page.
+const EVERY_ID: Want = Want {
+    targets: true,
+    details: false,
+};
 
 /// The files of one build, by output path. Values are shared, so laying a
 /// few re-rendered files over the previous build copies no page.
@@ -100,7 +108,7 @@ impl Session {
         // Rendered even when loading found problems, so that one rebuild
         // reports every problem, as `brief build` does.
         let files = Mutex::new(Files::with_capacity(routes.len()));
-        let rendering = render_routes(&site, &routes, true, &|route, contents| {
+        let rendering = render_routes(&site, &routes, EVERY_ID, &|route, contents| {
             files
                 .lock()
                 .map_err(|_| anyhow::anyhow!("a rendering thread panicked"))?
@@ -207,7 +215,7 @@ impl Session {
             .cloned()
             .collect();
         let fresh = Mutex::new(Vec::with_capacity(changed.len()));
-        let rendering = render_routes(&state.site, &changed, true, &|route, contents| {
+        let rendering = render_routes(&state.site, &changed, EVERY_ID, &|route, contents| {
             fresh
                 .lock()
                 .map_err(|_| anyhow::anyhow!("a rendering thread panicked"))?
