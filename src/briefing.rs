@@ -249,6 +249,23 @@ impl Briefing {
         })
     }
 
+    /// Whether `other`, a new load of the same file, sits where this one
+    /// does: the same URL, date, tags, draft state, bundle files and
+    /// anchor links, so the site's plan and indexes stay as they are.
+    pub fn same_place(&self, other: &Briefing) -> bool {
+        self.url == other.url
+            && self.front.date == other.front.date
+            && self.front.draft == other.front.draft
+            && self.tags == other.tags
+            && self.anchors == other.anchors
+            && self.assets.len() == other.assets.len()
+            && self
+                .assets
+                .iter()
+                .zip(&other.assets)
+                .all(|(a, b)| a.rel == b.rel)
+    }
+
     /// The whole text: as parsed, or read again from the file (below the
     /// site folder, without following links). A file that is gone, is no
     /// longer UTF-8 or has another length than when it was loaded is an

@@ -47,8 +47,18 @@ pub struct Session {
 /// A loaded site with what its last build rendered.
 struct State {
     site: Site,
-    /// What each route showed when it was rendered (see [`stamp`]), by
-    /// output path.
+    /// The site's plan.
+    routes: Vec<Route>,
+    /// For each briefing (by index), the routes that show it, whole or
+    /// listed (indexes into `routes`).
+    shows: Vec<Vec<usize>>,
+    /// The routes rendered by a template, which can read site-wide values.
+    templated: Vec<usize>,
+    /// The hash of the site-wide values templates can read (see
+    /// [`State::everything`]), as it was at the last build.
+    everything: u64,
+    /// What each route showed when it was rendered (see
+    /// [`State::stamp`]), by output path.
     stamps: HashMap<String, u64>,
     /// Each briefing's anchor links and the ids its page offers, by the
     /// file (inside `content/`) it was rendered from.
@@ -122,7 +132,8 @@ impl Session {
         for (i, facts) in rendering.facts {
             state.keep(i, facts.anchored, facts.targets);
         }
-        state.stamps = state.stamps_of(&routes);
+        state.replan(routes);
+        state.stamps = state.stamps_of(&(0..state.routes.len()).collect::<Vec<_>>());
         let warnings = state
             .site
             .warnings
@@ -175,6 +186,11 @@ impl Session {
     /// dependencies changed; `None` when a change needs the whole site
     /// loaded (a file that is not one of its briefings).
     fn update(&mut self, mut state: State, rels: &[String]) -> Result<Option<Rebuilt>> {
+        // Whether every edited briefing sits where it did: then the plan
+        // and the indexes stand, and only the routes showing the edited
+        // briefings (and, if site-wide values changed, every templated
+        // route) can have changed.
+        let mut in_place = true;
         for rel in rels {
             let Some(old) = state.site.briefings.iter().find(|b| &b.rel == rel) else {
                 return Ok(None);
@@ -201,16 +217,36 @@ impl Session {
             {
                 return Ok(None);
             }
+            in_place &= old.same_place(&briefing);
             state.site = match state.site.replace(briefing) {
                 Some(site) => site,
                 None => return Ok(None),
             };
         }
-        let (routes, clashes) = plan::plan(&state.site);
-        clashes.or_ok(())?;
-        let stamps = state.stamps_of(&routes);
-        let changed: Vec<Route> = routes
+        state.refresh_summaries();
+        let everything = state.everything();
+        let candidates: Vec<usize> = if in_place {
+            let mut shown: Vec<usize> = rels
+                .iter()
+                .filter_map(|rel| state.site.links.index_of(rel))
+                .flat_map(|i| state.shows[i].iter().copied())
+                .collect();
+            if everything != state.everything {
+                shown.extend(&state.templated);
+            }
+            shown.sort_unstable();
+            shown.dedup();
+            shown
+        } else {
+            let (routes, clashes) = plan::plan(&state.site);
+            clashes.or_ok(())?;
+            state.replan(routes);
+            (0..state.routes.len()).collect()
+        };
+        let stamps = state.stamps_of(&candidates);
+        let changed: Vec<Route> = candidates
             .iter()
+            .map(|&k| &state.routes[k])
             .filter(|r| state.stamps.get(&r.path) != stamps.get(&r.path))
             .cloned()
             .collect();
@@ -227,16 +263,32 @@ impl Session {
             state.keep(i, facts.anchored, facts.targets);
         }
         state.check_anchors().or_ok(())?;
-        let mut files: Files = routes
-            .iter()
-            .filter_map(|r| Some((r.path.clone(), Arc::clone(self.files.get(&r.path)?))))
-            .collect();
+        let mut files: Files = if in_place {
+            (*self.files).clone()
+        } else {
+            // Files of routes that are gone are left out.
+            state
+                .routes
+                .iter()
+                .filter_map(|r| Some((r.path.clone(), Arc::clone(self.files.get(&r.path)?))))
+                .collect()
+        };
         let fresh = fresh.into_inner().unwrap_or_default();
         let rendered = fresh.len();
         files.extend(fresh);
-        state.stamps = stamps;
+        if in_place {
+            state.stamps.extend(stamps);
+        } else {
+            state.stamps = stamps;
+        }
+        state.everything = everything;
         self.files = Arc::new(files);
         let briefings = state.site.briefings.len();
+        let pages = state
+            .routes
+            .iter()
+            .filter(|r| r.path.ends_with(".html"))
+            .count();
         self.state = Some(state);
         Ok(Some(Rebuilt {
             files: Arc::clone(&self.files),
@@ -244,7 +296,7 @@ impl Session {
             full: false,
             warnings: rendering.warnings,
             briefings,
-            pages: routes.iter().filter(|r| r.path.ends_with(".html")).count(),
+            pages,
         }))
     }
 }
@@ -264,6 +316,10 @@ impl State {
         .collect();
         State {
             site,
+            routes: Vec::new(),
+            shows: Vec::new(),
+            templated: Vec::new(),
+            everything: 0,
             stamps: HashMap::new(),
             anchors: HashMap::new(),
             summaries: HashMap::new(),
@@ -308,9 +364,30 @@ impl State {
         Problems(check_anchors(&site.briefings, &anchored, &targets))
     }
 
-    /// What each route shows, as one number per output path: two equal
-    /// stamps mean the route renders to the same bytes.
-    fn stamps_of(&mut self, routes: &[Route]) -> HashMap<String, u64> {
+    /// Takes `routes` as the site's plan, with which routes show each
+    /// briefing and which are templated.
+    fn replan(&mut self, routes: Vec<Route>) {
+        let mut shows = vec![Vec::new(); self.site.briefings.len()];
+        let mut templated = Vec::new();
+        for (k, route) in routes.iter().enumerate() {
+            let deps = route.deps(&self.site);
+            for &i in deps.whole.iter().chain(&deps.listed) {
+                if shows[i].last() != Some(&k) {
+                    shows[i].push(k);
+                }
+            }
+            if deps.site_lists {
+                templated.push(k);
+            }
+        }
+        self.routes = routes;
+        self.shows = shows;
+        self.templated = templated;
+        self.everything = self.everything();
+    }
+
+    /// Hashes what templates can read of every briefing not hashed yet.
+    fn refresh_summaries(&mut self) {
         let site = &self.site;
         let missing: Vec<(u64, u64)> = site
             .briefings
@@ -319,33 +396,59 @@ impl State {
             .map(|b| (b.serial, summary_hash(b, site, &self.fields)))
             .collect();
         self.summaries.extend(missing);
-        let listed = |i: usize| self.summaries.get(&site.briefings[i].serial).copied();
-        let mut everything = DefaultHasher::new();
+    }
+
+    /// What templates can read of a listed briefing, hashed.
+    fn listed(&self, i: usize) -> Option<u64> {
+        self.summaries.get(&self.site.briefings[i].serial).copied()
+    }
+
+    /// The site-wide values any template can read, as one number: the
+    /// tags, and every briefing's summary when templates read `briefings`
+    /// or call `get_page`.
+    fn everything(&self) -> u64 {
+        let site = &self.site;
+        let mut h = DefaultHasher::new();
         for t in site.tags.by_slug.values() {
-            (&t.name, &t.slug, t.count).hash(&mut everything);
+            (&t.name, &t.slug, t.count).hash(&mut h);
         }
         if site.templates.use_name("briefings") || site.templates.use_name("get_page") {
-            (0..site.briefings.len()).for_each(|i| listed(i).hash(&mut everything));
+            (0..site.briefings.len()).for_each(|i| self.listed(i).hash(&mut h));
         }
-        let everything = everything.finish();
-        routes
+        h.finish()
+    }
+
+    /// What the routes at `which` (indexes into the plan) show, as one
+    /// number each, by output path: two equal stamps mean the route renders
+    /// to the same bytes.
+    fn stamps_of(&mut self, which: &[usize]) -> HashMap<String, u64> {
+        self.refresh_summaries();
+        let everything = self.everything();
+        which
             .par_iter()
-            .map(|route| {
-                let mut h = DefaultHasher::new();
-                kind_key(route, site).hash(&mut h);
-                let deps = route.deps(site);
-                for &i in &deps.whole {
-                    site.briefings[i].serial.hash(&mut h);
-                }
-                for &i in &deps.listed {
-                    listed(i).hash(&mut h);
-                }
-                if deps.site_lists {
-                    everything.hash(&mut h);
-                }
-                (route.path.clone(), h.finish())
+            .map(|&k| {
+                let route = &self.routes[k];
+                (route.path.clone(), self.stamp(route, everything))
             })
             .collect()
+    }
+
+    /// What `route` shows, as one number.
+    fn stamp(&self, route: &Route, everything: u64) -> u64 {
+        let site = &self.site;
+        let mut h = DefaultHasher::new();
+        kind_key(route, site).hash(&mut h);
+        let deps = route.deps(site);
+        for &i in &deps.whole {
+            site.briefings[i].serial.hash(&mut h);
+        }
+        for &i in &deps.listed {
+            self.listed(i).hash(&mut h);
+        }
+        if deps.site_lists {
+            everything.hash(&mut h);
+        }
+        h.finish()
     }
 }
 

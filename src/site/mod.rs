@@ -223,10 +223,20 @@ impl Site {
     }
 
     /// This site with `briefing` (a fresh load of a file it holds) in place
-    /// of the old version, every index worked out again; `None` when the
-    /// site has no briefing from that file.
+    /// of the old version; `None` when the site has no briefing from that
+    /// file. When the briefing sits where it did ([`Briefing::same_place`])
+    /// only what lists show of it is worked out again, else every index.
     pub fn replace(mut self, briefing: Briefing) -> Option<Site> {
         let i = self.briefings.iter().position(|b| b.rel == briefing.rel)?;
+        if self.briefings[i].same_place(&briefing) {
+            self.briefings[i] = briefing;
+            let summary = summary_value(&self.briefings[i], &self.config);
+            if summary != self.summaries[i] {
+                self.summaries[i] = summary;
+                self.publish();
+            }
+            return Some(self);
+        }
         let previous: Vec<(u64, tera::Value)> = self
             .briefings
             .iter()
