@@ -4,7 +4,7 @@
 //! of them nothing is written and the previous output stays as it was.
 
 use crate::diagnostics::{Problems, SourceError, flatten};
-use crate::links::{self, Anchored, Targets};
+use crate::links::{self, Anchored};
 use crate::output::{self, Contents, OutputFile};
 use crate::plan::{self, Kind, Route};
 use crate::render::{self, Facts, Want};
@@ -198,11 +198,7 @@ impl Rendering {
             .values()
             .flat_map(|f| f.anchored.iter().cloned())
             .collect();
-        let targets: HashMap<usize, Targets> = self
-            .facts
-            .iter()
-            .filter_map(|(i, f)| Some((*i, f.targets.clone()?)))
-            .collect();
+        let targets = |i: usize| self.facts.get(&i)?.targets.as_ref();
         let mut problems = links::check_anchors(&site.briefings, &anchored, &targets);
         problems.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
         problems

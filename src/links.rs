@@ -138,18 +138,19 @@ impl LinkIndex {
     }
 }
 
-/// Checks each anchored link against the ids of its target: one error for
-/// every link that misses. A target missing from `targets` did not render
-/// (its own problems are reported), so links into it are not checked.
-pub fn check_anchors(
+/// Checks each anchored link against the ids of its target (`targets`
+/// gives them by briefing index): one error for every link that misses. A
+/// target with no ids did not render (its own problems are reported), so
+/// links into it are not checked.
+pub fn check_anchors<'t>(
     briefings: &[Briefing],
     anchored: &[Anchored],
-    targets: &HashMap<usize, Targets>,
+    targets: &dyn Fn(usize) -> Option<&'t Targets>,
 ) -> Vec<SourceError> {
     anchored
         .iter()
         .filter_map(|a| {
-            let target = targets.get(&a.to)?;
+            let target = targets(a.to)?;
             if target.ids.contains(&a.fragment) {
                 return None;
             }
@@ -304,7 +305,7 @@ mod tests {
                 },
             ),
         ]);
-        let errors = check_anchors(&all, &anchored, &targets);
+        let errors = check_anchors(&all, &anchored, &|i| targets.get(&i));
         assert_eq!(errors.len(), 2, "{errors:?}");
         assert_eq!(
             errors[0].message,

@@ -157,6 +157,13 @@ impl Templates {
         }
     }
 
+    /// Gives `get_page` and `url_for` a new summary of one briefing.
+    pub fn update_function_entry(&self, rel: &str, path: String, summary: tera::Value) {
+        if let Ok(mut guard) = self.data.write() {
+            guard.by_file.insert(rel.to_string(), (path, summary));
+        }
+    }
+
     /// Whether any template names `name` inside a `{{ }}` or `{% %}` tag: a
     /// conservative test (it may say yes for a name in a string) of whether
     /// templates read a variable or call a function. It is how the build

@@ -344,24 +344,29 @@ impl State {
     /// offers now.
     fn check_anchors(&self) -> Problems {
         let site = &self.site;
-        let mut anchored = Vec::new();
-        let mut targets = HashMap::new();
-        for (i, b) in site.briefings.iter().enumerate() {
-            let Some(found) = self.anchors.get(&b.rel) else {
-                continue;
-            };
-            targets.insert(i, found.targets.clone());
-            for (to, a) in &found.links {
-                if let Some(to) = site.links.index_of(to) {
-                    anchored.push(Anchored {
-                        from: i,
-                        to,
+        let anchored: Vec<Anchored> = self
+            .anchors
+            .iter()
+            .filter(|(_, found)| !found.links.is_empty())
+            .filter_map(|(rel, found)| Some((site.links.index_of(rel)?, found)))
+            .flat_map(|(from, found)| {
+                found.links.iter().filter_map(move |(to, a)| {
+                    Some(Anchored {
+                        from,
+                        to: site.links.index_of(to)?,
                         ..a.clone()
-                    });
-                }
-            }
-        }
-        Problems(check_anchors(&site.briefings, &anchored, &targets))
+                    })
+                })
+            })
+            .collect();
+        let targets = |i: usize| {
+            self.anchors
+                .get(&site.briefings.get(i)?.rel)
+                .map(|a| &a.targets)
+        };
+        let mut problems = check_anchors(&site.briefings, &anchored, &targets);
+        problems.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
+        Problems(problems)
     }
 
     /// Takes `routes` as the site's plan, with which routes show each

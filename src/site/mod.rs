@@ -232,8 +232,17 @@ impl Site {
             self.briefings[i] = briefing;
             let summary = summary_value(&self.briefings[i], &self.config);
             if summary != self.summaries[i] {
+                // Tags and paths are as they were: only this summary is new
+                // to what templates see.
+                let b = &self.briefings[i];
+                self.templates.update_function_entry(
+                    &b.rel,
+                    crate::plan::paths::page(&b.url),
+                    summary.clone(),
+                );
                 self.summaries[i] = summary;
-                self.publish();
+                self.templates
+                    .set_global_value("briefings", tera::Value::from(self.summaries.clone()));
             }
             return Some(self);
         }
