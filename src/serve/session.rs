@@ -23,13 +23,6 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
-/// What serve keeps of every briefing's render: its ids, so that any edit's
-/// anchor links can be checked without rendering another page.
-const EVERY_ID: Want = Want {
-    targets: true,
-    details: false,
-};
-
 /// The files of one build, by output path. Values are shared, so laying a
 /// few re-rendered files over the previous build copies no page.
 pub type Files = HashMap<String, Arc<Contents>>;
@@ -74,7 +67,8 @@ struct State {
 #[derive(Default)]
 struct Anchors {
     links: Vec<(String, Anchored)>,
-    targets: Targets,
+    /// Taken for the pages links may point into ([`Site::is_target`]).
+    targets: Option<Targets>,
 }
 
 /// What one rebuild did, for the line printed after it.
@@ -118,7 +112,7 @@ impl Session {
         // Rendered even when loading found problems, so that one rebuild
         // reports every problem, as `brief build` does.
         let files = Mutex::new(Files::with_capacity(routes.len()));
-        let rendering = render_routes(&site, &routes, EVERY_ID, &|route, contents| {
+        let rendering = render_routes(&site, &routes, Want::default(), &|route, contents| {
             files
                 .lock()
                 .map_err(|_| anyhow::anyhow!("a rendering thread panicked"))?
@@ -244,20 +238,53 @@ impl Session {
             (0..state.routes.len()).collect()
         };
         let stamps = state.stamps_of(&candidates);
-        let changed: Vec<Route> = candidates
+        let mut changed: Vec<Route> = candidates
             .iter()
             .map(|&k| &state.routes[k])
             .filter(|r| state.stamps.get(&r.path) != stamps.get(&r.path))
             .cloned()
             .collect();
+        // A page that links may now point into, whose ids were not taken
+        // when it was rendered, is rendered again for them.
+        if !in_place {
+            let site = &state.site;
+            changed.extend(
+                state
+                    .routes
+                    .iter()
+                    .filter(|r| match r.kind {
+                        Kind::Briefing(j) => {
+                            site.is_target(j)
+                                && !changed.iter().any(|c| c.path == r.path)
+                                && state
+                                    .anchors
+                                    .get(&site.briefings[j].rel)
+                                    .is_none_or(|a| a.targets.is_none())
+                        }
+                        _ => false,
+                    })
+                    .cloned()
+                    .collect::<Vec<_>>(),
+            );
+        }
+        for route in &changed {
+            if let Kind::Briefing(j) = route.kind {
+                state.anchors.remove(&state.site.briefings[j].rel);
+            }
+        }
         let fresh = Mutex::new(Vec::with_capacity(changed.len()));
-        let rendering = render_routes(&state.site, &changed, EVERY_ID, &|route, contents| {
-            fresh
-                .lock()
-                .map_err(|_| anyhow::anyhow!("a rendering thread panicked"))?
-                .push((route.path.clone(), Arc::new(contents)));
-            Ok(())
-        });
+        let rendering = render_routes(
+            &state.site,
+            &changed,
+            Want::default(),
+            &|route, contents| {
+                fresh
+                    .lock()
+                    .map_err(|_| anyhow::anyhow!("a rendering thread panicked"))?
+                    .push((route.path.clone(), Arc::new(contents)));
+                Ok(())
+            },
+        );
         rendering.problems.clone().or_ok(())?;
         for (i, facts) in rendering.facts {
             state.keep(i, facts.anchored, facts.targets);
@@ -335,7 +362,7 @@ impl State {
                 .into_iter()
                 .map(|a| (briefings[a.to].rel.clone(), a))
                 .collect(),
-            targets: targets.unwrap_or_default(),
+            targets,
         };
         self.anchors.insert(briefings[i].rel.clone(), entry);
     }
@@ -361,8 +388,9 @@ impl State {
             .collect();
         let targets = |i: usize| {
             self.anchors
-                .get(&site.briefings.get(i)?.rel)
-                .map(|a| &a.targets)
+                .get(&site.briefings.get(i)?.rel)?
+                .targets
+                .as_ref()
         };
         let mut problems = check_anchors(&site.briefings, &anchored, &targets);
         problems.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
@@ -710,6 +738,64 @@ mod tests {
             Arc::ptr_eq(&first, &session.files),
             "the last good build is kept"
         );
+    }
+
+    #[test]
+    fn anchor_links_are_checked_against_pages_whose_ids_were_not_taken() {
+        // b has no anchor links pointing at it at first, so its ids are
+        // not taken; a new link into it must still be checked, and a link
+        // removed must not be checked any more.
+        let (dir, mut session) = served(&[
+            (
+                "content/a.md",
+                &briefing("A", "", "## One\n\n[b](@/b.md)\n"),
+            ),
+            ("content/b.md", &briefing("B", "", "## Two\n")),
+        ]);
+        let root = dir.path();
+        let (rebuilt, changed) = edit(
+            &mut session,
+            root,
+            "a.md",
+            &briefing("A", "", "## One\n\n[b](@/b.md#two)\n"),
+        );
+        assert!(!rebuilt.full);
+        assert!(
+            changed.contains(&"b/index.html".to_string()),
+            "b is rendered for its ids: {changed:?}"
+        );
+        assert!(text(&rebuilt.files, "a/index.html").contains("href=\"../b/index.html#two\""));
+        fs::write(
+            root.join("content/a.md"),
+            briefing("A", "", "## One\n\n[b](@/b.md#nope)\n"),
+        )
+        .unwrap();
+        let err = session
+            .rebuild(&Plan::Briefings(vec!["a.md".into()]))
+            .unwrap_err();
+        assert!(format!("{err}").contains("#nope"), "{err}");
+        // A link removed is not checked any more.
+        let (dir, mut session) = served(&[
+            (
+                "content/a.md",
+                &briefing("A", "", "## One\n\n[b](@/b.md#two)\n"),
+            ),
+            ("content/b.md", &briefing("B", "", "## Two\n")),
+        ]);
+        let root = dir.path();
+        edit(
+            &mut session,
+            root,
+            "a.md",
+            &briefing("A", "", "## One\n\nNo link.\n"),
+        );
+        let (rebuilt, _) = edit(
+            &mut session,
+            root,
+            "b.md",
+            &briefing("B", "", "## Renamed\n"),
+        );
+        assert!(!rebuilt.full);
     }
 
     #[test]
