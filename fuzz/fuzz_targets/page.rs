@@ -31,9 +31,10 @@ const SEED: &str =
     "+++\ntitle = \"Seed\"\ndate = 2020-01-01\ntags = [\"Mali\"]\n+++\n\n## Part\n\nText.\n";
 
 /// The seed's file, as messages name it, and its path inside `content/`:
-/// each input is loaded as a new version of that file.
-const FILE: &str = "content/seed.md";
-const REL: &str = "seed.md";
+/// each input is loaded as a new version of that file, so a link to
+/// `@/fuzz.md` in an input points at itself.
+const FILE: &str = "content/fuzz.md";
+const REL: &str = "fuzz.md";
 
 /// The loaded site, taken out for each input and put back with the input
 /// in place of the seed (`Site::replace` takes the site by value).
