@@ -70,7 +70,7 @@ pub use term::Term;
 /// - `markdown`: `render`, `render_with`, `RenderOptions`, `Rendered`,
 ///   `RESERVED_IDS`, `count_words`.
 /// - `page`: `Briefing`, `Site`, `LoadOptions` and its `Selection`, `plan`,
-///   `render_route`, `Contents`, `id_values`.
+///   `render_route` and its `Want`, `Contents`, `id_values`.
 #[doc(hidden)]
 pub mod fuzzing {
     pub use crate::briefing::Briefing;
@@ -79,7 +79,7 @@ pub mod fuzzing {
     pub use crate::markdown::{RESERVED_IDS, RenderOptions, Rendered, render, render_with};
     pub use crate::output::Contents;
     pub use crate::plan::plan;
-    pub use crate::render::render as render_route;
+    pub use crate::render::{Want, render as render_route};
     pub use crate::site::{LoadOptions, Selection, Site};
     pub use crate::words::count_words;
 }

@@ -20,7 +20,7 @@
 mod script_free;
 
 use brief::fuzzing::{
-    Briefing, Contents, LoadOptions, Selection, Site, id_values, plan, render_route,
+    Briefing, Contents, LoadOptions, Selection, Site, Want, id_values, plan, render_route,
 };
 use libfuzzer_sys::fuzz_target;
 use std::collections::HashSet;
@@ -87,7 +87,11 @@ fn render_all(site: &Site) -> Option<Vec<File>> {
     routes
         .iter()
         .map(|route| {
-            let out = render_route(site, route, true).ok()?;
+            let want = Want {
+                targets: true,
+                details: true,
+            };
+            let out = render_route(site, route, want).ok()?;
             Some(File {
                 path: route.path.clone(),
                 contents: out.contents,
@@ -110,13 +114,10 @@ fuzz_target!(|data: &[u8]| {
     };
     let mut slot = SITE.lock().unwrap_or_else(|e| e.into_inner());
     let site = slot.take().expect("the site is put back after every input");
-    let site = match site.replace(briefing) {
-        Ok(site) => site,
-        Err(site) => {
-            *slot = Some(site);
-            panic!("the site has no briefing from `{REL}`");
-        }
-    };
+    // The input keeps the seed's path, so the site always has it.
+    let site = site
+        .replace(briefing)
+        .unwrap_or_else(|| panic!("the site has no briefing from `{REL}`"));
     let files = render_all(&site);
     let url = site.briefings[0].url.clone();
     *slot = Some(site);
