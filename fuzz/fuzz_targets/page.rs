@@ -76,9 +76,10 @@ struct File {
 
 /// Every file a build of `site` writes: each route of its plan rendered.
 /// `None` when the input is at fault, as a build would refuse it: two
-/// routes claim one path, or a route fails to render (a broken link, a
-/// template error). Anchor links are not checked, so inputs with a broken
-/// one still reach the checks below.
+/// routes claim one path, or a route fails to render or has problems (a
+/// broken link, a refused script link, a template error). Anchor links
+/// are not checked, so inputs with a broken one still reach the checks
+/// below.
 fn render_all(site: &Site) -> Option<Vec<File>> {
     let (routes, clashes) = plan(site);
     if !clashes.0.is_empty() {
@@ -92,6 +93,11 @@ fn render_all(site: &Site) -> Option<Vec<File>> {
                 details: true,
             };
             let out = render_route(site, route, want).ok()?;
+            // A page with problems in its Markdown is still rendered (so
+            // its links are checked), but a build writes nothing then.
+            if !out.facts.problems.is_empty() {
+                return None;
+            }
             Some(File {
                 path: route.path.clone(),
                 contents: out.contents,
