@@ -63,7 +63,14 @@ pub use site::Selection;
 pub use term::Term;
 
 /// What the fuzz targets in `fuzz/` drive: the parsers and renderers that
-/// read untrusted text. Not a stable interface.
+/// read untrusted text. Not a stable interface; each item is here because
+/// a target names it:
+///
+/// - `front_matter`: `split_front_matter`, `parse_front_matter`.
+/// - `markdown`: `render`, `render_with`, `RenderOptions`, `Rendered`,
+///   `RESERVED_IDS`, `count_words`.
+/// - `page`: `Briefing`, `Site`, `LoadOptions` and its `Selection`, `plan`,
+///   `render_route` and its `Want`, `Contents`, `id_values`.
 #[doc(hidden)]
 pub mod fuzzing {
     pub use crate::briefing::Briefing;
@@ -72,7 +79,7 @@ pub mod fuzzing {
     pub use crate::markdown::{RESERVED_IDS, RenderOptions, Rendered, render, render_with};
     pub use crate::output::Contents;
     pub use crate::plan::plan;
-    pub use crate::render::render as render_route;
-    pub use crate::site::{LoadOptions, Site};
+    pub use crate::render::{Want, render as render_route};
+    pub use crate::site::{LoadOptions, Selection, Site};
     pub use crate::words::count_words;
 }

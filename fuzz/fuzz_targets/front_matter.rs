@@ -3,7 +3,7 @@
 //! the file; neither may panic.
 #![no_main]
 
-use brief::frontmatter;
+use brief::fuzzing::{parse_front_matter, split_front_matter};
 use libfuzzer_sys::fuzz_target;
 use std::path::Path;
 
@@ -12,7 +12,7 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let path = Path::new("content/fuzz.md");
-    match frontmatter::split(path, text) {
+    match split_front_matter(path, text) {
         Ok(split) => {
             // The parts are slices of the file at the offsets they claim.
             assert_eq!(
@@ -21,7 +21,7 @@ fuzz_target!(|data: &[u8]| {
             );
             assert_eq!(&text[split.body_offset..], split.body);
             assert!(split.front_offset <= split.body_offset);
-            match frontmatter::parse(path, text, &split) {
+            match parse_front_matter(path, text, &split) {
                 Ok(front) => {
                     assert!(!front.title.trim().is_empty());
                     if let Some(updated) = front.updated {

@@ -8,8 +8,7 @@
 #[path = "script_free.rs"]
 mod script_free;
 
-use brief::markdown::{self, RESERVED_IDS, RenderOptions, Rendered};
-use brief::words;
+use brief::fuzzing::{RESERVED_IDS, RenderOptions, Rendered, count_words, render, render_with};
 use libfuzzer_sys::fuzz_target;
 use std::collections::HashSet;
 
@@ -37,8 +36,8 @@ fuzz_target!(|data: &[u8]| {
     let Ok(body) = std::str::from_utf8(data) else {
         return;
     };
-    let trusted = markdown::render(body);
-    let escaped = markdown::render_with(
+    let trusted = render(body);
+    let escaped = render_with(
         body,
         &RenderOptions {
             raw_html: false,
@@ -51,11 +50,7 @@ fuzz_target!(|data: &[u8]| {
         (Err(_), Ok(_)) => panic!("valid only without raw HTML: {body:?}"),
         (Ok(_), Err(errors)) => {
             for e in errors {
-                assert!(
-                    e.message.contains("not allowed"),
-                    "{}: {body:?}",
-                    e.message
-                );
+                assert!(e.message.contains("not allowed"), "{}: {body:?}", e.message);
             }
         }
         _ => {}
@@ -73,7 +68,7 @@ fuzz_target!(|data: &[u8]| {
         script_free::assert_script_free(&r.full_html(), body);
         // Resolving every link changes no id, and the resolved hrefs go
         // through the same escaping as any other.
-        let resolved = markdown::render_with(
+        let resolved = render_with(
             body,
             &RenderOptions {
                 raw_html: false,
@@ -85,6 +80,6 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!(resolved.ids, r.ids);
         assert_eq!(resolved.links, r.links);
         script_free::assert_script_free(&resolved.full_html(), body);
-        assert_eq!(r.words, words::count_words(body));
+        assert_eq!(r.words, count_words(body));
     }
 });

@@ -1,24 +1,27 @@
 //! A whole briefing through the page pipeline: front matter, Markdown,
-//! links between briefings, and `Site::render` with the built-in templates
-//! (briefing page, home page, tag pages, feeds, sitemap).
+//! links between briefings, and every route of the site's plan rendered
+//! with the built-in templates (briefing page, home page, tag pages, feeds,
+//! sitemap).
 //!
 //! Loading a site compiles the templates, which costs far more than one
 //! input, so a site is loaded once from a small folder (one seed briefing,
 //! a `base_url` so feeds are written) and each input takes the place of its
-//! pages.
+//! briefing (`Site::replace`, as `serve` does after an edit).
 //!
 //! The first byte picks raw HTML on or off; the rest is the file. With raw
 //! HTML off, no page may carry a script but the JSON-LD block, an
-//! event-handler attribute or a script-scheme `href` or `src`.
+//! event-handler attribute or a script-scheme `href` or `src`, and no id
+//! appears twice on the briefing's page. With either, when the plan finds
+//! no clash no path is planned twice, none leaves the output folder, and
+//! every HTML page is whole.
 #![no_main]
 
 #[path = "script_free.rs"]
 mod script_free;
 
-use brief::content::Page;
-use brief::links;
-use brief::output::Contents;
-use brief::{LoadOptions, Site};
+use brief::fuzzing::{
+    Briefing, Contents, LoadOptions, Selection, Site, Want, id_values, plan, render_route,
+};
 use libfuzzer_sys::fuzz_target;
 use std::collections::HashSet;
 use std::path::Path;
@@ -27,7 +30,15 @@ use std::sync::{LazyLock, Mutex};
 const SEED: &str =
     "+++\ntitle = \"Seed\"\ndate = 2020-01-01\ntags = [\"Mali\"]\n+++\n\n## Part\n\nText.\n";
 
-static SITE: LazyLock<Mutex<Site>> = LazyLock::new(|| {
+/// The seed's file, as messages name it, and its path inside `content/`:
+/// each input is loaded as a new version of that file, so a link to
+/// `@/fuzz.md` in an input points at itself.
+const FILE: &str = "content/fuzz.md";
+const REL: &str = "fuzz.md";
+
+/// The loaded site, taken out for each input and put back with the input
+/// in place of the seed (`Site::replace` takes the site by value).
+static SITE: LazyLock<Mutex<Option<Site>>> = LazyLock::new(|| {
     let dir = std::env::temp_dir().join(format!("brief-fuzz-page-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(dir.join("content")).expect("temp dir");
@@ -36,19 +47,64 @@ static SITE: LazyLock<Mutex<Site>> = LazyLock::new(|| {
         "title = \"Fuzz\"\nbase_url = \"https://example.org/b/\"\npaginate = 2\n",
     )
     .expect("site.toml");
-    std::fs::write(dir.join("content/seed.md"), SEED).expect("seed");
-    let site = Site::load(
+    std::fs::write(dir.join(FILE), SEED).expect("seed");
+    let (site, problems) = Site::load(
         &dir,
         &LoadOptions {
-            drafts: true,
-            future: true,
+            selection: Selection {
+                drafts: true,
+                future: true,
+            },
             ..LoadOptions::default()
         },
     )
     .expect("the seed site loads");
+    assert!(
+        problems.0.is_empty(),
+        "the seed site has problems: {problems}"
+    );
+    assert_eq!(site.briefings.len(), 1, "the seed site has one briefing");
     let _ = std::fs::remove_dir_all(&dir);
-    Mutex::new(site)
+    Mutex::new(Some(site))
 });
+
+/// One built file: its path in the output folder and its contents.
+struct File {
+    path: String,
+    contents: Contents,
+}
+
+/// Every file a build of `site` writes: each route of its plan rendered.
+/// `None` when the input is at fault, as a build would refuse it: two
+/// routes claim one path, or a route fails to render or has problems (a
+/// broken link, a refused script link, a template error). Anchor links
+/// are not checked, so inputs with a broken one still reach the checks
+/// below.
+fn render_all(site: &Site) -> Option<Vec<File>> {
+    let (routes, clashes) = plan(site);
+    if !clashes.0.is_empty() {
+        return None;
+    }
+    routes
+        .iter()
+        .map(|route| {
+            let want = Want {
+                targets: true,
+                details: true,
+            };
+            let out = render_route(site, route, want).ok()?;
+            // A page with problems in its Markdown is still rendered (so
+            // its links are checked), but a build writes nothing then.
+            if !out.facts.problems.is_empty() {
+                return None;
+            }
+            Some(File {
+                path: route.path.clone(),
+                contents: out.contents,
+            })
+        })
+        .collect()
+}
 
 fuzz_target!(|data: &[u8]| {
     let Some((&mode, rest)) = data.split_first() else {
@@ -58,14 +114,21 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let raw_html = mode & 1 == 1;
-    let file = Path::new("content/fuzz.md");
-    let Ok(page) = Page::parse_with(file, "fuzz.md", text.to_string(), raw_html) else {
+    let Ok(briefing) = Briefing::parse_with(Path::new(FILE), REL, text.to_string(), raw_html)
+    else {
         return;
     };
-    let mut site = SITE.lock().unwrap_or_else(|e| e.into_inner());
-    site.set_pages(vec![page]);
-    // Broken links and anchors are errors of the input, not of brief.
-    let Ok(files) = site.render() else {
+    let mut slot = SITE.lock().unwrap_or_else(|e| e.into_inner());
+    let site = slot.take().expect("the site is put back after every input");
+    // The input keeps the seed's path, so the site always has it.
+    let site = site
+        .replace(briefing)
+        .unwrap_or_else(|| panic!("the site has no briefing from `{REL}`"));
+    let files = render_all(&site);
+    let url = site.briefings[0].url.clone();
+    *slot = Some(site);
+    drop(slot);
+    let Some(files) = files else {
         return;
     };
     let mut paths = HashSet::new();
@@ -80,11 +143,11 @@ fuzz_target!(|data: &[u8]| {
             continue;
         }
         assert!(html.ends_with("</html>\n"), "`{}` is cut short", f.path);
-        if f.path == format!("{}index.html", site.pages[0].url) {
+        if f.path == format!("{url}index.html") {
             // Without raw HTML only brief writes ids, and each only once.
             if !raw_html {
                 let mut seen = HashSet::new();
-                for id in links::id_values(html) {
+                for id in id_values(html) {
                     assert!(seen.insert(id), "id `{id}` twice on the page from {text:?}");
                 }
             }
