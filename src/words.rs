@@ -10,7 +10,9 @@
 /// them before rendering; on real briefings it agrees with a count of the
 /// rendered text to within a word or two in a thousand.
 pub fn count_words(markdown: &str) -> usize {
-    markdown.split('\n').map(line_words).sum()
+    // A lone `\r` ends a line too (old Mac files), as it does for the
+    // Markdown parser: markup never runs on past it.
+    markdown.split(['\n', '\r']).map(line_words).sum()
 }
 
 // How `count_words` treats each byte, as bit flags so the loop over plain
@@ -259,6 +261,19 @@ mod tests {
         let long = "word ".repeat(40) + &"x.".repeat(70) + " end";
         assert_eq!(line_words(&long), reference_line_words(&long));
         assert_eq!(line_words(&long), 42);
+    }
+
+    #[test]
+    fn a_lone_carriage_return_ends_a_line() {
+        // Found by the markdown fuzz target: a link target left open on one
+        // line ran on past a lone `\r`, so a section counted a word its
+        // whole body did not.
+        assert_eq!(count_words("](f\r## )"), count_words("](f\n## )"));
+        assert_eq!(
+            count_words("](f\r## )"),
+            count_words("](f") + count_words("## )")
+        );
+        assert_eq!(count_words("one two\r\nthree\r"), 3);
     }
 
     #[test]
