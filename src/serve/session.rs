@@ -176,14 +176,14 @@ impl Session {
         self.full()
     }
 
-    /// Loads each briefing in `rels` again and re-renders the routes whose
-    /// dependencies changed; `None` when a change needs the whole site
-    /// loaded (a file that is not one of its briefings).
-    fn update(&mut self, mut state: State, rels: &[String]) -> Result<Option<Rebuilt>> {
-        // Whether every edited briefing sits where it did: then the plan
-        // and the indexes stand, and only the routes showing the edited
-        // briefings (and, if site-wide values changed, every templated
-        // route) can have changed.
+    /// Loads each briefing in `rels` again into `state`'s site. `None`
+    /// when that takes loading the whole site (a file that is not one of
+    /// its briefings, or one that leaves the site); else whether every one
+    /// sits where it did ([`Briefing::same_place`]): then the plan and the
+    /// indexes stand, and only the routes showing the edited briefings
+    /// (and, if site-wide values changed, every templated route) can have
+    /// changed.
+    fn reload(&self, state: &mut State, rels: &[String]) -> Result<Option<bool>> {
         let mut in_place = true;
         for rel in rels {
             let Some(old) = state.site.briefings.iter().find(|b| &b.rel == rel) else {
@@ -212,11 +212,20 @@ impl Session {
                 return Ok(None);
             }
             in_place &= old.same_place(&briefing);
-            state.site = match state.site.replace(briefing) {
-                Some(site) => site,
-                None => return Ok(None),
-            };
+            if !state.site.replace(briefing) {
+                return Ok(None);
+            }
         }
+        Ok(Some(in_place))
+    }
+
+    /// Loads each briefing in `rels` again and re-renders the routes whose
+    /// dependencies changed; `None` when a change needs the whole site
+    /// loaded (a file that is not one of its briefings).
+    fn update(&mut self, mut state: State, rels: &[String]) -> Result<Option<Rebuilt>> {
+        let Some(in_place) = self.reload(&mut state, rels)? else {
+            return Ok(None);
+        };
         state.refresh_summaries();
         let everything = state.everything();
         let candidates: Vec<usize> = if in_place {

@@ -222,12 +222,15 @@ impl Site {
         templates.set_global("taxonomies", &self.tags.groups(&self.config));
     }
 
-    /// This site with `briefing` (a fresh load of a file it holds) in place
-    /// of the old version; `None` when the site has no briefing from that
-    /// file. When the briefing sits where it did ([`Briefing::same_place`])
-    /// only what lists show of it is worked out again, else every index.
-    pub fn replace(mut self, briefing: Briefing) -> Option<Site> {
-        let i = self.briefings.iter().position(|b| b.rel == briefing.rel)?;
+    /// Puts `briefing` (a fresh load of a file the site holds) in place of
+    /// the old version, for `serve`; false when the site has no briefing
+    /// from that file. When the briefing sits where it did
+    /// ([`Briefing::same_place`]) only what lists show of it is worked out
+    /// again, else every index.
+    pub fn replace(&mut self, briefing: Briefing) -> bool {
+        let Some(i) = self.briefings.iter().position(|b| b.rel == briefing.rel) else {
+            return false;
+        };
         if self.briefings[i].same_place(&briefing) {
             self.briefings[i] = briefing;
             let summary = summary_value(&self.briefings[i], &self.config);
@@ -244,7 +247,7 @@ impl Site {
                 self.templates
                     .set_global_value("briefings", tera::Value::from(self.summaries.clone()));
             }
-            return Some(self);
+            return true;
         }
         let previous: Vec<(u64, tera::Value)> = self
             .briefings
@@ -255,7 +258,7 @@ impl Site {
         let mut briefings = std::mem::take(&mut self.briefings);
         briefings[i] = briefing;
         self.index(newest_first(briefings), Some(&previous));
-        Some(self)
+        true
     }
 
     /// The briefings of the home page's list (`None`) or a tag's.
