@@ -79,6 +79,8 @@ pub struct Briefing {
     pub front: FrontMatter,
     /// Words in the body (see [`crate::words::count_words`]).
     pub words: usize,
+    /// The same, line by line, for counting its sections when rendered.
+    pub line_words: crate::words::LineWords,
     /// Where its page goes, relative to the output root, as a folder with
     /// a trailing slash: `sahel/mali-ecowas/`. Output paths are made from
     /// it in one place, [`crate::plan::paths`].
@@ -119,20 +121,31 @@ impl AnchorHints {
     /// other than the marks of a heading may start a link to the page's
     /// own ids, and every `@/path#` one to another briefing's.
     pub fn scan(body: &str) -> AnchorHints {
-        let own = body.lines().any(|line| {
-            let text = line.trim_start_matches(' ');
-            let marks = text.len() - text.trim_start_matches('#').len();
-            let after = &text[marks..];
-            let heading = line.len() - text.len() <= 3
-                && (1..=6).contains(&marks)
-                && (after.is_empty() || after.starts_with([' ', '\t']));
-            if heading { after } else { line }.contains('#')
+        // Each `#` is found with a one-byte search; one is a heading's mark
+        // when only spaces (at most three) and marks come before it on its
+        // line, and the run of marks (one to six) ends the line or is
+        // followed by a space or tab.
+        let own = body.match_indices('#').any(|(at, _)| {
+            let start = body[..at].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+            let before = body[start..at].trim_start_matches(' ');
+            if at - start - before.len() > 3 || before.bytes().any(|b| b != b'#') {
+                return true;
+            }
+            let run = body[at..].bytes().take_while(|&b| b == b'#').count();
+            let after = &body[at + run..];
+            let heading = (1..=6).contains(&(before.len() + run))
+                && (after.is_empty() || after.starts_with([' ', '\t', '\n', '\r']));
+            !heading
         });
         let mut others = Vec::new();
         let mut linked = Vec::new();
         let mut rest = body;
-        while let Some(at) = rest.find(crate::links::INTERNAL) {
-            rest = &rest[at + crate::links::INTERNAL.len()..];
+        while let Some(at) = rest.find('@') {
+            rest = &rest[at + 1..];
+            let Some(after) = rest.strip_prefix('/') else {
+                continue;
+            };
+            rest = after;
             let end = rest
                 .find([')', '>', '"', '\'', ']', '\n'])
                 .unwrap_or(rest.len());
@@ -220,7 +233,8 @@ impl Briefing {
         // Reader-facing text only: slugs, paths, tags and URLs stay as written.
         crate::typography::smarten_front_matter(&mut front);
         let body_offset = split.body_offset;
-        let words = crate::words::count_words(split.body);
+        let line_words = crate::words::LineWords::count(split.body);
+        let words = line_words.total();
         let url = match &front.path {
             Some(path) => format!("{path}/"),
             None => url_for(file, &text, rel, front.slug.as_deref())?,
@@ -238,6 +252,7 @@ impl Briefing {
             body_offset,
             front,
             words,
+            line_words,
             url,
             source: Source::Held(text),
             assets: Vec::new(),
@@ -322,6 +337,7 @@ impl Briefing {
             raw_html: self.raw_html,
             image_size,
             resolve_link,
+            line_words: Some(&self.line_words),
         };
         let (body, problems) = markdown::render_anyway(text.body(), &options);
         let problems = problems.into_iter().map(|e| text.located(e)).collect();

@@ -10,9 +10,75 @@
 /// them before rendering; on real briefings it agrees with a count of the
 /// rendered text to within a word or two in a thousand.
 pub fn count_words(markdown: &str) -> usize {
-    // A lone `\r` ends a line too (old Mac files), as it does for the
-    // Markdown parser: markup never runs on past it.
-    markdown.split(['\n', '\r']).map(line_words).sum()
+    let mut words = 0;
+    for_each_line(markdown, |line| words += line_words(line));
+    words
+}
+
+/// Calls `each` with every line of a Markdown source. A lone `\r` ends a
+/// line too (old Mac files), as it does for the Markdown parser, so markup
+/// never runs on past it. Lines are found with a one-byte search unless
+/// the text has a `\r`.
+fn for_each_line<'a>(markdown: &'a str, mut each: impl FnMut(&'a str)) {
+    if markdown.contains('\r') {
+        markdown.split(['\n', '\r']).for_each(each);
+    } else {
+        for line in markdown.split('\n') {
+            each(line);
+        }
+    }
+}
+
+/// The words of a Markdown source counted line by line (see
+/// [`count_words`]), so the words between two line starts are a
+/// subtraction: a briefing's sections are counted from the count its
+/// whole body got when it was loaded, without reading the text again.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LineWords {
+    /// Byte offset where each line starts.
+    starts: Vec<u32>,
+    /// Words in the lines before each line; one more entry, the total.
+    before: Vec<u32>,
+}
+
+impl LineWords {
+    /// Counts `markdown` line by line.
+    pub fn count(markdown: &str) -> LineWords {
+        // Prose lines run to a few hundred bytes: room for most bodies'
+        // lines at once.
+        let guess = markdown.len() / 64 + 8;
+        let mut starts = Vec::with_capacity(guess);
+        let mut before = Vec::with_capacity(guess + 1);
+        before.push(0u32);
+        let mut at = 0usize;
+        let mut total = 0u32;
+        for_each_line(markdown, |line| {
+            starts.push(u32::try_from(at).unwrap_or(u32::MAX));
+            total = total.saturating_add(u32::try_from(line_words(line)).unwrap_or(u32::MAX));
+            before.push(total);
+            at += line.len() + 1;
+        });
+        LineWords { starts, before }
+    }
+
+    /// Words in the whole source.
+    pub fn total(&self) -> usize {
+        self.before.last().copied().unwrap_or(0) as usize
+    }
+
+    /// Words from byte `from` to byte `to` of the source, when both are
+    /// line starts (or `to` its end, `len`); `None` otherwise.
+    pub fn between(&self, from: usize, to: usize, len: usize) -> Option<usize> {
+        let line = |offset: usize| -> Option<usize> {
+            if offset >= len {
+                return Some(self.starts.len());
+            }
+            let offset = u32::try_from(offset).ok()?;
+            self.starts.binary_search(&offset).ok()
+        };
+        let (a, b) = (line(from)?, line(to)?);
+        Some(self.before[b].checked_sub(self.before[a])? as usize)
+    }
 }
 
 // How `count_words` treats each byte, as bit flags so the loop over plain
@@ -261,6 +327,39 @@ mod tests {
         let long = "word ".repeat(40) + &"x.".repeat(70) + " end";
         assert_eq!(line_words(&long), reference_line_words(&long));
         assert_eq!(line_words(&long), 42);
+    }
+
+    #[test]
+    fn counts_between_line_starts_agree_with_counting_the_part() {
+        for text in [
+            "## A\n\nOne two.\n\n## B\n\nThree [four](x) five.\n",
+            "Intro words\r\n## A\r\nOne\r\n",
+            "](f\r## )\rmore words",
+            "",
+        ] {
+            let lines = LineWords::count(text);
+            assert_eq!(lines.total(), count_words(text), "{text:?}");
+            let starts: Vec<usize> = std::iter::once(0)
+                .chain(text.match_indices(['\n', '\r']).map(|(i, _)| i + 1))
+                .chain(std::iter::once(text.len()))
+                .collect();
+            for &a in &starts {
+                for &b in starts.iter().filter(|&&b| b >= a) {
+                    assert_eq!(
+                        lines.between(a, b, text.len()),
+                        Some(count_words(&text[a..b])),
+                        "{text:?} {a}..{b}"
+                    );
+                }
+            }
+            if text.len() > 2 {
+                assert_eq!(
+                    lines.between(1, text.len(), text.len()),
+                    None,
+                    "not a line start"
+                );
+            }
+        }
     }
 
     #[test]

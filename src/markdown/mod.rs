@@ -169,6 +169,10 @@ pub struct RenderOptions<'a> {
     /// Called with every link target as written (not images); Ok(Some(href)) writes
     /// href in its place, Ok(None) leaves it as written, Err is a located error at the link.
     pub resolve_link: &'a (dyn Fn(&str) -> Result<Option<String>, LinkProblem> + 'a),
+    /// The body's words counted line by line when it was loaded, so
+    /// sections are counted without reading the text again; `None` counts
+    /// them here.
+    pub line_words: Option<&'a crate::words::LineWords>,
 }
 
 impl Default for RenderOptions<'_> {
@@ -177,6 +181,7 @@ impl Default for RenderOptions<'_> {
             raw_html: true,
             image_size: &|_| None,
             resolve_link: &|_| Ok(None),
+            line_words: None,
         }
     }
 }

@@ -430,14 +430,20 @@ impl<'a, 'o> Renderer<'a, 'o> {
         // Each section counts from its heading to the next; notes count
         // where they are written.
         self.section_starts.push(self.body.len());
-        self.out.words = count_words(&self.body[..self.section_starts[0]]);
+        let (body, lines) = (self.body, self.options.line_words);
+        let words = |from: usize, to: usize| {
+            lines
+                .and_then(|l| l.between(from, to, body.len()))
+                .unwrap_or_else(|| count_words(&body[from..to]))
+        };
+        self.out.words = words(0, self.section_starts[0]);
         for (s, bounds) in self
             .out
             .sections
             .iter_mut()
             .zip(self.section_starts.windows(2))
         {
-            s.words = count_words(&self.body[bounds[0]..bounds[1]]);
+            s.words = words(bounds[0], bounds[1]);
             self.out.words += s.words;
         }
         (self.out, errors)

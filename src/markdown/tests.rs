@@ -352,9 +352,8 @@ fn collects_links_and_images() {
 fn lone_images_become_figures_with_size_and_caption() {
     let size = |src: &str| (src == "map.png").then_some((640, 480));
     let options = RenderOptions {
-        raw_html: true,
         image_size: &size,
-        resolve_link: &|_| Ok(None),
+        ..RenderOptions::default()
     };
     let r = render_with(
         "![Map of Mali](map.png \"The north\")\n\nText ![x](b.png) more.\n",
@@ -591,4 +590,23 @@ fn repeated_ids_get_fresh_ones_so_later_headings_are_still_checked() {
     // Without the repeats, the same headings render and their ids are exact.
     let r = render("## A {#x}\n\n## B\n\n## B\n\nT[^n].\n\n[^n]: # E {#a}\n\n## a\n").unwrap();
     assert_eq!(r.ids, ["a", "fn-n", "fnref-n", "x", "b", "b-2", "a-2"]);
+}
+
+#[test]
+fn sections_counted_from_the_line_counts_match_counting_them_here() {
+    let body = "Intro words here.\n\n## One\n\nAlpha beta [gamma](x).\n\n  ## Two {#two}\n\nDelta\r\nepsilon.\n\n> ## Quoted\n\nZeta.\n";
+    let lines = crate::words::LineWords::count(body);
+    let with = render_with(
+        body,
+        &RenderOptions {
+            line_words: Some(&lines),
+            ..RenderOptions::default()
+        },
+    )
+    .unwrap();
+    let without = render(body).unwrap();
+    assert_eq!(with.words, without.words);
+    let counts = |r: &Rendered| r.sections.iter().map(|s| s.words).collect::<Vec<_>>();
+    assert_eq!(counts(&with), counts(&without));
+    assert_eq!(with.words, count_words(body));
 }
