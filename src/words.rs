@@ -58,6 +58,9 @@ impl LineWords {
             before.push(total);
             at += line.len() + 1;
         });
+        // Held for every briefing of the site: no spare room.
+        starts.shrink_to_fit();
+        before.shrink_to_fit();
         LineWords { starts, before }
     }
 
