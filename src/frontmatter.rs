@@ -51,7 +51,8 @@ pub struct FrontMatter {
     /// The whole URL path, instead of the content path (`sahel/2012/mali`).
     #[serde(default)]
     pub path: Option<String>,
-    /// Share image for Open Graph: a file beside the briefing, or in `static/`.
+    /// Share image for Open Graph: a file in the briefing's bundle (its
+    /// path relative to the page), or an absolute URL.
     #[serde(default)]
     pub image: Option<Url>,
     /// Dated notes of what changed since publication.
