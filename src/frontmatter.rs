@@ -52,7 +52,8 @@ pub struct FrontMatter {
     #[serde(default)]
     pub path: Option<String>,
     /// Share image for Open Graph: a file in the briefing's bundle (its
-    /// path relative to the page), or an absolute URL.
+    /// path relative to the page), a file from the site's root
+    /// (`/img/share.png`), or an absolute URL.
     #[serde(default)]
     pub image: Option<Url>,
     /// Dated notes of what changed since publication.

@@ -226,6 +226,14 @@ fn share_image(page: &Briefing, config: &Config) -> String {
     }
     match &page.front.image {
         Some(url) if url.0.contains("://") => url.0.clone(),
+        // `/img/share.png` names a file from the site's root (`static/`).
+        Some(url) if url.0.starts_with('/') => {
+            format!(
+                "{}{}",
+                config.base_url_slash(),
+                url.0.trim_start_matches('/')
+            )
+        }
         Some(url) => format!("{}{}{}", config.base_url_slash(), page.url, url.0),
         None if !config.image.is_empty() => {
             format!(
@@ -432,6 +440,30 @@ pub fn script_safe_json<T: Serialize + ?Sized>(value: &T) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn share_images_resolve_against_the_page_or_the_site_root() {
+        let config = Config {
+            base_url: "https://example.org/briefings/".into(),
+            ..Config::default()
+        };
+        for (image, want) in [
+            ("map.png", "https://example.org/briefings/mali/map.png"),
+            (
+                "/img/share.png",
+                "https://example.org/briefings/img/share.png",
+            ),
+            (
+                "https://cdn.example.org/a.png",
+                "https://cdn.example.org/a.png",
+            ),
+        ] {
+            let text = format!("+++\ntitle = \"t\"\ndate = 2020-01-01\nimage = \"{image}\"\n+++\n");
+            let page =
+                Briefing::parse(std::path::Path::new("content/mali.md"), "mali.md", text).unwrap();
+            assert_eq!(share_image(&page, &config), want, "{image}");
+        }
+    }
 
     #[test]
     fn json_cannot_break_out_of_script() {
