@@ -139,6 +139,8 @@ impl AnchorHints {
         });
         let mut others = Vec::new();
         let mut linked = Vec::new();
+        let mut seen_others = std::collections::HashSet::new();
+        let mut seen_linked = std::collections::HashSet::new();
         let mut rest = body;
         while let Some(at) = rest.find('@') {
             rest = &rest[at + 1..];
@@ -153,12 +155,14 @@ impl AnchorHints {
                 Some((path, _)) => (path, true),
                 None => (&rest[..end], false),
             };
-            let path = path.trim().trim_start_matches('/').to_string();
-            if anchor && !others.contains(&path) {
-                others.push(path.clone());
+            let path = path.trim().trim_start_matches('/');
+            // Sets beside the lists: a body linking to thousands of
+            // briefings must not search its list once per link.
+            if anchor && seen_others.insert(path) {
+                others.push(path.to_string());
             }
-            if !linked.contains(&path) {
-                linked.push(path);
+            if seen_linked.insert(path) {
+                linked.push(path.to_string());
             }
         }
         AnchorHints {

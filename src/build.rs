@@ -235,12 +235,8 @@ pub fn render_routes(
                 rendering.problems.0.append(&mut facts.problems);
                 // Only what is left to read later is kept: a big site's
                 // briefings mostly have no anchor links.
-                let kept = !facts.anchored.is_empty()
-                    || facts.targets.is_some()
-                    || !facts.links.is_empty()
-                    || !facts.empty_sections.is_empty();
                 if let Kind::Briefing(i) = route.kind
-                    && kept
+                    && facts.left_to_read()
                 {
                     rendering.facts.insert(i, facts);
                 }

@@ -53,6 +53,17 @@ pub struct Want {
     pub details: bool,
 }
 
+impl Facts {
+    /// Whether anything is left to read once the render's problems and
+    /// warnings are gathered: anchor links, ids, links and empty sections.
+    pub fn left_to_read(&self) -> bool {
+        !self.anchored.is_empty()
+            || self.targets.is_some()
+            || !self.links.is_empty()
+            || !self.empty_sections.is_empty()
+    }
+}
+
 /// Renders `route` of `site`, finding out what `want` asks for. Every
 /// problem found is returned.
 pub fn render(site: &Site, route: &Route, want: Want) -> Result<Output, Vec<SourceError>> {

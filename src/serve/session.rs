@@ -339,17 +339,17 @@ impl Session {
 
 impl State {
     fn new(site: Site) -> State {
-        let fields = serde_json::to_value(
-            site.briefings
-                .first()
-                .map(|b| Summary::new(b, &site.config)),
-        )
-        .ok()
-        .and_then(|v| v.as_object().map(|m| m.keys().cloned().collect::<Vec<_>>()))
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|f| site.templates.use_name(f))
-        .collect();
+        // The fields of a summary, as lists see it, that a template names.
+        let fields = site
+            .summaries
+            .first()
+            .and_then(|summary| summary.as_map())
+            .into_iter()
+            .flat_map(|map| map.keys())
+            .filter_map(|key| key.as_str())
+            .filter(|field| site.templates.use_name(field))
+            .map(str::to_string)
+            .collect();
         State {
             site,
             routes: Vec::new(),
