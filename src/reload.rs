@@ -8,14 +8,49 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
-/// How long the watched folders must be quiet before a rebuild starts.
-/// Long enough to gather an editor's write-rename-delete dance into one
-/// rebuild, short enough that the page seems to follow the keyboard.
+/// How long the watched folders must be quiet before a rebuild starts,
+/// while no change has been seen to finish. Long enough to gather an
+/// editor's write-rename-delete dance into one rebuild.
 pub const QUIET: Duration = Duration::from_millis(100);
+
+/// How long the folders must be quiet once a change to a briefing has been
+/// seen to finish (the file closed after writing, or renamed into place):
+/// what an editor does next in the same save (a `chmod`, deleting its
+/// backup) follows within a millisecond or two, so this still gathers it,
+/// and the page follows the keyboard without waiting out [`QUIET`].
+pub const SETTLE: Duration = Duration::from_millis(8);
 
 /// The longest a rebuild waits for quiet, so a folder that never stops
 /// changing (a sync tool, a generator in a loop) still gets rebuilt.
 pub const MAX_WAIT: Duration = Duration::from_secs(2);
+
+/// One change the watcher saw.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    /// The path changed, absolute.
+    pub path: PathBuf,
+    /// Whether the change is finished: the file was closed after writing or
+    /// renamed into place. A write alone may be one of many.
+    pub finished: bool,
+}
+
+/// How long to wait for quiet.
+#[derive(Debug, Clone, Copy)]
+pub struct Waits {
+    /// Quiet needed while no change has finished.
+    pub quiet: Duration,
+    /// Quiet needed once a change to a path `settles` has finished.
+    pub settle: Duration,
+    /// The longest wait from the first change.
+    pub max: Duration,
+}
+
+/// The waits `brief serve` uses.
+pub const WAITS: Waits = Waits {
+    quiet: QUIET,
+    settle: SETTLE,
+    max: MAX_WAIT,
+};
 
 /// What to rebuild after a batch of changes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,24 +68,29 @@ pub enum Plan {
 }
 
 /// Waits for the next batch of changed paths: blocks for the first, then
-/// gathers more until none comes for `quiet` (or `max_wait` has passed since
-/// the first). `None` once the sender is gone.
+/// gathers more until none comes for `waits.quiet`, or only for
+/// `waits.settle` once a finished change to a path that `settles` (a
+/// briefing the site has) is in the batch; at most `waits.max` from the
+/// first. `None` once the sender is gone.
 pub fn next_batch(
-    rx: &Receiver<PathBuf>,
-    quiet: Duration,
-    max_wait: Duration,
+    rx: &Receiver<Change>,
+    waits: Waits,
+    settles: &dyn Fn(&Path) -> bool,
 ) -> Option<BTreeSet<PathBuf>> {
     let first = rx.recv().ok()?;
     let started = Instant::now();
-    let mut batch = BTreeSet::from([first]);
+    let mut settled = first.finished && settles(&first.path);
+    let mut batch = BTreeSet::from([first.path]);
     loop {
-        let left = max_wait.saturating_sub(started.elapsed());
+        let left = waits.max.saturating_sub(started.elapsed());
         if left.is_zero() {
             return Some(batch);
         }
+        let quiet = if settled { waits.settle } else { waits.quiet };
         match rx.recv_timeout(quiet.min(left)) {
-            Ok(path) => {
-                batch.insert(path);
+            Ok(change) => {
+                settled |= change.finished && settles(&change.path);
+                batch.insert(change.path);
             }
             Err(RecvTimeoutError::Timeout) => return Some(batch),
             // Rebuild what was gathered; the next call reports the end.
@@ -206,24 +246,96 @@ mod tests {
         assert_eq!(plan, Plan::Nothing);
     }
 
+    fn change(path: &str, finished: bool) -> Change {
+        Change {
+            path: PathBuf::from(path),
+            finished,
+        }
+    }
+
+    fn waits(quiet_ms: u64, settle_ms: u64, max_ms: u64) -> Waits {
+        Waits {
+            quiet: Duration::from_millis(quiet_ms),
+            settle: Duration::from_millis(settle_ms),
+            max: Duration::from_millis(max_ms),
+        }
+    }
+
+    fn briefing(path: &Path) -> bool {
+        path.extension().is_some_and(|x| x == "md")
+    }
+
     #[test]
     fn a_burst_of_changes_is_one_batch() {
         let (tx, rx) = mpsc::channel();
         let sender = std::thread::spawn(move || {
             for i in 0..5 {
-                tx.send(PathBuf::from(format!("/site/content/{i}.md")))
+                tx.send(change(&format!("/site/content/{i}.md"), false))
                     .unwrap();
                 std::thread::sleep(Duration::from_millis(10));
             }
             std::thread::sleep(Duration::from_millis(300));
-            tx.send(PathBuf::from("/site/later.md")).unwrap();
+            tx.send(change("/site/later.md", false)).unwrap();
         });
-        let first = next_batch(&rx, Duration::from_millis(100), MAX_WAIT).unwrap();
+        let w = waits(100, 100, 2000);
+        let first = next_batch(&rx, w, &briefing).unwrap();
         assert_eq!(first.len(), 5, "{first:?}");
-        let second = next_batch(&rx, Duration::from_millis(100), MAX_WAIT).unwrap();
+        let second = next_batch(&rx, w, &briefing).unwrap();
         assert_eq!(second, BTreeSet::from([PathBuf::from("/site/later.md")]));
         sender.join().unwrap();
-        assert_eq!(next_batch(&rx, QUIET, MAX_WAIT), None);
+        assert_eq!(next_batch(&rx, WAITS, &briefing), None);
+    }
+
+    /// Sends an editor's save of `content/mali.md` (written to a temporary
+    /// file, closed, renamed into place, `chmod`ed), then after `gap` one
+    /// more change, and returns the batches `next_batch` makes of them.
+    fn batches_of_a_save(finished: bool, gap: Duration, w: Waits) -> Vec<BTreeSet<PathBuf>> {
+        let (tx, rx) = mpsc::channel();
+        let sender = std::thread::spawn(move || {
+            for c in [
+                change("/site/content/.mali.md.tmp", false),
+                change("/site/content/.mali.md.tmp", finished),
+                change("/site/content/mali.md", finished),
+                change("/site/content/mali.md", false),
+            ] {
+                tx.send(c).unwrap();
+            }
+            std::thread::sleep(gap);
+            tx.send(change("/site/content/mali.md", false)).unwrap();
+        });
+        let mut batches = Vec::new();
+        while let Some(batch) = next_batch(&rx, w, &briefing) {
+            batches.push(batch);
+        }
+        sender.join().unwrap();
+        batches
+    }
+
+    #[test]
+    fn a_finished_save_of_a_briefing_needs_only_a_moment_of_quiet() {
+        // Quiet of a whole second unless settled: the change sent 300 ms
+        // later joins the save's batch only if the save did not settle it.
+        let w = waits(1000, 5, 10_000);
+        let gap = Duration::from_millis(300);
+        let settled = batches_of_a_save(true, gap, w);
+        assert_eq!(settled.len(), 2, "{settled:?}");
+        // The whole save, rename and chmod included, is one rebuild.
+        assert_eq!(settled[0].len(), 2, "{settled:?}");
+        let unsettled = batches_of_a_save(false, gap, w);
+        assert_eq!(unsettled.len(), 1, "{unsettled:?}");
+    }
+
+    #[test]
+    fn a_finished_change_to_a_file_brief_does_not_read_waits_for_quiet() {
+        let (tx, rx) = mpsc::channel();
+        let sender = std::thread::spawn(move || {
+            tx.send(change("/site/content/notes.txt", true)).unwrap();
+            std::thread::sleep(Duration::from_millis(300));
+            tx.send(change("/site/content/mali.md", false)).unwrap();
+        });
+        let batch = next_batch(&rx, waits(1000, 5, 10_000), &briefing).unwrap();
+        assert_eq!(batch.len(), 2, "{batch:?}");
+        sender.join().unwrap();
     }
 
     #[test]
@@ -233,12 +345,12 @@ mod tests {
         let flag = stop.clone();
         let sender = std::thread::spawn(move || {
             while !flag.load(std::sync::atomic::Ordering::Relaxed) {
-                let _ = tx.send(PathBuf::from("/site/content/a.md"));
+                let _ = tx.send(change("/site/content/a.md", false));
                 std::thread::sleep(Duration::from_millis(5));
             }
         });
         let started = Instant::now();
-        let batch = next_batch(&rx, Duration::from_millis(50), Duration::from_millis(300));
+        let batch = next_batch(&rx, waits(50, 50, 300), &briefing);
         let took = started.elapsed();
         stop.store(true, std::sync::atomic::Ordering::Relaxed);
         sender.join().unwrap();

@@ -5,7 +5,7 @@
 use super::session::Session;
 use super::{Shared, report_failure};
 use crate::content::CONTENT_DIR;
-use crate::reload::{self, Plan};
+use crate::reload::{self, Change, Plan};
 use crate::report::{Reporter, plural};
 use crate::site::STATIC_DIR;
 use crate::templates::TEMPLATES_DIR;
@@ -21,16 +21,26 @@ pub(super) fn watch(
     shared: Arc<Shared>,
     report: Reporter,
 ) -> Result<()> {
+    use notify::event::{AccessKind, AccessMode, ModifyKind, RenameMode};
     use notify::{EventKind, RecursiveMode, Watcher};
-    let (tx, rx) = mpsc::channel::<PathBuf>();
+    let (tx, rx) = mpsc::channel::<Change>();
     let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
         let Ok(event) = event else { return };
-        // Reads (ours included, while rebuilding) must not trigger rebuilds.
-        if matches!(event.kind, EventKind::Access(_)) {
-            return;
-        }
-        for path in event.paths {
-            let _ = tx.send(path);
+        // A file closed after writing, or renamed into place, is finished;
+        // other reads (ours included, while rebuilding) are no change.
+        let finished = match event.kind {
+            EventKind::Access(AccessKind::Close(AccessMode::Write)) => true,
+            EventKind::Access(_) => return,
+            EventKind::Modify(ModifyKind::Name(RenameMode::To | RenameMode::Both)) => true,
+            _ => false,
+        };
+        // A rename reported as one event names the old path, then the new.
+        let last = event.paths.len().saturating_sub(1);
+        for (i, path) in event.paths.into_iter().enumerate() {
+            let _ = tx.send(Change {
+                path,
+                finished: finished && i == last,
+            });
         }
     })
     .context("failed to start watching files")?;
@@ -44,7 +54,21 @@ pub(super) fn watch(
     std::thread::Builder::new()
         .name("brief-rebuild".into())
         .spawn(move || {
-            while let Some(batch) = reload::next_batch(&rx, reload::QUIET, reload::MAX_WAIT) {
+            let content = root.join(CONTENT_DIR);
+            loop {
+                // A finished save of a briefing the site has is rebuilt
+                // after a moment's quiet, not the full wait.
+                let settles = |path: &Path| {
+                    path.extension().is_some_and(|x| x == "md")
+                        && path
+                            .strip_prefix(&content)
+                            .ok()
+                            .and_then(Path::to_str)
+                            .is_some_and(|rel| session.knows(rel))
+                };
+                let Some(batch) = reload::next_batch(&rx, reload::WAITS, &settles) else {
+                    break;
+                };
                 arm(&mut watcher, &root, &mut watched, report);
                 let plan =
                     reload::classify(&root, &batch, &|rel| session.knows(rel), &|p: &Path| {
