@@ -1,12 +1,19 @@
 #!/usr/bin/env bash
-# Benchmark brief against Hugo and the pulldown-cmark floor.
+# Benchmark brief against Hugo (and Zola), and the pulldown-cmark floor.
 #
-#   bench/run.sh [N ...]        default N: 1000 10000 50000
+#   bench/run.sh [N ...]        default N: 1000 10000 (100000 as an option)
 #
 # Environment:
 #   RUNS=5                 timed runs per tool and N (interleaved)
-#   TOOLS="brief hugo floor"  which tools to run (brief includes the
-#                          no-change rebuild)
+#   TOOLS="brief brief-min hugo floor"  which tools to run: brief with its
+#                          built-in templates (and the no-change rebuild),
+#                          brief-min with templates doing what the peers'
+#                          minimal ones do, hugo, zola (with ZOLA), floor
+#   ZOLA=/path/to/zola     also time Zola on its twin of the corpus
+#   PREVIEW=1              time `brief serve` from save to served on the
+#                          10000-page corpus (examples/bench_serve); 0: skip
+#   COLD=21                runs of the cold-start timing (`brief build` of the
+#                          bundled one-briefing site); 0: skip
 #   BENCH_CACHE=target/bench-corpus   where generated corpora are kept
 #   TMPFS_SIZE=8g          size of the tmpfs that holds inputs and outputs
 #   BEFORE=/path/to/brief  also time this other brief binary as the tool
@@ -19,12 +26,15 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 RUNS=${RUNS:-5}
-TOOLS=${TOOLS:-"brief hugo floor"}
+ZOLA=${ZOLA:-}
+PREVIEW=${PREVIEW:-1}
+COLD=${COLD:-21}
+if [ -n "${TOOLS:-}" ]; then :; elif [ -n "$ZOLA" ]; then TOOLS="brief brief-min hugo zola floor"; else TOOLS="brief brief-min hugo floor"; fi
 CACHE=${BENCH_CACHE:-$ROOT/target/bench-corpus}
 TMPFS_SIZE=${TMPFS_SIZE:-8g}
 RESULTS=$ROOT/bench/results
 BEFORE=${BEFORE:-}
-if [ "$#" -gt 0 ]; then SIZES=("$@"); else SIZES=(1000 10000 50000); fi
+if [ "$#" -gt 0 ]; then SIZES=("$@"); else SIZES=(1000 10000); fi
 
 say() { printf '==> %s\n' "$*" >&2; }
 warn() { printf 'WARNING: %s\n' "$*" >&2; }
@@ -36,12 +46,19 @@ for n in "${SIZES[@]}"; do
 done
 for t in $TOOLS; do
   case "$t" in
-    brief | hugo | floor) ;;
+    brief | brief-min | hugo | floor) ;;
+    zola) [ -n "$ZOLA" ] || die "TOOLS has 'zola' but ZOLA is not set" ;;
     before) [ -n "$BEFORE" ] || die "TOOLS has 'before' but BEFORE is not set" ;;
     *) die "unknown tool '$t' in TOOLS" ;;
   esac
 done
 has_tool() { case " $TOOLS " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
+if [ -n "$ZOLA" ]; then
+  [ -f "$ZOLA" ] && [ -x "$ZOLA" ] || die "ZOLA='$ZOLA' is not an executable file"
+  ZOLA=$(cd "$(dirname "$ZOLA")" && pwd)/$(basename "$ZOLA")
+  has_tool zola || TOOLS="$TOOLS zola"
+fi
+case "$PREVIEW$COLD" in *[!0-9]*) die "PREVIEW and COLD must be numbers" ;; esac
 if [ -n "$BEFORE" ]; then
   [ -f "$BEFORE" ] && [ -x "$BEFORE" ] || die "BEFORE='$BEFORE' is not an executable file"
   BEFORE=$(cd "$(dirname "$BEFORE")" && pwd)/$(basename "$BEFORE")
@@ -67,11 +84,13 @@ if has_tool hugo && ! command -v hugo >/dev/null; then apt_install hugo hugo; fi
 
 cd "$ROOT"
 say "building brief and the bench examples (release)"
-cargo build --release --quiet --bin brief --example bench_corpus --example bench_floor
+cargo build --release --quiet --bin brief --example bench_corpus --example bench_floor --example bench_serve
 BRIEF=$ROOT/target/release/brief
 CORPUS_BIN=$ROOT/target/release/examples/bench_corpus
 FLOOR=$ROOT/target/release/examples/bench_floor
+SERVE_BENCH=$ROOT/target/release/examples/bench_serve
 HUGO_VERSION=$(command -v hugo >/dev/null && hugo version 2>/dev/null | awk '{print $2}' || echo "not installed")
+ZOLA_VERSION=$([ -n "$ZOLA" ] && "$ZOLA" --version 2>/dev/null | awk '{print $2}' || echo "not measured")
 
 # --- scratch space on tmpfs -----------------------------------------------------
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/brief-bench.XXXXXX")
@@ -143,17 +162,28 @@ measure() {
   fi
 }
 
+# aside DIR: moves an earlier output out of the way before a timed run, so
+# every timed build is a clean one and nobody is timed deleting the last
+# output; it is deleted afterwards, outside the timing.
+aside() {
+  [ -e "$1" ] || return 0
+  mv "$1" "$WORK/aside"
+  rm -rf "$WORK/aside"
+}
+
 run_tool() {
-  local n=$1 tool=$2 run=$3 src=$4
-  local out=$WORK/out-$tool
+  local n=$1 tool=$2 run=$3
+  local src=$WORK/site-$n out=$WORK/out-$tool
   [ -z "${DEAD[$n/$tool]:-}" ] || return 0
-  rm -rf "$out"
+  aside "$out"
   case "$tool" in
-    brief | before)
+    brief | before | brief-min)
       local bin=$BRIEF
-      [ "$tool" = brief ] || bin=$BEFORE
+      [ "$tool" != before ] || bin=$BEFORE
+      [ "$tool" != brief-min ] || src=$WORK/min-$n
       measure "$n" "$tool" "$run" "$out" -- "$bin" build --root "$src" --output "$out" --quiet || return 0
       # The same build again into the output just written: nothing changed.
+      [ "$tool" != brief-min ] || { aside "$out"; return 0; }
       [ -z "${DEAD[$n/$tool-rebuild]:-}" ] || return 0
       measure "$n" "$tool-rebuild" "$run" "$out" -- "$bin" build --root "$src" --output "$out" --quiet || true
       ;;
@@ -161,11 +191,40 @@ run_tool() {
       measure "$n" hugo "$run" "$out" -- hugo --source "$src/hugo" --destination "$out" \
         --cacheDir "$WORK/hugo-cache" --quiet || true
       ;;
+    zola)
+      measure "$n" zola "$run" "$out" -- "$ZOLA" --root "$WORK/zola-$n" build --output-dir "$out" || true
+      ;;
     floor)
       measure "$n" floor "$run" "$out" -- "$FLOOR" "$src/content" "$out" || true
       ;;
   esac
-  rm -rf "$out"
+  aside "$out"
+}
+
+# twins N: beside the corpus copy SITE-N (brief's built-in design and the
+# Hugo twin), the brief site with minimal templates (bench/brief-min) and,
+# with ZOLA, the Zola twin (bench/zola), each with its own copy of the
+# content (brief reads no file through a symbolic link).
+twins() {
+  local n=$1 src=$WORK/site-$1
+  rm -rf "$WORK/min-$n" "$WORK/zola-$n"
+  mkdir -p "$WORK/min-$n"
+  cp -a "$ROOT/bench/brief-min/." "$WORK/min-$n/"
+  cp -a "$src/content" "$WORK/min-$n/content"
+  if has_tool zola; then
+    mkdir -p "$WORK/zola-$n"
+    cp -a "$ROOT/bench/zola/." "$WORK/zola-$n/"
+    cp -a "$src/content" "$WORK/zola-$n/content"
+    # Zola's front matter: `description`, and tags under [taxonomies]
+    # (the corpus writes `tags` last). Sections: the root lists every page;
+    # the topic folders pass theirs up and have no page of their own.
+    find "$WORK/zola-$n/content" -name '*.md' -print0 |
+      xargs -0 perl -0pi -e 's/^summary = /description = /m; s/^(tags = \[[^\n]*\]\n)/[taxonomies]\n$1/m'
+    printf '+++\nsort_by = "date"\n+++\n' >"$WORK/zola-$n/content/_index.md"
+    find "$WORK/zola-$n/content" -mindepth 1 -type d -print0 | while IFS= read -r -d '' dir; do
+      printf '+++\ntransparent = true\nrender = false\nsort_by = "date"\n+++\n' >"$dir/_index.md"
+    done
+  fi
 }
 
 # --- summary -------------------------------------------------------------------
@@ -187,10 +246,13 @@ ratio() {
   awk -v a="$1" -v b="$2" 'BEGIN { if (a == "nan" || b == "nan" || a == "" || b == "" || b == 0) print "–"; else printf "%.2f", a / b }'
 }
 
+ALL_ROWS="brief brief-rebuild before before-rebuild brief-min hugo zola floor"
+verdict() { awk -v x="$1" -v lim="$2" 'BEGIN { if (x == "–" || x == "nan" || x == "") print "not measured"; else if (x + 0 <= lim) print "met"; else print "MISSED" }'; }
+
 summarize() {
   local n=$1 load=$2 tool label
   local -A W L C M
-  for tool in brief brief-rebuild before before-rebuild hugo floor; do
+  for tool in $ALL_ROWS; do
     # shellcheck disable=SC2016
     L[$tool]=$(stat_min "$n" "$tool" '$4')
     # shellcheck disable=SC2016 # awk expressions, expanded by awk
@@ -200,6 +262,11 @@ summarize() {
     # shellcheck disable=SC2016
     M[$tool]=$(stat "$n" "$tool" '$7 / 1024')
   done
+  # The faster peer on the same work: Hugo, or Zola when it was timed and faster.
+  local peer=hugo
+  if [ "${W[zola]}" != nan ] && { [ "${W[hugo]}" = nan ] || awk -v z="${W[zola]}" -v h="${W[hugo]}" 'BEGIN { exit !(z < h) }'; }; then
+    peer=zola
+  fi
   echo
   echo "### N = $n pages"
   echo
@@ -207,55 +274,113 @@ summarize() {
   echo
   echo "| tool | wall (s) | min wall (s) | CPU user+sys (s) | CPU / wall | peak RSS (MB) | ok runs |"
   echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
-  for tool in brief brief-rebuild before before-rebuild hugo floor; do
+  for tool in $ALL_ROWS; do
     case "$tool" in
-      brief) label="brief" ;;
+      brief) label="brief, built-in templates" ;;
       brief-rebuild) label="brief, no-change rebuild" ;;
       before) label="before" ;;
       before-rebuild) label="before, no-change rebuild" ;;
-      hugo) label="Hugo $HUGO_VERSION" ;;
+      brief-min) label="brief, minimal templates" ;;
+      hugo) label="Hugo $HUGO_VERSION, minimal templates" ;;
+      zola) label="Zola $ZOLA_VERSION, minimal templates" ;;
       floor) label="floor (pulldown-cmark only)" ;;
     esac
     local ok
     ok=$(awk -F'\t' -v n="$n" -v t="$tool" 'NR > 1 && $1 == n && $2 == t && $9 == "ok"' "$RAW" | wc -l)
     local tried
     tried=$(awk -F'\t' -v n="$n" -v t="$tool" 'NR > 1 && $1 == n && $2 == t' "$RAW" | wc -l)
-    [ "$tried" -gt 0 ] || continue
+    if [ "$tried" -eq 0 ]; then
+      [ "$tool" != zola ] || echo "| Zola | not measured (set ZOLA=/path/to/zola) | | | | | |"
+      continue
+    fi
     echo "| $label | $(fmt "${W[$tool]}" 3) | $(fmt "${L[$tool]}" 3) | $(fmt "${C[$tool]}") | $(ratio "${C[$tool]}" "${W[$tool]}") | $(fmt "${M[$tool]}" 1) | $ok/$tried |"
   done
   echo
+  row() { echo "| $1 | $(ratio "${W[$2]}" "${W[$3]}") | $(ratio "${L[$2]}" "${L[$3]}") | $(ratio "${C[$2]}" "${C[$3]}") | $(ratio "${M[$2]}" "${M[$3]}") |"; }
   echo "| ratio | wall | min wall | CPU | peak RSS |"
   echo "| --- | ---: | ---: | ---: | ---: |"
-  echo "| brief / Hugo | $(ratio "${W[brief]}" "${W[hugo]}") | $(ratio "${L[brief]}" "${L[hugo]}") | $(ratio "${C[brief]}" "${C[hugo]}") | $(ratio "${M[brief]}" "${M[hugo]}") |"
-  echo "| brief / floor | $(ratio "${W[brief]}" "${W[floor]}") | $(ratio "${L[brief]}" "${L[floor]}") | $(ratio "${C[brief]}" "${C[floor]}") | $(ratio "${M[brief]}" "${M[floor]}") |"
-  echo "| no-change rebuild / brief | $(ratio "${W[brief-rebuild]}" "${W[brief]}") | $(ratio "${L[brief-rebuild]}" "${L[brief]}") | $(ratio "${C[brief-rebuild]}" "${C[brief]}") | $(ratio "${M[brief-rebuild]}" "${M[brief]}") |"
+  row "brief minimal / $peer (same work)" brief-min "$peer"
+  row "brief minimal / floor" brief-min floor
+  row "brief built-in / $peer" brief "$peer"
+  row "brief built-in / floor" brief floor
+  row "no-change rebuild / brief built-in" brief-rebuild brief
   if has_tool before; then
-    row() { echo "| $1 | $(ratio "${W[$2]}" "${W[$3]}") | $(ratio "${L[$2]}" "${L[$3]}") | $(ratio "${C[$2]}" "${C[$3]}") | $(ratio "${M[$2]}" "${M[$3]}") |"; }
-    row "before / Hugo" before hugo
-    row "before / floor" before floor
+    row "before / $peer" before "$peer"
     row "brief / before" brief before
     row "brief / before, no-change rebuild" brief-rebuild before-rebuild
   fi
   echo
-  local vh vf vm
-  vh=$(ratio "${W[brief]}" "${W[hugo]}")
-  vf=$(ratio "${W[brief]}" "${W[floor]}")
-  vm=$(fmt "${M[brief]}" 1)
-  verdict() { awk -v x="$1" -v lim="$2" 'BEGIN { if (x == "–") print "not measured"; else if (x + 0 <= lim) print "met"; else print "MISSED" }'; }
-  # The memory limit is for 10000 pages; other sizes show how it grows.
-  local memory
-  memory="brief peak RSS $vm MB < 150: $(verdict "$vm" 149.99)."
-  [ "$n" = 10000 ] || memory="brief peak RSS $vm MB (the 150 MB limit is set for N = 10000)."
-  echo "Targets (set for N = 10000): brief/Hugo wall $vh ≤ 0.20: $(verdict "$vh" 0.20);" \
-    "brief/floor wall $vf ≤ 3: $(verdict "$vf" 3);" \
-    "$memory"
+  local same floor_ratio full rebuild m_full m_min
+  same=$(ratio "${W[brief-min]}" "${W[$peer]}")
+  floor_ratio=$(ratio "${W[brief-min]}" "${W[floor]}")
+  full=$(ratio "${W[brief]}" "${W[$peer]}")
+  rebuild=$(ratio "${W[brief-rebuild]}" "${W[brief]}")
+  m_full=$(fmt "${M[brief]}" 1)
+  m_min=$(fmt "${M[brief-min]}" 1)
+  if [ "$n" = 10000 ]; then
+    echo "Targets (N = 10000):"
+    echo "- same work: brief minimal / $peer wall $same ≤ 0.10: $(verdict "$same" 0.10); brief minimal / floor $floor_ratio ≤ 1.8: $(verdict "$floor_ratio" 1.8)"
+    echo "- full design: brief built-in / $peer wall $full ≤ 0.15: $(verdict "$full" 0.15)"
+    echo "- memory: peak $m_full MB (built-in), $m_min MB (minimal) ≤ 64: $(verdict "$m_full" 64), $(verdict "$m_min" 64)"
+    echo "- no-change rebuild / full build $rebuild ≤ 0.03: $(verdict "$rebuild" 0.03)"
+  else
+    echo "Peak memory: $m_full MB (built-in), $m_min MB (minimal); the targets are set for N = 10000."
+  fi
+}
+
+# preview N: times `brief serve` from save to served on a fresh copy of the
+# corpus (it edits one briefing and puts it back).
+preview() {
+  local n=$1 site=$WORK/serve-$1 log=$WORK/preview.txt
+  rm -rf "$site"
+  cp -a "$(corpus_for "$n")" "$site"
+  sleep 4
+  say "N=$n: timing the preview (brief serve, save to served)"
+  if ! (cd "$WORK" && "$SERVE_BENCH" "$site" --brief "$BRIEF" --edits 7) >"$log" 2>&1; then
+    FAILED=1
+    warn "bench_serve failed:"
+    tail -n 20 "$log" >&2
+    return 0
+  fi
+  rm -rf "$site"
+  echo
+  echo "### Preview, N = $n: save to served (median of 7 edits each)"
+  echo
+  grep -E '^(body|title) edit' "$log" | sed 's/^/- /'
+  local body title
+  body=$(awk '/^body edit, rename/ { for (i = 1; i <= NF; i++) if ($i == "median") { print $(i + 1); exit } }' "$log")
+  title=$(awk '/^title edit, rename/ { for (i = 1; i <= NF; i++) if ($i == "median") { print $(i + 1); exit } }' "$log")
+  echo
+  echo "Targets (editor's write-rename-chmod save): body $body ms ≤ 50: $(verdict "$body" 50); title $title ms ≤ 80: $(verdict "$title" 80)."
+}
+
+# cold_start: `brief build` of the bundled one-briefing site into a clean
+# output, COLD times, the median.
+cold_start() {
+  local site=$WORK/bundled out=$WORK/bundled-out times=() i start end
+  mkdir -p "$site"
+  cp -a "$ROOT/site.toml" "$ROOT/content" "$ROOT/templates" "$ROOT/static" "$site/"
+  sleep 4
+  for ((i = 0; i < COLD; i++)); do
+    aside "$out"
+    start=$EPOCHREALTIME
+    "$BRIEF" build --root "$site" --output "$out" --quiet || { FAILED=1; warn "cold start build failed"; return 0; }
+    end=$EPOCHREALTIME
+    times+=("$(awk -v a="$start" -v b="$end" 'BEGIN{printf "%.2f", (b - a) * 1000}')")
+  done
+  local med
+  med=$(printf '%s\n' "${times[@]}" | median)
+  echo
+  echo "### Cold start: the bundled site"
+  echo
+  echo "\`brief build\` of the bundled one-briefing site into a clean output, median of $COLD runs: $(fmt "$med" 1) ms (min $(printf '%s\n' "${times[@]}" | sort -g | head -n 1) ms). Target < 10 ms: $(verdict "$med" 9.999)."
 }
 
 # --- main loop -----------------------------------------------------------------
 {
   echo "## brief benchmark, $STAMP"
   echo
-  echo "brief $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?'), Hugo $HUGO_VERSION," \
+  echo "brief $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?'), Hugo $HUGO_VERSION, Zola $ZOLA_VERSION," \
     "$(nproc) CPUs, $(rustc --version 2>/dev/null | awk '{print $1, $2}'), storage: $STORAGE."
   if has_tool before; then
     echo
@@ -270,6 +395,7 @@ for n in "${SIZES[@]}"; do
   say "N=$n: copying the corpus to $src"
   rm -rf "$src"
   cp -a "$cached" "$src"
+  twins "$n"
   # brief's fingerprint reads the bytes of files changed in the last three
   # seconds instead of trusting their times, so a no-change rebuild timed
   # right after the copy would be a full build: let the copy settle first.
@@ -281,12 +407,21 @@ for n in "${SIZES[@]}"; do
     for ((i = 0; i < k; i++)); do
       tool=${TOOL_LIST[$(((i + run - 1) % k))]}
       say "N=$n run $run/$RUNS: $tool"
-      run_tool "$n" "$tool" "$run" "$src"
+      run_tool "$n" "$tool" "$run"
     done
   done
-  rm -rf "$src" "$WORK/hugo-cache"
+  rm -rf "$src" "$WORK/min-$n" "$WORK/zola-$n" "$WORK/hugo-cache"
   summarize "$n" "$load" | tee -a "$SUMMARY"
+  # Not in a pipeline, so a failure reaches FAILED.
+  if [ "$n" = 10000 ] && [ "$PREVIEW" != 0 ]; then
+    preview "$n" >"$WORK/section.md"
+    tee -a "$SUMMARY" <"$WORK/section.md"
+  fi
 done
+if [ "$COLD" != 0 ]; then
+  cold_start >"$WORK/section.md"
+  tee -a "$SUMMARY" <"$WORK/section.md"
+fi
 
 say "raw numbers: $RAW"
 say "summary:     $SUMMARY"

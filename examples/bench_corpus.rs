@@ -437,20 +437,12 @@ const HUGO_FILES: &[(&str, &str)] = &[
         include_str!("../bench/hugo/layouts/_default/single.html"),
     ),
     (
-        "layouts/_default/list.html",
-        include_str!("../bench/hugo/layouts/_default/list.html"),
-    ),
-    (
         "layouts/_default/taxonomy.html",
         include_str!("../bench/hugo/layouts/_default/taxonomy.html"),
     ),
     (
         "layouts/_default/term.html",
         include_str!("../bench/hugo/layouts/_default/term.html"),
-    ),
-    (
-        "layouts/partials/briefing-list.html",
-        include_str!("../bench/hugo/layouts/partials/briefing-list.html"),
     ),
     (
         "layouts/index.html",
