@@ -128,13 +128,7 @@ fn briefing(site: &Site, i: usize, want: Want) -> Result<Output, Vec<SourceError
     let body_len = body.intro_html.len()
         + body.footnotes_html.len()
         + body.sections.iter().map(|s| s.html.len()).sum::<usize>();
-    let view = BriefingView::new(
-        b,
-        &body,
-        &site.config,
-        related,
-        site.templates.reads_content(),
-    );
+    let view = BriefingView::new(b, &body, &site.config, related, site.templates.reads());
     let mut ctx = Context::new();
     ctx.insert("page", &view);
     ctx.insert("root", &paths::root_prefix(&b.url));
@@ -218,7 +212,6 @@ fn list_context<'a>(site: &'a Site, list: &'a List) -> (&'static str, Context) {
         }
         None => ("index.html", site.config.title.as_str()),
     };
-    let briefings: Vec<&Briefing> = list.items.iter().map(|&i| &site.briefings[i]).collect();
     ctx.insert_value(
         "pages",
         tera::Value::from(
@@ -238,10 +231,15 @@ fn list_context<'a>(site: &'a Site, list: &'a List) -> (&'static str, Context) {
         },
     );
     ctx.insert("root", &paths::root_prefix(&list.folder));
-    ctx.insert(
-        "json_ld",
-        &collection_json_ld(&site.config, name, &list.folder, &briefings),
-    );
+    if site.templates.reads().json_ld {
+        let briefings: Vec<&Briefing> = list.items.iter().map(|&i| &site.briefings[i]).collect();
+        ctx.insert(
+            "json_ld",
+            &collection_json_ld(&site.config, name, &list.folder, &briefings),
+        );
+    } else {
+        ctx.insert("json_ld", "");
+    }
     (template, ctx)
 }
 

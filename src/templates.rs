@@ -50,11 +50,24 @@ pub struct FunctionData {
     pub by_file: HashMap<String, (String, tera::Value)>,
 }
 
+/// Values that cost work to make, and whether any template names them
+/// (see [`Templates::use_name`]): a value no template reads is not made.
+/// The built-in templates read all of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reads {
+    /// `page.content`: the whole body joined into one piece of HTML.
+    pub content: bool,
+    /// `page.json_ld` and a list's `json_ld`.
+    pub json_ld: bool,
+    /// `page.related`: worked out for every briefing when the site loads.
+    pub related: bool,
+}
+
 /// The compiled templates.
 pub struct Templates {
     tera: Tera,
-    /// See [`Templates::reads_content`].
-    reads_content: bool,
+    /// See [`Templates::reads`].
+    reads: Reads,
     origins: BTreeMap<String, Origin>,
     data: Arc<RwLock<FunctionData>>,
 }
@@ -122,10 +135,15 @@ impl Templates {
         let mut tera = Tera::new();
         let data = Arc::new(RwLock::new(FunctionData::default()));
         register(&mut tera, &data);
-        let reads_content = origins.values().any(|o| uses_name(&o.source, "content"));
+        let named = |name: &str| origins.values().any(|o| uses_name(&o.source, name));
+        let reads = Reads {
+            content: named("content"),
+            json_ld: named("json_ld"),
+            related: named("related"),
+        };
         let mut templates = Templates {
             tera,
-            reads_content,
+            reads,
             origins,
             data,
         };
@@ -174,10 +192,9 @@ impl Templates {
         self.origins.values().any(|o| uses_name(&o.source, name))
     }
 
-    /// Whether templates read `page.content`, the whole body joined into
-    /// one piece of HTML (a copy of the body made only when read).
-    pub fn reads_content(&self) -> bool {
-        self.reads_content
+    /// Which of the values that cost work to make the templates read.
+    pub fn reads(&self) -> Reads {
+        self.reads
     }
 
     /// Renders `name`; errors name the template, the line, and the briefing

@@ -7,6 +7,7 @@ use crate::date::Date;
 use crate::frontmatter::{Actor, KeyFact, PullQuote, SourceLink, Update};
 use crate::markdown::{Rendered, Section, TocEntry};
 use crate::plan::paths;
+use crate::templates::Reads;
 use serde::Serialize;
 
 /// A tag as templates see it.
@@ -168,18 +169,23 @@ pub struct BriefingView<'a> {
 
 impl<'a> BriefingView<'a> {
     /// The view of `page` with its rendered `body`; `related` are the pages
-    /// to suggest after it. `content` says whether to join the body into
-    /// one piece of HTML for `page.content`.
+    /// to suggest after it. `reads` says which costly values templates read:
+    /// the body joined into one piece of HTML for `page.content`, and the
+    /// JSON-LD (left empty when no template reads them).
     pub fn new(
         page: &'a Briefing,
         body: &'a Rendered,
         config: &'a Config,
         related: Vec<tera::Value>,
-        content: bool,
+        reads: Reads,
     ) -> Self {
         let summary = Summary::new(page, config);
         let image = share_image(page, config);
-        let json_ld = article_json_ld(page, config, &summary, &image);
+        let json_ld = if reads.json_ld {
+            article_json_ld(page, config, &summary, &image)
+        } else {
+            String::new()
+        };
         let mut updates: Vec<&Update> = page.front.updates.iter().collect();
         updates.sort_by_key(|u| std::cmp::Reverse(u.date));
         BriefingView {
@@ -212,7 +218,7 @@ impl<'a> BriefingView<'a> {
             sections: &body.sections,
             toc: &body.toc,
             footnotes_html: &body.footnotes_html,
-            content: content.then(|| body.full_html()),
+            content: reads.content.then(|| body.full_html()),
             file: page.file.display().to_string(),
             json_ld,
         }

@@ -160,7 +160,12 @@ impl Site {
                     || LinkIndex::new(&self.briefings, &self.links.unreadable),
                     || {
                         let tags = Tags::index(&self.briefings);
-                        let related = tags.related_all(&self.briefings, RELATED);
+                        // Worked out only for templates that show it.
+                        let related = if self.templates.reads().related {
+                            tags.related_all(&self.briefings, RELATED)
+                        } else {
+                            vec![Vec::new(); self.briefings.len()]
+                        };
                         (tags, related)
                     },
                 )
