@@ -5,7 +5,7 @@ use crate::date::Date;
 use crate::diagnostics::{SourceError, display_path};
 use anyhow::{Context as _, Result};
 use std::collections::BTreeMap;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 use tera::{Context, ErrorKind, Kwargs, State, Tera, TeraResult};
@@ -68,6 +68,8 @@ pub struct Templates {
     tera: Tera,
     /// See [`Templates::reads`].
     reads: Reads,
+    /// Every word inside a tag of any template (see [`Templates::use_name`]).
+    names: HashSet<String>,
     origins: BTreeMap<String, Origin>,
     data: Arc<RwLock<FunctionData>>,
 }
@@ -135,7 +137,11 @@ impl Templates {
         let mut tera = Tera::new();
         let data = Arc::new(RwLock::new(FunctionData::default()));
         register(&mut tera, &data);
-        let named = |name: &str| origins.values().any(|o| uses_name(&o.source, name));
+        let mut names = HashSet::new();
+        for origin in origins.values() {
+            names_in(&origin.source, &mut names);
+        }
+        let named = |name: &str| names.contains(name);
         let reads = Reads {
             content: named("content"),
             json_ld: named("json_ld"),
@@ -144,6 +150,7 @@ impl Templates {
         let mut templates = Templates {
             tera,
             reads,
+            names,
             origins,
             data,
         };
@@ -189,7 +196,7 @@ impl Templates {
     /// templates that read it, and `serve` re-renders a page when a value
     /// it can read changed.
     pub fn use_name(&self, name: &str) -> bool {
-        self.origins.values().any(|o| uses_name(&o.source, name))
+        self.names.contains(name)
     }
 
     /// Which of the values that cost work to make the templates read.
@@ -390,8 +397,10 @@ fn date_filter(value: &str, kwargs: Kwargs, _: &State) -> TeraResult<String> {
     Ok(date.format(format.unwrap_or("%-d %B %Y")))
 }
 
-/// Whether `name` appears as a whole word inside a tag of `source`.
-fn uses_name(source: &str, name: &str) -> bool {
+/// Adds to `names` every word (letters, digits and `_`) inside a tag
+/// (`{{ }}` or `{% %}`) of `source`: every variable, field, function and
+/// filter a template may name, and words of strings too.
+fn names_in(source: &str, names: &mut HashSet<String>) {
     let word = |c: char| c.is_alphanumeric() || c == '_';
     let mut rest = source;
     while let Some(open) = rest.find('{') {
@@ -402,21 +411,21 @@ fn uses_name(source: &str, name: &str) -> bool {
             _ => continue,
         };
         let end = rest.find(close).unwrap_or(rest.len());
-        let tag = &rest[..end];
-        let mut from = 0;
-        while let Some(at) = tag[from..].find(name) {
-            let start = from + at;
-            let stop = start + name.len();
-            let before = tag[..start].chars().next_back();
-            let after = tag[stop..].chars().next();
-            if !before.is_some_and(word) && !after.is_some_and(word) {
-                return true;
+        for name in rest[..end].split(|c: char| !word(c)) {
+            if !name.is_empty() && !names.contains(name) {
+                names.insert(name.to_string());
             }
-            from = stop;
         }
         rest = &rest[end..];
     }
-    false
+}
+
+/// Whether `name` appears as a whole word inside a tag of `source`.
+#[cfg(test)]
+fn uses_name(source: &str, name: &str) -> bool {
+    let mut names = HashSet::new();
+    names_in(source, &mut names);
+    names.contains(name)
 }
 
 #[cfg(test)]

@@ -9,9 +9,10 @@ use crate::markdown::{Rendered, Section, TocEntry};
 use crate::plan::paths;
 use crate::templates::Reads;
 use serde::Serialize;
+use std::collections::HashMap;
 
 /// A tag as templates see it.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, Hash)]
 pub struct TagView {
     /// As written.
     pub name: String,
@@ -117,6 +118,85 @@ impl<'a> Summary<'a> {
             word_count: words,
             reading_time: words.div_ceil(wpm).max(1),
             draft: page.front.draft,
+        }
+    }
+}
+
+impl Summary<'_> {
+    /// This summary as a template value, the same value serde would make,
+    /// but with each tag's value taken from `tags`: one value per tag,
+    /// shared by every summary that carries it, instead of a map per tag
+    /// per briefing (a big site's briefings share a few dozen tags).
+    pub fn to_value(&self, tags: &TagValues) -> tera::Value {
+        let value = |v: &dyn erased::Value| v.value();
+        let fields: [(&'static str, tera::Value); 13] = [
+            ("title", value(&self.title)),
+            ("summary", value(&self.summary)),
+            ("date", value(&self.date)),
+            ("updated", value(&self.updated)),
+            ("modified", value(&self.modified)),
+            ("authors", value(&self.authors)),
+            (
+                "tags",
+                tera::Value::from(self.tags.iter().map(|t| tags.get(t)).collect::<Vec<_>>()),
+            ),
+            ("url", value(&self.url)),
+            ("path", value(&self.path)),
+            ("permalink", value(&self.permalink)),
+            ("word_count", value(&self.word_count)),
+            ("reading_time", value(&self.reading_time)),
+            ("draft", value(&self.draft)),
+        ];
+        let mut map = tera::Map::with_capacity(fields.len());
+        for (name, value) in fields {
+            map.insert(tera::value::Key::from(name), value);
+        }
+        tera::Value::from(map)
+    }
+}
+
+/// Template values of tags, one per tag, made once and shared by the
+/// summaries of every briefing that carries it.
+#[derive(Debug, Default)]
+pub struct TagValues(HashMap<TagView, tera::Value>);
+
+impl TagValues {
+    /// The values of every tag of `briefings`.
+    pub fn of(briefings: &[Briefing]) -> TagValues {
+        let mut values = HashMap::new();
+        for b in briefings {
+            for tag in tags(b) {
+                if let std::collections::hash_map::Entry::Vacant(slot) = values.entry(tag) {
+                    let value = tera::Value::from_serializable(slot.key());
+                    slot.insert(value);
+                }
+            }
+        }
+        TagValues(values)
+    }
+
+    /// The value of `tag`: the shared one, or a new one for a tag these
+    /// values were not made for.
+    fn get(&self, tag: &TagView) -> tera::Value {
+        match self.0.get(tag) {
+            Some(v) => v.clone(),
+            None => tera::Value::from_serializable(tag),
+        }
+    }
+}
+
+/// Serialising one field of a summary on its own, through a trait object,
+/// so [`Summary::to_value`] lists its fields in one array.
+mod erased {
+    /// A field that becomes a template value.
+    pub trait Value {
+        /// The template value, as serde makes it.
+        fn value(&self) -> tera::Value;
+    }
+
+    impl<T: serde::Serialize> Value for T {
+        fn value(&self) -> tera::Value {
+            tera::Value::from_serializable(self)
         }
     }
 }

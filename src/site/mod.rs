@@ -17,7 +17,7 @@ use crate::links::LinkIndex;
 use crate::output::Contents;
 use crate::taxonomy::Tags;
 use crate::templates::{FunctionData, Templates};
-use crate::views::Summary;
+use crate::views::{Summary, TagValues};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -171,11 +171,12 @@ impl Site {
                 )
             },
             || {
+                let tags = TagValues::of(&self.briefings);
                 self.briefings
                     .par_iter()
                     .map(|b| match known.get(&b.serial) {
                         Some(v) => (*v).clone(),
-                        None => summary_value(b, &self.config),
+                        None => Summary::new(b, &self.config).to_value(&tags),
                     })
                     .collect()
             },
@@ -238,7 +239,8 @@ impl Site {
         };
         if self.briefings[i].same_place(&briefing) {
             self.briefings[i] = briefing;
-            let summary = summary_value(&self.briefings[i], &self.config);
+            let b = &self.briefings[i];
+            let summary = Summary::new(b, &self.config).to_value(&TagValues::of(&[]));
             if summary != self.summaries[i] {
                 // Tags and paths are as they were: only this summary is new
                 // to what templates see.
@@ -344,11 +346,6 @@ fn problems(e: &anyhow::Error) -> Problems {
     p
 }
 
-/// What lists show of one briefing, as a template value.
-pub fn summary_value(briefing: &Briefing, config: &Config) -> tera::Value {
-    tera::Value::from_serializable(&Summary::new(briefing, config))
-}
-
 /// `briefings` sorted newest first, then by source path. A briefing is a
 /// large value, so the sort orders indexes and then moves them into place.
 fn newest_first(mut briefings: Vec<Briefing>) -> Vec<Briefing> {
@@ -387,6 +384,28 @@ fn permute<T>(items: &mut [T], order: &[usize]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn summaries_share_tag_values_and_equal_what_serde_makes() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/many");
+        let options = LoadOptions {
+            selection: Selection {
+                drafts: true,
+                future: true,
+            },
+            ..LoadOptions::default()
+        };
+        let (site, _) = Site::load(&root, &options).unwrap();
+        assert!(site.briefings.len() > 3);
+        let tags = TagValues::of(&site.briefings);
+        for (b, held) in site.briefings.iter().zip(&site.summaries) {
+            let summary = Summary::new(b, &site.config);
+            let serde = tera::Value::from_serializable(&summary);
+            assert_eq!(held, &serde, "{}", b.rel);
+            assert_eq!(summary.to_value(&tags), serde, "{}", b.rel);
+            assert_eq!(summary.to_value(&TagValues::default()), serde, "{}", b.rel);
+        }
+    }
 
     #[test]
     fn permute_moves_every_item_where_the_order_says() {
