@@ -61,6 +61,12 @@ pub struct Reads {
     pub json_ld: bool,
     /// `page.related`: worked out for every briefing when the site loads.
     pub related: bool,
+    /// The body in parts: `page.sections`, `page.intro_html` and
+    /// `page.footnotes_html` (named together: a template showing one part
+    /// of the body shows the others).
+    pub body: bool,
+    /// `page.toc`.
+    pub toc: bool,
 }
 
 /// The compiled templates.
@@ -146,6 +152,8 @@ impl Templates {
             content: named("content"),
             json_ld: named("json_ld"),
             related: named("related"),
+            body: named("sections") || named("intro_html") || named("footnotes_html"),
+            toc: named("toc"),
         };
         let mut templates = Templates {
             tera,

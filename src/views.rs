@@ -229,14 +229,20 @@ pub struct BriefingView<'a> {
     pub related: Vec<tera::Value>,
     /// Absolute URL of the share image, or empty (needs `base_url`).
     pub image: String,
-    /// HTML before the first section.
-    pub intro_html: &'a str,
+    /// HTML before the first section. The body's parts are left out of
+    /// the value when no template names them (see [`Reads`]): turning them
+    /// into template values copies the whole body.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub intro_html: Option<&'a str>,
     /// The sections.
-    pub sections: &'a [Section],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sections: Option<&'a [Section]>,
     /// Headings as a tree.
-    pub toc: &'a [TocEntry],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub toc: Option<&'a [TocEntry]>,
     /// Footnotes as a `<section>`, or empty.
-    pub footnotes_html: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub footnotes_html: Option<&'a str>,
     /// The whole body as HTML, headings included; only made when a
     /// template reads `content` (it copies the whole body once more).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -294,10 +300,10 @@ impl<'a> BriefingView<'a> {
             updates,
             related,
             image,
-            intro_html: &body.intro_html,
-            sections: &body.sections,
-            toc: &body.toc,
-            footnotes_html: &body.footnotes_html,
+            intro_html: reads.body.then_some(body.intro_html.as_str()),
+            sections: reads.body.then_some(body.sections.as_slice()),
+            toc: reads.toc.then_some(body.toc.as_slice()),
+            footnotes_html: reads.body.then_some(body.footnotes_html.as_str()),
             content: reads.content.then(|| body.full_html()),
             file: page.file.display().to_string(),
             json_ld,
