@@ -229,20 +229,17 @@ pub struct BriefingView<'a> {
     pub related: Vec<tera::Value>,
     /// Absolute URL of the share image, or empty (needs `base_url`).
     pub image: String,
-    /// HTML before the first section. The body's parts are left out of
-    /// the value when no template names them (see [`Reads`]): turning them
-    /// into template values copies the whole body.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub intro_html: Option<&'a str>,
+    /// HTML before the first section. The body's parts are left empty
+    /// when no template names them (see [`Reads`]): turning them into
+    /// template values copies the whole body. They stay in the value, so
+    /// the fields an error lists for a misspelt name are all there.
+    pub intro_html: &'a str,
     /// The sections.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sections: Option<&'a [Section]>,
+    pub sections: &'a [Section],
     /// Headings as a tree.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub toc: Option<&'a [TocEntry]>,
+    pub toc: &'a [TocEntry],
     /// Footnotes as a `<section>`, or empty.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub footnotes_html: Option<&'a str>,
+    pub footnotes_html: &'a str,
     /// The whole body as HTML, headings included; only made when a
     /// template reads `content` (it copies the whole body once more).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -300,10 +297,10 @@ impl<'a> BriefingView<'a> {
             updates,
             related,
             image,
-            intro_html: reads.body.then_some(body.intro_html.as_str()),
-            sections: reads.body.then_some(body.sections.as_slice()),
-            toc: reads.toc.then_some(body.toc.as_slice()),
-            footnotes_html: reads.body.then_some(body.footnotes_html.as_str()),
+            intro_html: if reads.body { &body.intro_html } else { "" },
+            sections: if reads.body { &body.sections } else { &[] },
+            toc: if reads.toc { &body.toc } else { &[] },
+            footnotes_html: if reads.body { &body.footnotes_html } else { "" },
             content: reads.content.then(|| body.full_html()),
             file: page.file.display().to_string(),
             json_ld,
