@@ -92,13 +92,12 @@ pub fn build(
     let fingerprint = crate::fingerprint::of_build(options);
     if let Some(report) = fingerprint
         .as_deref()
-        .and_then(|fp| unchanged(&output, fp, start))
+        .and_then(|fp| unchanged(&output, fp, options.selection.clock, start))
     {
         return Ok(report);
     }
     let load = LoadOptions {
         selection: options.selection.clone(),
-        today: None,
         base_url: options.base_url.clone(),
     };
     let (site, mut problems) = Site::load(&options.root, &load)?;
@@ -139,16 +138,23 @@ pub fn build(
             .collect();
         strict(options, &warnings)?;
         // Only a build without warnings may be skipped next time: a skipped
-        // build could not show them again.
+        // build could not show them again. Nor may one after the next
+        // embargo lifts: that briefing must go live.
         Ok(match &fingerprint {
-            Some(fp) if warnings.is_empty() => format!(
-                "fingerprint {fp}\nbriefings {}\npages {}\ndrafts {}\nfuture {}\nfeeds {}\n",
-                site.briefings.len(),
-                pages.load(Ordering::Relaxed),
-                site.drafts_skipped,
-                site.future_skipped,
-                u8::from(site.feeds())
-            ),
+            Some(fp) if warnings.is_empty() => {
+                let mut stamp = format!(
+                    "fingerprint {fp}\nbriefings {}\npages {}\ndrafts {}\nfuture {}\nfeeds {}\n",
+                    site.briefings.len(),
+                    pages.load(Ordering::Relaxed),
+                    site.drafts_skipped,
+                    site.future_skipped,
+                    u8::from(site.feeds())
+                );
+                if let Some(next) = site.embargoed.first() {
+                    stamp.push_str(&format!("live_until {}\n", next.at.as_second()));
+                }
+                stamp
+            }
             _ => String::new(),
         })
     })?;
@@ -249,7 +255,12 @@ pub fn render_routes(
 
 /// The report of a build that can be skipped: the output carries the
 /// fingerprint of exactly these inputs, from a build without warnings.
-fn unchanged(output: &std::path::Path, fingerprint: &str, start: Instant) -> Option<BuildReport> {
+fn unchanged(
+    output: &std::path::Path,
+    fingerprint: &str,
+    clock: Option<jiff::Timestamp>,
+    start: Instant,
+) -> Option<BuildReport> {
     let stamp = output::read_stamp(output)?;
     let field = |name: &str| -> Option<&str> {
         stamp
@@ -258,6 +269,13 @@ fn unchanged(output: &std::path::Path, fingerprint: &str, start: Instant) -> Opt
     };
     if field("fingerprint")? != fingerprint {
         return None;
+    }
+    // A briefing under embargo then has gone live since.
+    if let Some(until) = field("live_until") {
+        let now = crate::clock::now_or(clock).as_second();
+        if until.parse::<i64>().map_or(true, |until| now >= until) {
+            return None;
+        }
     }
     let number = |name: &str| field(name)?.parse::<usize>().ok();
     Some(BuildReport {

@@ -72,6 +72,21 @@ pub struct Report {
     pub pages: usize,
     /// External links requested (with `--external`).
     pub external_checked: usize,
+    /// Briefings under embargo, soonest first: what goes live next.
+    pub upcoming: Vec<Upcoming>,
+    /// The site's time zone, which `upcoming` is shown in.
+    pub timezone: String,
+}
+
+/// A briefing under embargo, as `check` lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Upcoming {
+    /// The file.
+    pub file: PathBuf,
+    /// Its headline.
+    pub title: String,
+    /// When it goes live, in the site's time zone: "2 December 2026, 09:00 CET".
+    pub when: String,
 }
 
 impl Report {
@@ -106,6 +121,16 @@ pub fn check(root: &Path, options: &CheckOptions) -> Report {
     };
     report.findings = problems.0.into_iter().map(Finding::error).collect();
     report.briefings = site.briefings.len();
+    report.timezone = site.config.timezone.clone();
+    report.upcoming = site
+        .embargoed
+        .iter()
+        .map(|e| Upcoming {
+            file: e.file.clone(),
+            title: e.title.clone(),
+            when: crate::clock::long(e.at, &site.config.timezone),
+        })
+        .collect();
     for b in &site.briefings {
         report.findings.extend(content_findings(b));
     }

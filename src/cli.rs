@@ -69,9 +69,13 @@ pub struct SiteArgs {
     /// Include briefings marked `draft = true`.
     #[arg(long)]
     pub drafts: bool,
-    /// Include briefings dated after today.
+    /// Include briefings under embargo (dated after the clock) as if live.
     #[arg(long)]
     pub future: bool,
+    /// The time to build as of, e.g. 2026-12-02T08:00:00Z: briefings dated
+    /// after it are under embargo [default: now].
+    #[arg(long, value_name = "TIME", value_parser = crate::clock::parse_clock)]
+    pub clock: Option<jiff::Timestamp>,
 }
 
 impl SiteArgs {
@@ -80,6 +84,7 @@ impl SiteArgs {
         Selection {
             drafts: self.drafts,
             future: self.future,
+            clock: self.clock,
         }
     }
 }
@@ -186,6 +191,27 @@ mod tests {
             assert_eq!(site.root, PathBuf::from("."));
             assert!(!site.drafts && !site.future, "{command}");
         }
+    }
+
+    #[test]
+    fn the_clock_is_a_date_time_with_an_offset() {
+        let cli = Cli::try_parse_from(["brief", "build", "--clock", "2026-12-02T09:00:00+01:00"])
+            .unwrap();
+        let Command::Build(args) = cli.command else {
+            panic!("build")
+        };
+        assert_eq!(
+            args.site
+                .selection()
+                .clock
+                .map(|c| c.to_string())
+                .as_deref(),
+            Some("2026-12-02T08:00:00Z")
+        );
+        let err = Cli::try_parse_from(["brief", "check", "--clock", "2026-12-02T09:00"])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("no offset"), "{err}");
     }
 
     #[test]

@@ -158,7 +158,7 @@ fn print_summary(report: &crate::BuildReport, options: &BuildOptions) {
     }
     if report.future_skipped > 0 {
         line.push_str(&format!(
-            " ({} dated after today left out; add --future to include)",
+            " ({} under embargo left out; add --future to include)",
             plural(report.future_skipped, "briefing")
         ));
     }
@@ -212,6 +212,12 @@ fn check(args: CheckArgs, out: &Output) -> Result<ExitCode> {
         match f.severity {
             Severity::Error => shown.error(&f.error),
             Severity::Warning => shown.warnings(std::slice::from_ref(&f.error)),
+        }
+    }
+    if !out.quiet && !report.upcoming.is_empty() {
+        println!("Goes live next (times in {}):", report.timezone);
+        for u in &report.upcoming {
+            println!("  {}  `{}`  {}", u.when, u.file.display(), u.title);
         }
     }
     let errors = report.errors();

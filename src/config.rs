@@ -39,6 +39,10 @@ pub struct Config {
     /// Pass raw HTML in Markdown through to the page (authors are trusted).
     /// `false` escapes it, so it shows as text.
     pub raw_html: bool,
+    /// The IANA time zone times are shown in (`Europe/Paris`): a
+    /// briefing's publication time, and `brief check`'s list of what goes
+    /// live next. `UTC` by default.
+    pub timezone: String,
 }
 
 impl Default for Config {
@@ -54,6 +58,7 @@ impl Default for Config {
             taxonomies: BTreeMap::new(),
             image: String::new(),
             raw_html: true,
+            timezone: "UTC".to_string(),
         }
     }
 }
@@ -127,6 +132,13 @@ impl Config {
                 "paginate",
                 "`paginate` must be above zero".to_string(),
                 "it is the number of briefings per page of the home page, e.g. 10",
+            ));
+        }
+        if let Err(m) = crate::clock::zone(&self.timezone) {
+            return Err(at(
+                "timezone",
+                m,
+                "write e.g. timezone = \"Europe/Paris\"; the names are those of the IANA time zone database",
             ));
         }
         if self.words_per_minute == 0 {
@@ -249,6 +261,20 @@ mod tests {
             };
             assert!(c.validate_base_url().is_ok(), "{good}");
         }
+    }
+
+    #[test]
+    fn timezone_is_an_iana_name() {
+        assert_eq!(
+            Config::parse("timezone = \"Africa/Bamako\"\n")
+                .unwrap()
+                .timezone,
+            "Africa/Bamako"
+        );
+        let err = Config::parse("title = \"x\"\ntimezone = \"CET+1\"\n").unwrap_err();
+        let err = err.downcast::<SourceError>().unwrap();
+        assert_eq!(err.location(), "site.toml:2:1");
+        assert!(err.message.contains("not a time zone"), "{}", err.message);
     }
 
     #[test]

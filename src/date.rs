@@ -99,6 +99,11 @@ impl Date {
         WEEKDAYS[(days + 3).rem_euclid(7) as usize]
     }
 
+    /// Days since 1970-01-01 (negative before).
+    pub fn days_since_epoch(&self) -> i64 {
+        self.days_from_civil()
+    }
+
     /// Days since 1970-01-01 (negative before), by Howard Hinnant's civil algorithm.
     fn days_from_civil(&self) -> i64 {
         let y = i64::from(self.year) - i64::from(self.month <= 2);

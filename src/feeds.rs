@@ -100,7 +100,7 @@ pub fn atom(
             "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
             xml_escape(&url)
         );
-        let _ = writeln!(x, "    <published>{}</published>", timestamp(fm.date));
+        let _ = writeln!(x, "    <published>{}</published>", fm.date.atom());
         let _ = writeln!(x, "    <updated>{}</updated>", timestamp(fm.modified()));
         let authors = if fm.authors.is_empty() {
             &config.authors

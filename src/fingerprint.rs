@@ -2,7 +2,6 @@
 //! changed can leave the output alone instead of writing it all again.
 
 use crate::BuildOptions;
-use crate::date::Date;
 use rayon::prelude::*;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
@@ -19,8 +18,9 @@ const SETTLED: Duration = Duration::from_secs(2);
 
 /// Hashes the inputs of a build: the files it reads (names, and each file's
 /// size, times and inode, or its bytes if it changed in the last moments),
-/// the options, today's date (it decides which briefings are in the
-/// future), and the brief binary itself. `None` when something cannot be
+/// the options (`--clock` among them), and the brief binary itself. The
+/// time passing an embargo is not in it: the build's stamp says until when
+/// it holds. `None` when something cannot be
 /// read; the build then runs in full and reports the problem itself.
 pub fn of_build(options: &BuildOptions) -> Option<String> {
     of_build_at(options, SystemTime::now())
@@ -63,7 +63,9 @@ fn of_build_at(options: &BuildOptions, now: SystemTime) -> Option<String> {
     )
         .hash(&mut h);
     options.base_url.hash(&mut h);
-    Date::today().to_string().hash(&mut h);
+    // Which briefings are live follows the clock: a given clock is an
+    // input; the time passing an embargo is checked against the stamp.
+    options.selection.clock.map(|c| c.as_second()).hash(&mut h);
     hashes.hash(&mut h);
     Some(format!("{:016x}", h.finish()))
 }

@@ -1,6 +1,7 @@
 //! The TOML front matter of a briefing: how it is fenced, what fields it
 //! has, and what makes a value invalid.
 
+use crate::clock::Published;
 use crate::date::{Approx, Date};
 use crate::diagnostics::SourceError;
 use serde::{Deserialize, Deserializer, Serialize};
@@ -28,8 +29,10 @@ pub struct FrontMatter {
     /// The dek: one or two sentences under the headline, also the meta description.
     #[serde(default)]
     pub summary: String,
-    /// Publication date.
-    pub date: Date,
+    /// Publication date, or date and time with an offset: the briefing
+    /// is under embargo, in no output at all, until the build's clock
+    /// passes it.
+    pub date: Published,
     /// Date of the last substantive revision.
     #[serde(default)]
     pub updated: Option<Date>,
@@ -77,6 +80,9 @@ pub struct FrontMatter {
     /// A short quotation set large beside a section.
     #[serde(default)]
     pub pull_quote: Option<PullQuote>,
+    /// UN documents the briefing rests on, by symbol.
+    #[serde(default)]
+    pub documents: Vec<Document>,
     /// Where `path` (or else `slug`) is set: its 1-based line and the
     /// line's text, so an output clash can point at it.
     #[serde(skip)]
@@ -91,6 +97,43 @@ pub struct Update {
     pub date: Date,
     /// What changed.
     pub note: String,
+    /// An update, or a correction of an error (shown above the text, in
+    /// the JSON-LD and on the corrections page).
+    #[serde(default)]
+    pub kind: UpdateKind,
+}
+
+/// What an entry of the "Updated" log is.
+#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum UpdateKind {
+    /// New information or a revision.
+    #[default]
+    Update,
+    /// A correction of something the briefing got wrong.
+    Correction,
+}
+
+impl Update {
+    /// Whether this entry corrects an error.
+    pub fn is_correction(&self) -> bool {
+        self.kind == UpdateKind::Correction
+    }
+}
+
+/// A UN document, by its symbol.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Document {
+    /// The document symbol, e.g. `S/RES/2056(2012)`; checked against the
+    /// UN's symbol grammar.
+    pub symbol: String,
+    /// What to call it, e.g. "Security Council resolution 2056 (2012)".
+    #[serde(default)]
+    pub title: Option<String>,
+    /// When it was issued or adopted.
+    #[serde(default)]
+    pub date: Option<Date>,
 }
 
 /// The original publication.
@@ -413,24 +456,44 @@ pub fn parse(path: &Path, text: &str, split: &Split<'_>) -> Result<FrontMatter, 
             "put the image beside the briefing and write its name (image = \"map.png\"), or use a full https:// URL",
         ));
     }
-    if let Some(update) = fm.updates.iter().find(|u| u.date < fm.date) {
+    if let Some(update) = fm.updates.iter().find(|u| u.date < fm.date.day) {
         return Err(field_error(
             "updates",
             &format!(
                 "an update is dated {}, before the briefing's `date` ({})",
-                update.date, fm.date
+                update.date, fm.date.day
             ),
             "updates come after publication; check the dates in [[updates]]",
         ));
     }
     if let Some(updated) = fm.updated
-        && updated < fm.date
+        && updated < fm.date.day
     {
         return Err(field_error(
             "updated",
-            &format!("`updated` ({updated}) is before `date` ({})", fm.date),
+            &format!("`updated` ({updated}) is before `date` ({})", fm.date.day),
             "`updated` is the date of the latest revision, on or after `date`",
         ));
+    }
+    for doc in &fm.documents {
+        if let Err(message) = crate::undocs::check(&doc.symbol) {
+            // At the symbol's value, found as written (a TOML string).
+            let at = split
+                .front
+                .find(&format!("\"{}\"", doc.symbol))
+                .or_else(|| split.front.find(&format!("'{}'", doc.symbol)));
+            let error = match at {
+                Some(o) => SourceError::new(path, message).at_offset(
+                    text,
+                    split.front_offset + o,
+                    doc.symbol.len() + 2,
+                ),
+                None => field_error("symbol", &message, ""),
+            };
+            return Err(error.with_help(
+                "write the symbol as the UN does, e.g. symbol = \"S/RES/2056(2012)\", \"A/RES/67/1\", \"S/2012/894\" or \"A/67/PV.12\"",
+            ));
+        }
     }
     fm.url_line = ["path", "slug"].iter().find_map(|key| {
         let at = line_spans(split.front, 0).find(|&(start, end)| {
@@ -452,7 +515,7 @@ impl FrontMatter {
             .iter()
             .map(|u| u.date)
             .chain(self.updated)
-            .fold(self.date, Date::max)
+            .fold(self.date.day, Date::max)
     }
 }
 
@@ -804,6 +867,43 @@ mod tests {
             "{}",
             err.message
         );
+    }
+
+    #[test]
+    fn un_document_symbols_are_checked_where_they_are_written() {
+        let doc = |symbol: &str| {
+            format!(
+                "+++\ntitle = \"x\"\ndate = 2012-09-05\n[[documents]]\nsymbol = \"S/2012/894\"\n[[documents]]\nsymbol = \"{symbol}\"\ntitle = \"T\"\n+++\n"
+            )
+        };
+        let fm = parse_str(&doc("S/RES/2056(2012)")).unwrap();
+        assert_eq!(fm.documents[1].symbol, "S/RES/2056(2012)");
+        assert_eq!(fm.documents[1].title.as_deref(), Some("T"));
+        for bad in ["S/RES/2056", "X//1", "S/RES/2056(12)"] {
+            let err = parse_str(&doc(bad)).unwrap_err();
+            assert_eq!(err.location(), "content/a.md:7:10", "{bad}");
+            assert!(err.help.as_deref().unwrap().contains("S/RES/2056(2012)"));
+        }
+    }
+
+    #[test]
+    fn updates_are_updates_or_corrections() {
+        let text = "+++\ntitle = \"x\"\ndate = 2012-09-05\n[[updates]]\ndate = 2012-09-06\nnote = \"a\"\n[[updates]]\ndate = 2012-09-07\nnote = \"b\"\nkind = \"correction\"\n+++\n";
+        let fm = parse_str(text).unwrap();
+        assert!(!fm.updates[0].is_correction());
+        assert!(fm.updates[1].is_correction());
+        let err = parse_str(&text.replace("\"correction\"", "\"erratum\"")).unwrap_err();
+        assert_eq!(err.line, Some(10));
+        assert!(err.message.contains("unknown variant"), "{}", err.message);
+    }
+
+    #[test]
+    fn the_date_may_have_a_time_with_an_offset() {
+        let fm = parse_str("+++\ntitle = \"x\"\ndate = 2026-12-02T09:00:00+01:00\n+++\n").unwrap();
+        assert_eq!(fm.date.instant().to_string(), "2026-12-02T08:00:00Z");
+        let err = parse_str("+++\ntitle = \"x\"\ndate = 2026-12-02T09:00:00\n+++\n").unwrap_err();
+        assert_eq!(err.location(), "content/a.md:3:8");
+        assert!(err.message.contains("no offset"), "{}", err.message);
     }
 
     #[test]

@@ -47,6 +47,9 @@ pub struct LinkIndex {
     /// Briefings that could not be loaded: links to them are not errors of
     /// their own, the briefing's problems are reported instead.
     pub unreadable: Vec<String>,
+    /// Briefings under embargo (path inside `content/`), with when they go
+    /// live in words: a link to one is an error saying until when.
+    pub embargoed: HashMap<String, String>,
 }
 
 impl LinkIndex {
@@ -60,6 +63,7 @@ impl LinkIndex {
                 .collect(),
             urls: briefings.iter().map(|b| b.url.clone()).collect(),
             unreadable: unreadable.to_vec(),
+            embargoed: HashMap::new(),
         }
     }
 
@@ -83,6 +87,12 @@ impl LinkIndex {
     /// `from`: `@/…` targets become relative URLs, anything else is left
     /// as written. A briefing that does not exist is a problem.
     pub fn resolve(&self, from: &str, written: &str) -> Result<Option<String>, LinkProblem> {
+        if let Some(document) = crate::undocs::resolve(written) {
+            return document.map(Some).map_err(|message| LinkProblem {
+                message,
+                help: "a `un:` link names a UN document by its symbol, e.g. [Resolution 2056](un:S/RES/2056(2012)); it goes to https://undocs.org/<symbol>".into(),
+            });
+        }
         let Some((to, fragment)) = self.target(written) else {
             return Ok(None);
         };
@@ -91,12 +101,17 @@ impl LinkIndex {
                 .split('#')
                 .next()
                 .unwrap_or_default();
-            if self
-                .unreadable
-                .iter()
-                .any(|r| r == path.trim_start_matches('/'))
-            {
+            let rel = path.trim_start_matches('/');
+            if self.unreadable.iter().any(|r| r == rel) {
                 return Ok(None);
+            }
+            if let Some(until) = self.embargoed.get(rel) {
+                return Err(LinkProblem {
+                    message: format!(
+                        "`{written}` links to a briefing under embargo until {until}"
+                    ),
+                    help: "a briefing under embargo is in no output until it goes live; link to it once it is live (build with --clock at or after that time), or build with --future to preview both".into(),
+                });
             }
             return Err(LinkProblem {
                 message: format!("`{written}` links to a briefing that does not exist"),
@@ -254,8 +269,26 @@ mod tests {
         );
         assert_eq!(index.resolve(from, "https://example.org/").unwrap(), None);
         assert_eq!(index.resolve(from, "#x").unwrap(), None);
+        assert_eq!(
+            index
+                .resolve(from, "un:S/RES/2056(2012)")
+                .unwrap()
+                .as_deref(),
+            Some("https://undocs.org/S/RES/2056(2012)")
+        );
+        let err = index.resolve(from, "un:S/RES/2056(12)").unwrap_err();
+        assert!(err.message.contains("year `12`"), "{}", err.message);
         let err = index.resolve(from, "@/nope.md").unwrap_err();
         assert!(err.message.contains("does not exist"), "{}", err.message);
+        let mut embargo = LinkIndex::new(&all, &[]);
+        embargo
+            .embargoed
+            .insert("later.md".into(), "2 December 2026, 09:00 CET".into());
+        let err = embargo.resolve(from, "@/later.md#x").unwrap_err();
+        assert_eq!(
+            err.message,
+            "`@/later.md#x` links to a briefing under embargo until 2 December 2026, 09:00 CET"
+        );
         let quiet = LinkIndex::new(&all, &["nope.md".into()]);
         assert_eq!(
             quiet.resolve(from, "@/nope.md").unwrap(),

@@ -417,7 +417,7 @@ mod tests {
         // every front matter title gets).
         assert_eq!(page.front.title, "Niger’s “Junta” \\ Talks");
         assert!(page.front.draft);
-        assert_eq!(page.front.date, day());
+        assert_eq!(page.front.date.day, day());
         let body = page.render_plain().unwrap();
         let ids: Vec<&str> = body.sections.iter().map(|s| s.id.as_str()).collect();
         assert_eq!(ids, ["the-request", "diplomacy", "historical-context"]);

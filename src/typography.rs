@@ -114,6 +114,11 @@ pub fn smarten_front_matter(fm: &mut FrontMatter) {
     for u in &mut fm.updates {
         smarten(&mut u.note);
     }
+    for d in &mut fm.documents {
+        if let Some(t) = &mut d.title {
+            smarten(t);
+        }
+    }
 }
 
 #[cfg(test)]

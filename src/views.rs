@@ -103,7 +103,7 @@ impl<'a> Summary<'a> {
         Summary {
             title: &page.front.title,
             summary: &page.front.summary,
-            date: page.front.date,
+            date: page.front.date.day,
             updated: page.front.updated,
             modified: page.front.modified(),
             authors,
@@ -208,6 +208,12 @@ pub struct BriefingView<'a> {
     /// Everything a list shows, flattened in.
     #[serde(flatten)]
     pub summary: Summary<'a>,
+    /// When it was published, for `datetime` attributes and meta tags:
+    /// the day (`2026-12-02`), or the date-time with its offset.
+    pub published: String,
+    /// When `date` has a time: the date and time in the site's time zone,
+    /// "2 December 2026, 09:00 CET"; else empty.
+    pub published_time: String,
     /// The original publication.
     pub source: Option<SourceView<'a>>,
     /// Takeaways.
@@ -273,6 +279,13 @@ impl<'a> BriefingView<'a> {
         updates.sort_by_key(|u| std::cmp::Reverse(u.date));
         BriefingView {
             summary,
+            published: page.front.date.machine(),
+            published_time: page
+                .front
+                .date
+                .time
+                .map(|(at, _)| crate::clock::long(at, &config.timezone))
+                .unwrap_or_default(),
             source: page.front.source.as_ref().map(|s| SourceView {
                 name: &s.name,
                 url: s.url.as_ref().map(|u| u.0.as_str()),
@@ -362,7 +375,7 @@ struct ArticleLd<'a> {
     #[serde(rename = "dateModified")]
     date_modified: Date,
     #[serde(rename = "datePublished")]
-    date_published: Date,
+    date_published: String,
     #[serde(skip_serializing_if = "str::is_empty")]
     description: &'a str,
     headline: &'a str,
@@ -408,7 +421,7 @@ fn article_json_ld(page: &Briefing, config: &Config, summary: &Summary<'_>, imag
             })
             .collect(),
         date_modified: fm.modified(),
-        date_published: fm.date,
+        date_published: fm.date.machine(),
         description: &fm.summary,
         headline: &fm.title,
         image,

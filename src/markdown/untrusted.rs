@@ -41,6 +41,11 @@ pub(super) fn guard<'a>(
         }
         _ => return event,
     };
+    // `un:` names a UN document; the link resolver checks its symbol and
+    // turns it into an https address.
+    if !image && crate::undocs::is_link(url) {
+        return event;
+    }
     if let Err(message) = crate::frontmatter::check_scheme(url, image) {
         let help = if image {
             "while raw_html = false, images must be http(s), relative, or PNG, JPEG, GIF, WebP or AVIF `data:` URLs"

@@ -207,7 +207,8 @@ impl Session {
             };
             // A draft or future briefing leaves the site: load it whole.
             if (briefing.front.draft && !self.selection.drafts)
-                || (briefing.front.date > crate::date::Date::today() && !self.selection.future)
+                || (briefing.front.date.instant() > crate::clock::now_or(self.selection.clock)
+                    && !self.selection.future)
             {
                 return Ok(None);
             }

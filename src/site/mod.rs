@@ -11,7 +11,6 @@ pub use files::{BUILTIN_STATIC, STATIC_DIR, output_path};
 use crate::briefing::Briefing;
 use crate::config::Config;
 use crate::content::{self, CONTENT_DIR};
-use crate::date::Date;
 use crate::diagnostics::{Problems, SourceError};
 use crate::links::LinkIndex;
 use crate::output::Contents;
@@ -27,8 +26,10 @@ use std::path::{Path, PathBuf};
 pub struct Selection {
     /// Include briefings marked `draft = true`.
     pub drafts: bool,
-    /// Include briefings dated after today.
+    /// Include briefings under embargo (dated after the clock) as if live.
     pub future: bool,
+    /// The build's clock, deciding which briefings are live; now when `None`.
+    pub clock: Option<jiff::Timestamp>,
 }
 
 /// What to load.
@@ -36,8 +37,6 @@ pub struct Selection {
 pub struct LoadOptions {
     /// Drafts and future briefings.
     pub selection: Selection,
-    /// What "today" is, for leaving out future briefings; the system date when `None`.
-    pub today: Option<Date>,
     /// Overrides `base_url` from site.toml.
     pub base_url: Option<String>,
 }
@@ -65,6 +64,8 @@ pub struct Site {
     pub drafts_skipped: usize,
     /// Future-dated briefings left out because `--future` was not given.
     pub future_skipped: usize,
+    /// The briefings under embargo (left out), soonest first.
+    pub embargoed: Vec<Embargoed>,
     /// Every tag, with the briefings that carry it.
     pub tags: Tags,
     /// The related briefings of each briefing, by index.
@@ -80,6 +81,19 @@ pub struct Site {
     targets: Vec<bool>,
     /// The compiled templates, with the site's values published to them.
     pub templates: Templates,
+}
+
+/// A briefing left out because the clock has not reached its `date`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Embargoed {
+    /// Its path inside `content/`.
+    pub rel: String,
+    /// The file, as shown in messages.
+    pub file: PathBuf,
+    /// Its headline.
+    pub title: String,
+    /// When it goes live.
+    pub at: jiff::Timestamp,
 }
 
 /// Related briefings shown under each briefing.
@@ -119,7 +133,8 @@ impl Site {
             }
         };
         let asset_urls = files::asset_urls(&statics).map_err(|e| problems(&e))?;
-        let (briefings, drafts_skipped, future_skipped) = select(briefings, options);
+        let (briefings, drafts_skipped, embargoed) = select(briefings, &options.selection);
+        let future_skipped = embargoed.len();
         let mut site = Site {
             root: root.to_path_buf(),
             config,
@@ -130,6 +145,7 @@ impl Site {
             images: HashMap::new(),
             drafts_skipped,
             future_skipped,
+            embargoed,
             tags: Tags::default(),
             related: Vec::new(),
             links: LinkIndex::default(),
@@ -139,6 +155,16 @@ impl Site {
             templates,
         };
         site.links.unreadable = unreadable;
+        site.links.embargoed = site
+            .embargoed
+            .iter()
+            .map(|e| {
+                (
+                    e.rel.clone(),
+                    crate::clock::long(e.at, &site.config.timezone),
+                )
+            })
+            .collect();
         site.index(newest_first(briefings), None);
         Ok((site, failed))
     }
@@ -157,7 +183,11 @@ impl Site {
         let ((links, (tags, related)), summaries) = rayon::join(
             || {
                 rayon::join(
-                    || LinkIndex::new(&self.briefings, &self.links.unreadable),
+                    || {
+                        let mut links = LinkIndex::new(&self.briefings, &self.links.unreadable);
+                        links.embargoed = self.links.embargoed.clone();
+                        links
+                    },
                     || {
                         let tags = Tags::index(&self.briefings);
                         // Worked out only for templates that show it.
@@ -322,21 +352,38 @@ fn load_briefings(
     (briefings, failed, unreadable)
 }
 
-/// The briefings to build: drafts and future ones left out unless asked
-/// for, with how many of each were left out.
-fn select(mut briefings: Vec<Briefing>, options: &LoadOptions) -> (Vec<Briefing>, usize, usize) {
+/// The briefings to build: drafts left out unless asked for, and those
+/// under embargo (the clock has not reached their `date`) unless
+/// `--future`; with how many drafts were left out and which briefings are
+/// under embargo, soonest first.
+fn select(
+    mut briefings: Vec<Briefing>,
+    selection: &Selection,
+) -> (Vec<Briefing>, usize, Vec<Embargoed>) {
     let before = briefings.len();
-    if !options.selection.drafts {
+    if !selection.drafts {
         briefings.retain(|b| !b.front.draft);
     }
     let drafts = before - briefings.len();
-    let today = options.today.unwrap_or_else(Date::today);
-    let before = briefings.len();
-    if !options.selection.future {
-        briefings.retain(|b| b.front.date <= today);
+    let mut embargoed = Vec::new();
+    if !selection.future {
+        let now = crate::clock::now_or(selection.clock);
+        briefings.retain(|b| {
+            let at = b.front.date.instant();
+            if at <= now {
+                return true;
+            }
+            embargoed.push(Embargoed {
+                rel: b.rel.clone(),
+                file: b.file.clone(),
+                title: b.front.title.clone(),
+                at,
+            });
+            false
+        });
     }
-    let future = before - briefings.len();
-    (briefings, drafts, future)
+    embargoed.sort_by(|a, b| (a.at, &a.rel).cmp(&(b.at, &b.rel)));
+    (briefings, drafts, embargoed)
 }
 
 /// The problems of a load step's error.
@@ -354,7 +401,8 @@ fn newest_first(mut briefings: Vec<Briefing>) -> Vec<Briefing> {
         let (a, b) = (&briefings[a], &briefings[b]);
         b.front
             .date
-            .cmp(&a.front.date)
+            .instant()
+            .cmp(&a.front.date.instant())
             .then_with(|| a.rel.cmp(&b.rel))
     });
     permute(&mut briefings, &order);
