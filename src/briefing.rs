@@ -276,6 +276,7 @@ impl Briefing {
         self.url == other.url
             && self.front.date == other.front.date
             && self.front.draft == other.front.draft
+            && self.corrected() == other.corrected()
             && self.tags == other.tags
             && self.anchors == other.anchors
             && self.assets.len() == other.assets.len()
@@ -284,6 +285,12 @@ impl Briefing {
                 .iter()
                 .zip(&other.assets)
                 .all(|(a, b)| a.rel == b.rel)
+    }
+
+    /// Whether any entry of its "Updated" log is a correction: the site
+    /// then has a corrections page.
+    pub fn corrected(&self) -> bool {
+        self.front.updates.iter().any(|u| u.is_correction())
     }
 
     /// The whole text: as parsed, or read again from the file (below the

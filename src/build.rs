@@ -292,3 +292,24 @@ fn unchanged(
         unchanged: true,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unchanged_build_is_redone_once_the_next_embargo_lifts() {
+        let out = tempfile::tempdir().unwrap();
+        std::fs::write(
+            out.path().join(output::MARKER),
+            "fingerprint abc\nbriefings 1\npages 2\ndrafts 0\nfuture 1\nfeeds 0\nlive_until 1000\n",
+        )
+        .unwrap();
+        let at = |s: i64| Some(jiff::Timestamp::from_second(s).unwrap());
+        let start = Instant::now();
+        let kept = unchanged(out.path(), "abc", at(999), start).expect("still under embargo");
+        assert_eq!((kept.briefings, kept.future_skipped), (1, 1));
+        assert!(unchanged(out.path(), "abc", at(1000), start).is_none());
+        assert!(unchanged(out.path(), "abd", at(999), start).is_none());
+    }
+}

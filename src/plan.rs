@@ -20,6 +20,9 @@ pub mod paths {
         format!("{url}index.html")
     }
 
+    /// The folder of the site's corrections page.
+    pub const CORRECTIONS: &str = "corrections/";
+
     /// The folder of a tag's list: `tags/mali/`.
     pub fn tag(slug: &str) -> String {
         format!("tags/{slug}/")
@@ -59,6 +62,9 @@ pub enum Kind {
     List(List),
     /// `tags/index.html`, every tag.
     TagsIndex,
+    /// `corrections/index.html`: every correction of every briefing,
+    /// newest first (only when there is one).
+    Corrections,
     /// An Atom feed: the site's (`None`) or a tag's (its slug).
     Feed(Option<String>),
     /// `sitemap.xml`.
@@ -121,6 +127,11 @@ impl Route {
                 listed: list.items.clone(),
                 site_lists: true,
             },
+            Kind::Corrections => Deps {
+                whole: site.corrected(),
+                site_lists: true,
+                ..Deps::default()
+            },
             Kind::TagsIndex | Kind::NotFound => Deps {
                 site_lists: true,
                 ..Deps::default()
@@ -178,6 +189,12 @@ pub fn plan(site: &Site) -> (Vec<Route>, Problems) {
             &tag.pages,
             site.config.paginate,
         );
+    }
+    if !site.corrected().is_empty() {
+        routes.push(Route {
+            path: paths::page(paths::CORRECTIONS),
+            kind: Kind::Corrections,
+        });
     }
     if site.feeds() {
         routes.push(Route {
@@ -273,6 +290,7 @@ fn owner(site: &Site, kind: &Kind) -> String {
             Some(slug) => format!("the page of the tag `{}`", tag_name(site, slug)),
         },
         Kind::TagsIndex => "the tags overview".into(),
+        Kind::Corrections => "the corrections page".into(),
         Kind::Feed(None) => "the site's feed".into(),
         Kind::Feed(Some(slug)) => format!("the feed of the tag `{}`", tag_name(site, slug)),
         Kind::Sitemap => "the sitemap".into(),

@@ -88,6 +88,12 @@ pub fn render(site: &Site, route: &Route, want: Want) -> Result<Output, Vec<Sour
             ctx.insert("root", "../");
             template("tags.html", &ctx, LIST_PAGE_CAPACITY)
         }
+        Kind::Corrections => {
+            let mut ctx = Context::new();
+            ctx.insert("root", &paths::root_prefix(paths::CORRECTIONS));
+            ctx.insert("corrections", &corrections(site));
+            template("corrections.html", &ctx, LIST_PAGE_CAPACITY)
+        }
         Kind::NotFound => {
             // A 404 page is served at any path, so it links by absolute URL.
             let mut ctx = Context::new();
@@ -241,6 +247,43 @@ fn list_context<'a>(site: &'a Site, list: &'a List) -> (&'static str, Context) {
         ctx.insert("json_ld", "");
     }
     (template, ctx)
+}
+
+/// One correction on the corrections page.
+#[derive(Debug, Serialize)]
+struct CorrectionEntry<'a> {
+    /// When, `YYYY-MM-DD`.
+    date: crate::date::Date,
+    /// What was corrected.
+    note: &'a str,
+    /// The briefing's headline.
+    title: &'a str,
+    /// The briefing's page, relative to the site root.
+    path: String,
+}
+
+/// Every correction of every briefing, newest first (then in site order).
+fn corrections(site: &Site) -> Vec<CorrectionEntry<'_>> {
+    let mut all: Vec<CorrectionEntry<'_>> = site
+        .corrected()
+        .into_iter()
+        .flat_map(|i| {
+            let b = &site.briefings[i];
+            b.front
+                .updates
+                .iter()
+                .filter(|u| u.is_correction())
+                .map(move |u| CorrectionEntry {
+                    date: u.date,
+                    note: &u.note,
+                    title: &b.front.title,
+                    path: paths::page(&b.url),
+                })
+        })
+        .collect();
+    // Stable: one day's corrections stay in site order.
+    all.sort_by_key(|c| std::cmp::Reverse(c.date));
+    all
 }
 
 /// The Atom feed of the site (`None`) or of a tag.

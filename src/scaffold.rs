@@ -67,6 +67,7 @@ pub fn briefing_text(title: &str, date: Date) -> String {
          # [[updates]]\n\
          # date = {date}\n\
          # note = \"What changed, and why.\"\n\
+         # kind = \"update\"  # or \"correction\": shown above the text and on corrections/\n\
          #\n\
          # [[key_facts]]\n\
          # label = \"Label\"\n\
@@ -85,6 +86,11 @@ pub fn briefing_text(title: &str, date: Date) -> String {
          # title = \"Document title\"\n\
          # url = \"https://example.org/document\"\n\
          # publisher = \"Who published it\"\n\
+         #\n\
+         # [[documents]]\n\
+         # symbol = \"S/RES/2056(2012)\"\n\
+         # title = \"Security Council resolution 2056 (2012)\"\n\
+         # date = 2012-07-05\n\
          +++\n",
         title = toml_string(title),
         year = date.year,

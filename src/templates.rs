@@ -23,6 +23,10 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("tags.html", include_str!("../templates/tags.html")),
     ("404.html", include_str!("../templates/404.html")),
     (
+        "corrections.html",
+        include_str!("../templates/corrections.html"),
+    ),
+    (
         "briefing-list.html",
         include_str!("../templates/briefing-list.html"),
     ),

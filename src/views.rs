@@ -8,6 +8,7 @@ use crate::frontmatter::{Actor, KeyFact, PullQuote, SourceLink, Update};
 use crate::markdown::{Rendered, Section, TocEntry};
 use crate::plan::paths;
 use crate::templates::Reads;
+use crate::undocs;
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -56,6 +57,19 @@ pub struct SourceView<'a> {
     pub date: Option<String>,
     /// The same for readers: `5 September 2012`, `September 2012`, `2012`.
     pub date_label: Option<String>,
+}
+
+/// A UN document as templates see it.
+#[derive(Debug, Clone, Serialize)]
+pub struct DocumentView<'a> {
+    /// The symbol, e.g. `S/RES/2056(2012)`.
+    pub symbol: &'a str,
+    /// Its title, or empty.
+    pub title: &'a str,
+    /// `https://undocs.org/<symbol>`.
+    pub url: String,
+    /// When it was issued, `YYYY-MM-DD`, if given.
+    pub date: Option<Date>,
 }
 
 /// What a list of briefings needs to know about each.
@@ -228,8 +242,13 @@ pub struct BriefingView<'a> {
     pub sources: &'a [SourceLink],
     /// The pull quote, if any.
     pub pull_quote: Option<&'a PullQuote>,
-    /// The "Updated" log, newest first.
+    /// The "Updated" log, newest first; each entry's `kind` is `update`
+    /// or `correction`.
     pub updates: Vec<&'a Update>,
+    /// The corrections alone, newest first, for the notice above the text.
+    pub corrections: Vec<&'a Update>,
+    /// UN documents, each linked to undocs.org.
+    pub documents: Vec<DocumentView<'a>>,
     /// Briefings sharing tags with this one, most shared first, as the
     /// summaries the site already holds for lists.
     pub related: Vec<tera::Value>,
@@ -277,6 +296,11 @@ impl<'a> BriefingView<'a> {
         };
         let mut updates: Vec<&Update> = page.front.updates.iter().collect();
         updates.sort_by_key(|u| std::cmp::Reverse(u.date));
+        let corrections = updates
+            .iter()
+            .copied()
+            .filter(|u| u.is_correction())
+            .collect();
         BriefingView {
             summary,
             published: page.front.date.machine(),
@@ -308,6 +332,18 @@ impl<'a> BriefingView<'a> {
             sources: &page.front.sources,
             pull_quote: page.front.pull_quote.as_ref(),
             updates,
+            corrections,
+            documents: page
+                .front
+                .documents
+                .iter()
+                .map(|d| DocumentView {
+                    symbol: &d.symbol,
+                    title: d.title.as_deref().unwrap_or_default(),
+                    url: undocs::url(&d.symbol),
+                    date: d.date,
+                })
+                .collect(),
             related,
             image,
             intro_html: if reads.body { &body.intro_html } else { "" },
@@ -359,6 +395,16 @@ struct Named<'a> {
     url: Option<&'a str>,
 }
 
+/// A schema.org `CorrectionComment`: a correction of the article.
+#[derive(Serialize)]
+struct CorrectionLd<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(rename = "datePublished")]
+    date_published: Date,
+    text: &'a str,
+}
+
 /// Schema.org `NewsArticle`, fields in alphabetical order like the rest of
 /// brief's JSON. Serialized straight from borrowed fields: every briefing
 /// page has one.
@@ -372,6 +418,8 @@ struct ArticleLd<'a> {
     author: Vec<Named<'a>>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     citation: Vec<Named<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    correction: Vec<CorrectionLd<'a>>,
     #[serde(rename = "dateModified")]
     date_modified: Date,
     #[serde(rename = "datePublished")]
@@ -420,6 +468,20 @@ fn article_json_ld(page: &Briefing, config: &Config, summary: &Summary<'_>, imag
                 url: Some(&s.url.0),
             })
             .collect(),
+        correction: {
+            let mut c: Vec<CorrectionLd<'_>> = fm
+                .updates
+                .iter()
+                .filter(|u| u.is_correction())
+                .map(|u| CorrectionLd {
+                    kind: "CorrectionComment",
+                    date_published: u.date,
+                    text: &u.note,
+                })
+                .collect();
+            c.sort_by_key(|c| std::cmp::Reverse(c.date_published));
+            c
+        },
         date_modified: fm.modified(),
         date_published: fm.date.machine(),
         description: &fm.summary,

@@ -306,6 +306,16 @@ impl Site {
         }
     }
 
+    /// The briefings with at least one correction, in site order.
+    pub fn corrected(&self) -> Vec<usize> {
+        self.briefings
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| b.corrected())
+            .map(|(i, _)| i)
+            .collect()
+    }
+
     /// Whether links may point into the page of the briefing at `i`, so
     /// its ids are needed.
     pub fn is_target(&self, i: usize) -> bool {
