@@ -23,6 +23,7 @@
 mod briefing;
 mod build;
 mod check;
+mod citation;
 mod cli;
 mod clock;
 mod commands;

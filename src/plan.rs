@@ -77,6 +77,9 @@ pub enum Kind {
     Static(String),
     /// A file of a briefing's bundle: (briefing, index into its assets).
     Asset(usize, usize),
+    /// A briefing's reference for citation managers, beside its page:
+    /// `cite.bib`, `cite.ris` or `cite.json`.
+    Cite(usize, crate::citation::Format),
 }
 
 /// One page of a list of briefings.
@@ -149,7 +152,7 @@ impl Route {
                 ..Deps::default()
             },
             Kind::Robots | Kind::Static(_) => Deps::default(),
-            Kind::Asset(i, _) => Deps {
+            Kind::Asset(i, _) | Kind::Cite(i, _) => Deps {
                 whole: vec![*i],
                 ..Deps::default()
             },
@@ -217,6 +220,10 @@ pub fn plan(site: &Site) -> (Vec<Route>, Problems) {
         }
     }
     for (i, b) in site.briefings.iter().enumerate() {
+        routes.extend(crate::citation::Format::ALL.iter().map(|&format| Route {
+            path: format!("{}{}", b.url, format.file()),
+            kind: Kind::Cite(i, format),
+        }));
         routes.extend(b.assets.iter().enumerate().map(|(k, asset)| Route {
             path: format!("{}{}", b.url, asset.rel),
             kind: Kind::Asset(i, k),
@@ -268,6 +275,13 @@ fn check_unique(site: &Site, routes: &[Route]) -> Problems {
         order
             .chunk_by(|&a, &b| routes[a].path == routes[b].path)
             .filter(|group| group.len() > 1)
+            // Reference files clash only beside pages that clash too,
+            // which is reported once, for the pages.
+            .filter(|group| {
+                !group
+                    .iter()
+                    .all(|&k| matches!(routes[k].kind, Kind::Cite(..)))
+            })
             .map(|group| {
                 let claims: Vec<&Route> = group.iter().map(|&k| &routes[k]).collect();
                 clash(site, &claims)
@@ -285,6 +299,11 @@ fn owner(site: &Site, kind: &Kind) -> String {
             site.briefings[*i].file.display()
         ),
         Kind::Static(path) => format!("`static/{path}`"),
+        Kind::Cite(i, format) => format!(
+            "the `{}` reference of `{}`",
+            format.file(),
+            site.briefings[*i].file.display()
+        ),
         Kind::List(list) => match &list.tag {
             None => "the home page list".into(),
             Some(slug) => format!("the page of the tag `{}`", tag_name(site, slug)),

@@ -107,6 +107,11 @@ pub fn render(site: &Site, route: &Route, want: Want) -> Result<Output, Vec<Sour
             contents: site.statics[key].clone(),
             facts: Facts::default(),
         }),
+        Kind::Cite(i, format) => Ok(bytes(
+            format
+                .render(&site.briefings[*i], &site.config)
+                .into_bytes(),
+        )),
         Kind::Asset(i, k) => Ok(Output {
             contents: site.briefings[*i].assets[*k].contents.clone(),
             facts: Facts::default(),

@@ -273,6 +273,30 @@ pub struct BriefingView<'a> {
     pub file: String,
     /// Schema.org `NewsArticle` as JSON, safe to put inside `<script>`.
     pub json_ld: String,
+    /// "Cite this briefing": the reference in each style, and the files.
+    pub cite: CiteView,
+}
+
+/// "Cite this briefing" as templates see it.
+#[derive(Debug, Serialize)]
+pub struct CiteView {
+    /// The reference in APA, Chicago and MLA: `{name, html}`, `html`
+    /// escaped already (print it with `safe`).
+    pub styles: Vec<crate::citation::Styled>,
+    /// The reference files beside the page: `{name, path}`, `path`
+    /// relative to the page (`cite.bib`).
+    pub files: Vec<CiteFile>,
+    /// The publication date as Highwire Press tags write it, `2026/11/27`.
+    pub date: String,
+}
+
+/// One reference file beside the page.
+#[derive(Debug, Serialize)]
+pub struct CiteFile {
+    /// Its format for readers: "BibTeX", "RIS", "CSL-JSON".
+    pub name: &'static str,
+    /// Its name beside the page.
+    pub path: &'static str,
 }
 
 impl<'a> BriefingView<'a> {
@@ -353,6 +377,17 @@ impl<'a> BriefingView<'a> {
             content: reads.content.then(|| body.full_html()),
             file: page.file.display().to_string(),
             json_ld,
+            cite: CiteView {
+                styles: crate::citation::styled(page, config),
+                files: crate::citation::Format::ALL
+                    .iter()
+                    .map(|f| CiteFile {
+                        name: f.name(),
+                        path: f.file(),
+                    })
+                    .collect(),
+                date: page.front.date.day.format("%Y/%m/%d"),
+            },
         }
     }
 }

@@ -35,6 +35,7 @@ pub const RESERVED_IDS: &[&str] = &[
     "correction-notice",
     "correction-notice-title",
     "cite",
+    "cite-title",
     "related",
     "site-header",
     "site-footer",

@@ -5,6 +5,7 @@ mod build;
 mod build_lock;
 mod build_notes;
 mod check;
+mod cite;
 mod editorial;
 mod errors;
 mod help;

@@ -1,0 +1,572 @@
+//! "Cite this briefing": the reference in APA 7, Chicago and MLA 9 for the
+//! page (formatted by hayagriva from the CSL styles it bundles), and the
+//! files a reference manager imports, written beside the page: `cite.bib`
+//! (BibTeX), `cite.ris` (RIS) and `cite.json` (CSL-JSON).
+//!
+//! Every format escapes the author's text for its own syntax: HTML for the
+//! page (hayagriva's own HTML writer does not escape, so the formatted
+//! reference is walked and escaped here), braces and backslashes for
+//! BibTeX, line breaks for RIS, and JSON strings for CSL-JSON.
+
+use crate::briefing::Briefing;
+use crate::config::Config;
+use crate::date::Date;
+use hayagriva::citationberg::{IndependentStyle, Locale, Style};
+use hayagriva::{
+    BibliographyDriver, BibliographyRequest, CitationItem, CitationRequest, ElemChild, Library,
+};
+use serde::Serialize;
+use std::fmt::Write as _;
+use std::sync::OnceLock;
+
+/// The files written beside each briefing's page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Format {
+    /// `cite.bib`.
+    Bibtex,
+    /// `cite.ris`.
+    Ris,
+    /// `cite.json`, CSL-JSON.
+    CslJson,
+}
+
+impl Format {
+    /// Every format, in the order the page offers them.
+    pub const ALL: [Format; 3] = [Format::Bibtex, Format::Ris, Format::CslJson];
+
+    /// The file's name beside the page.
+    pub fn file(self) -> &'static str {
+        match self {
+            Format::Bibtex => "cite.bib",
+            Format::Ris => "cite.ris",
+            Format::CslJson => "cite.json",
+        }
+    }
+
+    /// The format's name for readers.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Bibtex => "BibTeX",
+            Format::Ris => "RIS",
+            Format::CslJson => "CSL-JSON",
+        }
+    }
+
+    /// The file for `briefing`.
+    pub fn render(self, briefing: &Briefing, config: &Config) -> String {
+        let work = Work::of(briefing, config);
+        match self {
+            Format::Bibtex => bibtex(&work),
+            Format::Ris => ris(&work),
+            Format::CslJson => csl_json(&work),
+        }
+    }
+}
+
+/// What a reference says about a briefing.
+#[derive(Debug, Clone)]
+struct Work<'a> {
+    /// A key for the reference: the briefing's URL as one word.
+    key: String,
+    title: &'a str,
+    /// Authors as written ("Dioncounda Traoré").
+    authors: &'a [String],
+    date: Date,
+    /// The site's name.
+    site: &'a str,
+    /// Absolute URL, or empty without `base_url`.
+    url: String,
+    language: &'a str,
+    summary: &'a str,
+}
+
+impl<'a> Work<'a> {
+    fn of(b: &'a Briefing, config: &'a Config) -> Work<'a> {
+        let authors = if b.front.authors.is_empty() {
+            &config.authors
+        } else {
+            &b.front.authors
+        };
+        let key: String = b
+            .url
+            .trim_end_matches('/')
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+            .collect();
+        Work {
+            key: format!("{}-{}", key, b.front.date.day.year),
+            title: &b.front.title,
+            authors,
+            date: b.front.date.day,
+            site: &config.title,
+            url: if config.base_url.is_empty() {
+                String::new()
+            } else {
+                format!("{}{}", config.base_url_slash(), b.url)
+            },
+            language: &config.language,
+            summary: &b.front.summary,
+        }
+    }
+}
+
+/// A name split into family and given names: the last word is the
+/// family name ("Dioncounda Traoré"), unless written "Family, Given".
+fn split_name(name: &str) -> (String, String) {
+    let name = name.trim();
+    if let Some((family, given)) = name.split_once(',') {
+        return (family.trim().to_string(), given.trim().to_string());
+    }
+    match name.rsplit_once(' ') {
+        Some((given, family)) => (family.to_string(), given.trim().to_string()),
+        None => (name.to_string(), String::new()),
+    }
+}
+
+/// One formatted reference, as the page shows it.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Styled {
+    /// The style's name for readers: "APA (7th edition)".
+    pub name: &'static str,
+    /// The reference as HTML, every piece of text escaped.
+    pub html: String,
+}
+
+/// The styles offered, as (name for readers, hayagriva's name).
+const STYLES: [(&str, &str); 3] = [
+    ("APA (7th edition)", "apa"),
+    (
+        "Chicago (18th edition, notes and bibliography)",
+        "chicago-notes",
+    ),
+    ("MLA (9th edition)", "modern-language-association"),
+];
+
+/// The bundled styles and locales, decoded once per run.
+fn archive() -> &'static (Vec<IndependentStyle>, Vec<Locale>) {
+    static ARCHIVE: OnceLock<(Vec<IndependentStyle>, Vec<Locale>)> = OnceLock::new();
+    ARCHIVE.get_or_init(|| {
+        let styles = STYLES
+            .iter()
+            .filter_map(
+                |(_, name)| match hayagriva::archive::ArchivedStyle::by_name(name)?.get() {
+                    Style::Independent(s) => Some(s),
+                    Style::Dependent(_) => None,
+                },
+            )
+            .collect();
+        (styles, hayagriva::archive::locales())
+    })
+}
+
+/// The reference to `briefing` in each style, for the page.
+pub fn styled(briefing: &Briefing, config: &Config) -> Vec<Styled> {
+    let work = Work::of(briefing, config);
+    let Some(library) = library(&work) else {
+        return Vec::new();
+    };
+    let Some(entry) = library.iter().next() else {
+        return Vec::new();
+    };
+    let (styles, locales) = archive();
+    STYLES
+        .iter()
+        .zip(styles)
+        .filter_map(|((name, _), style)| {
+            let mut driver = BibliographyDriver::new();
+            driver.citation(CitationRequest::from_items(
+                vec![CitationItem::with_entry(entry)],
+                style,
+                locales,
+            ));
+            let rendered = driver.finish(BibliographyRequest {
+                style,
+                locale: None,
+                locale_files: locales,
+            });
+            let item = rendered.bibliography?.items.into_iter().next()?;
+            let mut html = String::new();
+            for child in &item.content.0 {
+                escape_child(child, &mut html);
+            }
+            Some(Styled {
+                name,
+                html: html.trim().to_string(),
+            })
+        })
+        .collect()
+}
+
+/// The briefing as a hayagriva library of one entry: an article in the
+/// site as a periodical, which the three styles format as a news article
+/// with the site's name in italics.
+fn library(work: &Work<'_>) -> Option<Library> {
+    let authors: Vec<serde_json::Value> = work
+        .authors
+        .iter()
+        .map(|a| {
+            let (family, given) = split_name(a);
+            if given.is_empty() {
+                serde_json::json!({ "name": family })
+            } else {
+                serde_json::json!({ "name": family, "given-name": given })
+            }
+        })
+        .collect();
+    let mut entry = serde_json::json!({
+        "type": "article",
+        "title": work.title,
+        "date": work.date.to_string(),
+        "language": work.language,
+        "parent": { "type": "newspaper", "title": work.site, "publisher": work.site },
+    });
+    if !authors.is_empty() {
+        entry["author"] = serde_json::Value::from(authors);
+    }
+    if !work.url.is_empty() {
+        entry["url"] = serde_json::Value::from(work.url.as_str());
+    }
+    let mut lib = serde_json::Map::new();
+    lib.insert(work.key.clone(), entry);
+    serde_json::from_value(serde_json::Value::Object(lib)).ok()
+}
+
+/// Writes a formatted piece of a reference as HTML: its text escaped, its
+/// italics and bold as `<i>` and `<b>`, its links with escaped addresses.
+fn escape_child(child: &ElemChild, out: &mut String) {
+    use hayagriva::citationberg::{FontStyle, FontWeight};
+    match child {
+        ElemChild::Text(t) => {
+            let italic = t.formatting.font_style == FontStyle::Italic;
+            let bold = t.formatting.font_weight == FontWeight::Bold;
+            out.push_str(if italic { "<i>" } else { "" });
+            out.push_str(if bold { "<b>" } else { "" });
+            out.push_str(&html_escape(&t.text));
+            out.push_str(if bold { "</b>" } else { "" });
+            out.push_str(if italic { "</i>" } else { "" });
+        }
+        ElemChild::Elem(e) => {
+            for c in &e.children.0 {
+                escape_child(c, out);
+            }
+        }
+        ElemChild::Markup(m) => out.push_str(&html_escape(m)),
+        ElemChild::Link { text, url } => {
+            let _ = write!(
+                out,
+                "<a href=\"{}\">{}</a>",
+                html_escape(url),
+                html_escape(&text.text)
+            );
+        }
+        ElemChild::Transparent { .. } => {}
+    }
+}
+
+/// Text for HTML content or a quoted attribute.
+fn html_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Text for a BibTeX field value between braces: the characters TeX reads
+/// as commands or grouping are written as TeX escapes, so a title can
+/// neither close the field nor run a command.
+fn bibtex_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\textbackslash{}"),
+            '{' => out.push_str("\\{"),
+            '}' => out.push_str("\\}"),
+            '%' => out.push_str("\\%"),
+            '&' => out.push_str("\\&"),
+            '$' => out.push_str("\\$"),
+            '#' => out.push_str("\\#"),
+            '_' => out.push_str("\\_"),
+            '~' => out.push_str("\\textasciitilde{}"),
+            '^' => out.push_str("\\textasciicircum{}"),
+            '@' => out.push_str("{@}"),
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// `cite.bib`: one `@online` entry (biblatex), readable as `@misc` by
+/// BibTeX tools that do not know it.
+fn bibtex(w: &Work<'_>) -> String {
+    let mut out = format!("@online{{{},\n", w.key);
+    let mut field = |name: &str, value: &str| {
+        if !value.is_empty() {
+            let _ = writeln!(out, "  {name} = {{{value}}},");
+        }
+    };
+    field("title", &format!("{{{}}}", bibtex_escape(w.title)));
+    let authors: Vec<String> = w
+        .authors
+        .iter()
+        .map(|a| {
+            let (family, given) = split_name(a);
+            if given.is_empty() {
+                format!("{{{}}}", bibtex_escape(&family))
+            } else {
+                format!("{}, {}", bibtex_escape(&family), bibtex_escape(&given))
+            }
+        })
+        .collect();
+    field("author", &authors.join(" and "));
+    field("date", &w.date.to_string());
+    field("year", &w.date.year.to_string());
+    field("month", &w.date.month.to_string());
+    field("organization", &bibtex_escape(w.site));
+    field("publisher", &bibtex_escape(w.site));
+    // A URL is read verbatim by biblatex; characters that would end the
+    // field are percent-encoded.
+    field(
+        "url",
+        &w.url
+            .replace('%', "%25")
+            .replace('{', "%7B")
+            .replace('}', "%7D")
+            .replace('\\', "%5C"),
+    );
+    field("langid", &bibtex_escape(w.language));
+    field("abstract", &bibtex_escape(w.summary));
+    out.push_str("}\n");
+    out
+}
+
+/// A RIS value on one line (RIS fields end at the line's end).
+fn ris_line(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect::<String>()
+        .trim()
+        .to_string()
+}
+
+/// `cite.ris`: one `ELEC` (web page) record.
+fn ris(w: &Work<'_>) -> String {
+    let mut out = String::from("TY  - ELEC\r\n");
+    let mut tag = |t: &str, value: &str| {
+        let value = ris_line(value);
+        if !value.is_empty() {
+            let _ = write!(out, "{t}  - {value}\r\n");
+        }
+    };
+    tag("TI", w.title);
+    for a in w.authors {
+        let (family, given) = split_name(a);
+        if given.is_empty() {
+            tag("AU", &family);
+        } else {
+            tag("AU", &format!("{family}, {given}"));
+        }
+    }
+    tag(
+        "DA",
+        &format!("{:04}/{:02}/{:02}", w.date.year, w.date.month, w.date.day),
+    );
+    tag("PY", &w.date.year.to_string());
+    tag("T2", w.site);
+    tag("PB", w.site);
+    tag("UR", &w.url);
+    tag("LA", w.language);
+    tag("AB", w.summary);
+    tag("ID", &w.key);
+    out.push_str("ER  - \r\n");
+    out
+}
+
+/// A CSL-JSON name.
+#[derive(Serialize)]
+struct CslName<'a> {
+    #[serde(skip_serializing_if = "String::is_empty")]
+    family: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    given: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    literal: Option<&'a str>,
+}
+
+/// A CSL-JSON date.
+#[derive(Serialize)]
+struct CslDate {
+    #[serde(rename = "date-parts")]
+    date_parts: [[i32; 3]; 1],
+}
+
+/// One CSL-JSON item, fields as the CSL-JSON schema names them.
+#[derive(Serialize)]
+struct CslItem<'a> {
+    id: &'a str,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    title: &'a str,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    author: Vec<CslName<'a>>,
+    issued: CslDate,
+    #[serde(rename = "container-title")]
+    container_title: &'a str,
+    publisher: &'a str,
+    #[serde(rename = "URL", skip_serializing_if = "str::is_empty")]
+    url: &'a str,
+    language: &'a str,
+    #[serde(rename = "abstract", skip_serializing_if = "str::is_empty")]
+    summary: &'a str,
+}
+
+/// `cite.json`: a CSL-JSON array of one item.
+fn csl_json(w: &Work<'_>) -> String {
+    let item = CslItem {
+        id: &w.key,
+        kind: "article-newspaper",
+        title: w.title,
+        author: w
+            .authors
+            .iter()
+            .map(|a| {
+                let (family, given) = split_name(a);
+                if given.is_empty() {
+                    CslName {
+                        family: String::new(),
+                        given: String::new(),
+                        literal: Some(a.as_str()),
+                    }
+                } else {
+                    CslName {
+                        family,
+                        given,
+                        literal: None,
+                    }
+                }
+            })
+            .collect(),
+        issued: CslDate {
+            date_parts: [[w.date.year, i32::from(w.date.month), i32::from(w.date.day)]],
+        },
+        container_title: w.site,
+        publisher: w.site,
+        url: &w.url,
+        language: w.language,
+        summary: w.summary,
+    };
+    let mut json = serde_json::to_string_pretty(&[item]).unwrap_or_else(|_| "[]".into());
+    json.push('\n');
+    json
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    fn briefing(front: &str) -> Briefing {
+        let text = format!("+++\n{front}\n+++\n## A\n\nText.\n");
+        Briefing::parse(Path::new("content/sahel/mali.md"), "sahel/mali.md", text).unwrap()
+    }
+
+    fn config() -> Config {
+        Config {
+            title: "Sahel Briefings".into(),
+            base_url: "https://example.org/b/".into(),
+            ..Config::default()
+        }
+    }
+
+    #[test]
+    fn names_split_at_the_last_word_or_a_comma() {
+        assert_eq!(
+            split_name("Dioncounda Traoré"),
+            ("Traoré".into(), "Dioncounda".into())
+        );
+        assert_eq!(
+            split_name("Le Drian, Jean-Yves"),
+            ("Le Drian".into(), "Jean-Yves".into())
+        );
+        assert_eq!(split_name("ECOWAS"), ("ECOWAS".into(), String::new()));
+    }
+
+    #[test]
+    fn the_three_styles_format_the_briefing() {
+        let b = briefing(
+            "title = \"Mali asks ECOWAS for support\"\ndate = 2026-11-27\nauthors = [\"Ann Analyst\"]",
+        );
+        let styled = styled(&b, &config());
+        let names: Vec<&str> = styled.iter().map(|s| s.name).collect();
+        assert_eq!(
+            names,
+            [
+                "APA (7th edition)",
+                "Chicago (18th edition, notes and bibliography)",
+                "MLA (9th edition)"
+            ]
+        );
+        for s in &styled {
+            assert!(s.html.contains("Analyst"), "{}: {}", s.name, s.html);
+            // Chicago and MLA set titles in title case.
+            assert!(
+                s.html
+                    .to_lowercase()
+                    .contains("mali asks ecowas for support"),
+                "{}",
+                s.html
+            );
+            assert!(s.html.contains("<i>Sahel Briefings</i>"), "{}", s.html);
+            assert!(s.html.contains("2026"), "{}", s.html);
+            assert!(
+                s.html.contains("https://example.org/b/sahel/mali/"),
+                "{}",
+                s.html
+            );
+        }
+    }
+
+    #[test]
+    fn hostile_titles_stay_text_in_every_format() {
+        let b = briefing(
+            "title = '</script><script>alert(1)</script> \"} {\\x} @x'\ndate = 2026-11-27\nauthors = ['A \"B\" <i>C</i>']",
+        );
+        for s in styled(&b, &config()) {
+            assert!(!s.html.contains("<script"), "{}: {}", s.name, s.html);
+            assert!(!s.html.contains("<i>C</i>"), "{}: {}", s.name, s.html);
+        }
+        let bib = Format::Bibtex.render(&b, &config());
+        assert!(
+            bib.contains(
+                "title = {{</script><script>alert(1)</script> “\\} \\{\\textbackslash{}x\\} {@}x}},"
+            ),
+            "{bib}"
+        );
+        let ris = Format::Ris.render(&b, &config());
+        assert_eq!(ris.matches("\r\n").count(), ris.lines().count());
+        let json: serde_json::Value =
+            serde_json::from_str(&Format::CslJson.render(&b, &config())).unwrap();
+        assert_eq!(
+            json[0]["title"],
+            "</script><script>alert(1)</script> “} {\\x} @x"
+        );
+    }
+
+    #[test]
+    fn bibtex_escapes_what_tex_reads() {
+        assert_eq!(
+            bibtex_escape("a{b}c\\d%e&f$g#h_i~j^k@l"),
+            "a\\{b\\}c\\textbackslash{}d\\%e\\&f\\$g\\#h\\_i\\textasciitilde{}j\\textasciicircum{}k{@}l"
+        );
+        assert_eq!(bibtex_escape("line\nbreak"), "line break");
+        assert_eq!(ris_line(" a\nb\r\nc "), "a b  c");
+    }
+}
