@@ -54,6 +54,7 @@ static SITE: LazyLock<Mutex<Option<Site>>> = LazyLock::new(|| {
             selection: Selection {
                 drafts: true,
                 future: true,
+                clock: None,
             },
             ..LoadOptions::default()
         },
