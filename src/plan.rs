@@ -152,8 +152,14 @@ impl Route {
                 ..Deps::default()
             },
             Kind::Robots | Kind::Static(_) => Deps::default(),
-            Kind::Asset(i, _) | Kind::Cite(i, _) => Deps {
+            Kind::Asset(i, _) => Deps {
                 whole: vec![*i],
+                ..Deps::default()
+            },
+            // A reference shows only what a list entry shows (title,
+            // authors, date, summary, URL), so a body edit leaves it be.
+            Kind::Cite(i, _) => Deps {
+                listed: vec![*i],
                 ..Deps::default()
             },
         }

@@ -625,6 +625,9 @@ mod tests {
         assert_eq!(
             changed,
             [
+                "a/cite.bib",
+                "a/cite.json",
+                "a/cite.ris",
                 "a/index.html",
                 "b/index.html",
                 "index.html",

@@ -195,7 +195,9 @@ fn highwire_tags_are_present_and_escaped() {
         "{head}"
     );
     assert!(
-        head.contains("<meta name=\"citation_author\" content=\"Ann &quot;&gt;&lt;b&gt;x&lt;/b&gt;\">"),
+        head.contains(
+            "<meta name=\"citation_author\" content=\"Ann &quot;&gt;&lt;b&gt;x&lt;/b&gt;\">"
+        ),
         "{head}"
     );
     assert!(head.contains("<meta name=\"citation_author\" content=\"Second Author\">"));
