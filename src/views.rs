@@ -273,7 +273,8 @@ pub struct BriefingView<'a> {
     pub file: String,
     /// Schema.org `NewsArticle` as JSON, safe to put inside `<script>`.
     pub json_ld: String,
-    /// "Cite this briefing": the reference in each style, and the files.
+    /// "Cite this briefing": the reference in each style (formatted only
+    /// when a template names `cite`), and the files.
     pub cite: CiteView,
 }
 
@@ -378,7 +379,11 @@ impl<'a> BriefingView<'a> {
             file: page.file.display().to_string(),
             json_ld,
             cite: CiteView {
-                styles: crate::citation::styled(page, config),
+                styles: if reads.cite {
+                    crate::citation::styled(page, config)
+                } else {
+                    Vec::new()
+                },
                 files: crate::citation::Format::ALL
                     .iter()
                     .map(|f| CiteFile {

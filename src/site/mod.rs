@@ -450,6 +450,7 @@ mod tests {
             selection: Selection {
                 drafts: true,
                 future: true,
+                clock: None,
             },
             ..LoadOptions::default()
         };
