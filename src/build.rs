@@ -99,6 +99,7 @@ pub fn build(
     let load = LoadOptions {
         selection: options.selection.clone(),
         base_url: options.base_url.clone(),
+        pdf_on_request: false,
     };
     let (site, mut problems) = Site::load(&options.root, &load)?;
     let (routes, clashes) = plan::plan(&site);

@@ -43,6 +43,13 @@ pub struct Config {
     /// briefing's publication time, and `brief check`'s list of what goes
     /// live next. `UTC` by default.
     pub timezone: String,
+    /// Make a typeset PDF of every briefing, beside its page.
+    pub pdf: bool,
+    /// The PDF's paper: `a4` or `letter`.
+    pub pdf_paper: String,
+    /// Make a single-file HTML edition of every briefing (styles inlined,
+    /// images as `data:` URIs), for e-mail.
+    pub single_file: bool,
 }
 
 impl Default for Config {
@@ -59,6 +66,9 @@ impl Default for Config {
             image: String::new(),
             raw_html: true,
             timezone: "UTC".to_string(),
+            pdf: false,
+            pdf_paper: "a4".to_string(),
+            single_file: false,
         }
     }
 }
@@ -125,6 +135,13 @@ impl Config {
                     self.language
                 ),
                 "use a BCP 47 tag such as en, en-GB, fr",
+            ));
+        }
+        if !matches!(self.pdf_paper.as_str(), "a4" | "letter") {
+            return Err(at(
+                "pdf_paper",
+                format!("`pdf_paper` must be `a4` or `letter`, not `{}`", self.pdf_paper),
+                "write pdf_paper = \"a4\" or pdf_paper = \"letter\"",
             ));
         }
         if self.paginate == 0 {

@@ -38,6 +38,32 @@ pub mod paths {
         }
     }
 
+    /// The PDF edition of a briefing whose folder is `url`, named after
+    /// the folder: `mali/mali.pdf` (`briefing.pdf` at the root). The page
+    /// links it by the file name alone ([`pdf_name`]).
+    pub fn pdf(url: &str) -> String {
+        format!("{url}{}", pdf_name(url))
+    }
+
+    /// The file name of the PDF of the briefing whose folder is `url`.
+    pub fn pdf_name(url: &str) -> String {
+        let name = url.trim_end_matches('/').rsplit('/').next().unwrap_or("");
+        let name = if name.is_empty() { "briefing" } else { name };
+        format!("{name}.pdf")
+    }
+
+    /// The single-file edition of a briefing whose folder is `url`:
+    /// `mali/mali.html` ([`single_name`]).
+    pub fn single(url: &str) -> String {
+        format!("{url}{}", single_name(url))
+    }
+
+    /// The file name of the single-file edition.
+    pub fn single_name(url: &str) -> String {
+        let pdf = pdf_name(url);
+        format!("{}.html", pdf.trim_end_matches(".pdf"))
+    }
+
     /// `../` once per folder between a page at `path` and the site root.
     pub fn root_prefix(path: &str) -> String {
         "../".repeat(path.matches('/').count())
@@ -80,6 +106,10 @@ pub enum Kind {
     /// A briefing's reference for citation managers, beside its page:
     /// `cite.bib`, `cite.ris` or `cite.json`.
     Cite(usize, crate::citation::Format),
+    /// The PDF edition of a briefing (index into the site's briefings).
+    Pdf(usize),
+    /// The single-file HTML edition of a briefing.
+    SingleFile(usize),
 }
 
 /// One page of a list of briefings.
@@ -152,7 +182,7 @@ impl Route {
                 ..Deps::default()
             },
             Kind::Robots | Kind::Static(_) => Deps::default(),
-            Kind::Asset(i, _) => Deps {
+            Kind::Asset(i, _) | Kind::Pdf(i) => Deps {
                 whole: vec![*i],
                 ..Deps::default()
             },
@@ -161,6 +191,11 @@ impl Route {
             Kind::Cite(i, _) => Deps {
                 listed: vec![*i],
                 ..Deps::default()
+            },
+            Kind::SingleFile(i) => Deps {
+                whole: vec![*i],
+                listed: Vec::new(),
+                site_lists: true,
             },
         }
     }
@@ -172,10 +207,26 @@ impl Route {
 /// unless there are none.
 pub fn plan(site: &Site) -> (Vec<Route>, Problems) {
     let mut routes: Vec<Route> = Vec::with_capacity(site.briefings.len() * 13 / 10 + 16);
-    routes.extend(site.briefings.iter().enumerate().map(|(i, b)| Route {
-        path: paths::page(&b.url),
-        kind: Kind::Briefing(i),
-    }));
+    for (i, b) in site.briefings.iter().enumerate() {
+        routes.push(Route {
+            path: paths::page(&b.url),
+            kind: Kind::Briefing(i),
+        });
+        // Beside its page, so the core that renders the page (which needs
+        // the PDF's size) usually makes the PDF too.
+        if site.pdf.is_some() {
+            routes.push(Route {
+                path: paths::pdf(&b.url),
+                kind: Kind::Pdf(i),
+            });
+        }
+        if site.config.single_file {
+            routes.push(Route {
+                path: paths::single(&b.url),
+                kind: Kind::SingleFile(i),
+            });
+        }
+    }
     lists(
         &mut routes,
         None,
@@ -304,6 +355,14 @@ fn owner(site: &Site, kind: &Kind) -> String {
             "a file of the bundle `{}`",
             site.briefings[*i].file.display()
         ),
+        Kind::Pdf(i) => format!(
+            "the PDF of the briefing `{}`",
+            site.briefings[*i].file.display()
+        ),
+        Kind::SingleFile(i) => format!(
+            "the single-file edition of the briefing `{}`",
+            site.briefings[*i].file.display()
+        ),
         Kind::Static(path) => format!("`static/{path}`"),
         Kind::Cite(i, format) => format!(
             "the `{}` reference of `{}`",
@@ -369,7 +428,9 @@ fn clash(site: &Site, claims: &[&Route]) -> SourceError {
         // never share a path.
         kind => SourceError::new(
             match kind {
-                Kind::Asset(i, _) => site.briefings[*i].file.clone(),
+                Kind::Asset(i, _) | Kind::Pdf(i) | Kind::SingleFile(i) => {
+                    site.briefings[*i].file.clone()
+                }
                 _ => PathBuf::from("site.toml"),
             },
             format!(

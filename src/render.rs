@@ -10,7 +10,7 @@ use crate::markdown::{Link, Rendered};
 use crate::output::Contents;
 use crate::plan::{Kind, List, Route, paths};
 use crate::site::Site;
-use crate::views::{BriefingView, collection_json_ld};
+use crate::views::{BriefingView, PdfLink, collection_json_ld};
 use serde::Serialize;
 use tera::Context;
 
@@ -78,7 +78,12 @@ pub fn render(site: &Site, route: &Route, want: Want) -> Result<Output, Vec<Sour
             .map_err(|e| flatten(&e))
     };
     match &route.kind {
-        Kind::Briefing(i) => briefing(site, *i, want),
+        Kind::Briefing(i) => briefing(site, *i, want, false),
+        Kind::SingleFile(i) => briefing(site, *i, Want::default(), true).map(|mut out| {
+            // The page's own checks are the page route's; this copy adds none.
+            out.facts = Facts::default();
+            out
+        }),
         Kind::List(list) => {
             let (name, ctx) = list_context(site, list);
             template(name, &ctx, LIST_PAGE_CAPACITY)
@@ -116,6 +121,13 @@ pub fn render(site: &Site, route: &Route, want: Want) -> Result<Output, Vec<Sour
             contents: site.briefings[*i].assets[*k].contents.clone(),
             facts: Facts::default(),
         }),
+        Kind::Pdf(i) => match &site.pdf {
+            Some(engine) => engine.make(site, *i).map(bytes),
+            None => Err(vec![crate::diagnostics::SourceError::new(
+                "site.toml",
+                "a PDF was planned but PDFs are off",
+            )]),
+        },
     }
 }
 
@@ -124,13 +136,32 @@ pub fn render(site: &Site, route: &Route, want: Want) -> Result<Output, Vec<Sour
 const LIST_PAGE_CAPACITY: usize = 16 * 1024;
 
 /// A briefing's page, from its body rendered with the site's links and
-/// image sizes.
-fn briefing(site: &Site, i: usize, want: Want) -> Result<Output, Vec<SourceError>> {
+/// image sizes; `single` makes the single-file edition (styles inlined,
+/// images as `data:` URIs, links into the site absolute with `base_url`).
+fn briefing(site: &Site, i: usize, want: Want, single: bool) -> Result<Output, Vec<SourceError>> {
     let b = &site.briefings[i];
     let image_size = |src: &str| site.image_size(&b.url, src);
-    let resolve_link = |url: &str| site.links.resolve(&b.url, url);
+    let absolute = |href: String| {
+        if single && !site.config.base_url.is_empty() && !href.contains(':') && !href.starts_with('#') {
+            format!("{}{}", site.config.base_url_slash(), crate::pdf::join(&b.url, &href))
+        } else {
+            href
+        }
+    };
+    let resolve_link = |url: &str| {
+        site.links.resolve(&b.url, url).map(|href| match href {
+            Some(href) => Some(absolute(href)),
+            None if single => Some(absolute(url.to_string())),
+            None => None,
+        })
+    };
+    let data_uri = |src: &str| crate::single::data_uri(site, b, src);
     let (body, problems, text) = b
-        .render_body(&image_size, &resolve_link)
+        .render_body(
+            &image_size,
+            &resolve_link,
+            if single { Some(&data_uri) } else { None },
+        )
         .map_err(|e| vec![e])?;
     let related = site.related[i]
         .iter()
@@ -139,10 +170,38 @@ fn briefing(site: &Site, i: usize, want: Want) -> Result<Output, Vec<SourceError
     let body_len = body.intro_html.len()
         + body.footnotes_html.len()
         + body.sections.iter().map(|s| s.html.len()).sum::<usize>();
-    let view = BriefingView::new(b, &body, &site.config, related, site.templates.reads());
+    let pdf = site.pdf.as_ref().and_then(|engine| {
+        // The single file links the PDF only where it can reach it.
+        if single && site.config.base_url.is_empty() {
+            return None;
+        }
+        let bytes = engine.size(site, i).unwrap_or(0);
+        Some(PdfLink {
+            url: absolute(paths::pdf_name(&b.url)),
+            size: if bytes == 0 {
+                String::new()
+            } else {
+                crate::pdf::human_size(bytes)
+            },
+            bytes,
+        })
+    });
+    let view = BriefingView::new(b, &body, &site.config, related, site.templates.reads(), pdf);
+    let mut view = view;
+    if single {
+        view.single_file = true;
+        view.inline_css = crate::single::stylesheet(site);
+    } else if site.config.single_file {
+        view.single = Some(paths::single_name(&b.url));
+    }
     let mut ctx = Context::new();
     ctx.insert("page", &view);
-    ctx.insert("root", &paths::root_prefix(&b.url));
+    if single {
+        // Links to the rest of the site are absolute, or not written.
+        ctx.insert("root", &site.config.base_url_slash());
+    } else {
+        ctx.insert("root", &paths::root_prefix(&b.url));
+    }
     // The page is its body and about 6 KB of header, related cards and
     // footer with the built-in templates.
     let html = site

@@ -246,11 +246,18 @@ pub fn init(dir: &Path, force: bool, today: Date) -> Result<Initialized> {
     let mut files: Vec<(PathBuf, String)> = vec![
         (PathBuf::from("site.toml"), SITE_TOML.to_string()),
         (PathBuf::from("README.md"), SITE_README.to_string()),
-        (PathBuf::from(".gitignore"), "/public\n".to_string()),
+        (
+            PathBuf::from(".gitignore"),
+            "/public\n/.brief-cache\n".to_string(),
+        ),
     ];
     for (name, text) in BUILTIN {
         files.push((Path::new(TEMPLATES_DIR).join(name), text.to_string()));
     }
+    files.push((
+        Path::new(TEMPLATES_DIR).join(crate::pdf::TEMPLATE),
+        crate::pdf::BUILTIN_TEMPLATE.to_string(),
+    ));
     for (name, text) in BUILTIN_STATIC {
         files.push((Path::new(STATIC_DIR).join(name), text.to_string()));
     }
@@ -302,6 +309,10 @@ description = \"\"
 language = \"en\"
 # The address the site will be published at; enables canonical links, feeds and a sitemap.
 # base_url = \"https://example.org/briefings/\"
+# A typeset PDF of every briefing beside its page; pdf_paper is \"a4\" or \"letter\".
+pdf = true
+# A single-file HTML edition of every briefing, for e-mail.
+single_file = true
 ";
 
 /// The README of a new site: what its folders are for, the commands that

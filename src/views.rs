@@ -276,6 +276,28 @@ pub struct BriefingView<'a> {
     /// "Cite this briefing": the reference in each style (formatted only
     /// when a template names `cite`), and the files.
     pub cite: CiteView,
+    /// The PDF edition, when the site makes one (`pdf = true`).
+    pub pdf: Option<PdfLink>,
+    /// The file name of the single-file edition, relative to the page,
+    /// when the site makes one (`single_file = true`).
+    pub single: Option<String>,
+    /// Whether this is the single-file edition itself.
+    pub single_file: bool,
+    /// The site's stylesheet, for the single-file edition's `<style>`.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub inline_css: String,
+}
+
+/// The PDF edition of a briefing, as its page links it.
+#[derive(Debug, Clone, Serialize)]
+pub struct PdfLink {
+    /// The file name, relative to the page: `mali.pdf`.
+    pub url: String,
+    /// Its size for readers (`48 KB`), or empty when not known yet
+    /// (`brief serve` makes PDFs only when they are asked for).
+    pub size: String,
+    /// Its size in bytes, or 0 when not known yet.
+    pub bytes: u64,
 }
 
 /// "Cite this briefing" as templates see it.
@@ -311,11 +333,12 @@ impl<'a> BriefingView<'a> {
         config: &'a Config,
         related: Vec<tera::Value>,
         reads: Reads,
+        pdf: Option<PdfLink>,
     ) -> Self {
         let summary = Summary::new(page, config);
         let image = share_image(page, config);
         let json_ld = if reads.json_ld {
-            article_json_ld(page, config, &summary, &image)
+            article_json_ld(page, config, &summary, &image, pdf.as_ref())
         } else {
             String::new()
         };
@@ -393,6 +416,10 @@ impl<'a> BriefingView<'a> {
                     .collect(),
                 date: page.front.date.day.format("%Y/%m/%d"),
             },
+            pdf,
+            single: None,
+            single_file: false,
+            inline_css: String::new(),
         }
     }
 }
@@ -454,6 +481,8 @@ struct ArticleLd<'a> {
     context: &'static str,
     #[serde(rename = "@type")]
     kind: &'static str,
+    #[serde(rename = "associatedMedia", skip_serializing_if = "Option::is_none")]
+    associated_media: Option<MediaLd>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     author: Vec<Named<'a>>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -466,6 +495,8 @@ struct ArticleLd<'a> {
     date_published: String,
     #[serde(skip_serializing_if = "str::is_empty")]
     description: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    encoding: Option<MediaLd>,
     headline: &'a str,
     #[serde(skip_serializing_if = "str::is_empty")]
     image: &'a str,
@@ -485,11 +516,47 @@ struct ArticleLd<'a> {
     word_count: usize,
 }
 
-fn article_json_ld(page: &Briefing, config: &Config, summary: &Summary<'_>, image: &str) -> String {
+/// Schema.org `MediaObject`: the PDF edition of a briefing.
+#[derive(Serialize, Clone)]
+struct MediaLd {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(rename = "contentSize", skip_serializing_if = "String::is_empty")]
+    content_size: String,
+    #[serde(rename = "contentUrl")]
+    content_url: String,
+    #[serde(rename = "encodingFormat")]
+    encoding_format: &'static str,
+}
+
+fn article_json_ld(
+    page: &Briefing,
+    config: &Config,
+    summary: &Summary<'_>,
+    image: &str,
+    pdf: Option<&PdfLink>,
+) -> String {
     let fm = &page.front;
+    // The PDF's address: absolute with a `base_url`, else beside the page.
+    let media = pdf.map(|p| MediaLd {
+        kind: "MediaObject",
+        content_size: if p.bytes == 0 {
+            String::new()
+        } else {
+            format!("{} B", p.bytes)
+        },
+        content_url: if config.base_url.is_empty() {
+            p.url.clone()
+        } else {
+            format!("{}{}{}", config.base_url_slash(), page.url, p.url)
+        },
+        encoding_format: "application/pdf",
+    });
     script_safe_json(&ArticleLd {
         context: "https://schema.org",
         kind: "NewsArticle",
+        associated_media: media.clone(),
+        encoding: media,
         author: summary
             .authors
             .iter()

@@ -178,6 +178,9 @@ pub struct RenderOptions<'a> {
     /// sections are counted without reading the text again; `None` counts
     /// them here.
     pub line_words: Option<&'a crate::words::LineWords>,
+    /// The `src` to write for an image as written, when it is not that:
+    /// the single-file edition writes images as `data:` URIs.
+    pub image_src: Option<&'a (dyn Fn(&str) -> Option<String> + 'a)>,
 }
 
 impl Default for RenderOptions<'_> {
@@ -187,6 +190,7 @@ impl Default for RenderOptions<'_> {
             image_size: &|_| None,
             resolve_link: &|_| Ok(None),
             line_words: None,
+            image_src: None,
         }
     }
 }

@@ -362,9 +362,14 @@ impl<'a, 'o> Renderer<'a, 'o> {
             });
         }
         self.images += 1;
+        let src = self
+            .options
+            .image_src
+            .and_then(|f| f(dest_url))
+            .unwrap_or_else(|| dest_url.to_string());
         let mut tag = format!(
             "<img src=\"{}\" alt=\"{}\"",
-            escape_attr(dest_url),
+            escape_attr(&src),
             escape_attr(alt.trim())
         );
         if let Some((w, h)) = (self.options.image_size)(dest_url) {

@@ -186,6 +186,7 @@ async fn page(State(shared): State<Arc<Shared>>, method: Method, uri: Uri) -> Re
     };
     match files.get(&key) {
         Some(contents) => respond(&key, contents),
+        None if shared.current_pdfs().get(&key).is_some() => pdf(&shared, &key).await,
         None => {
             // `/mali` → `/mali/`, so the page's relative links resolve.
             let folder = format!("{key}/index.html");
@@ -203,6 +204,30 @@ async fn page(State(shared): State<Arc<Shared>>, method: Method, uri: Uri) -> Re
                 not_found()
             }
         }
+    }
+}
+
+/// A PDF of the build, made now (or taken from the cache, when nothing
+/// that goes into it changed since it was last made). A Typst error is
+/// shown as plain text with a 500 status, and goes to the terminal too.
+async fn pdf(shared: &Shared, key: &str) -> Response {
+    let Some((engine, job)) = shared.current_pdfs().get(key) else {
+        return not_found();
+    };
+    let made = tokio::task::spawn_blocking(move || engine.run(&job)).await;
+    match made {
+        Ok(Ok(bytes)) => respond(key, &Contents::Bytes(bytes)),
+        Ok(Err(problems)) => {
+            let text: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
+            eprintln!("{}", text.join("\n"));
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+                text.join("\n"),
+            )
+                .into_response()
+        }
+        Err(_) => (StatusCode::INTERNAL_SERVER_ERROR, "the PDF could not be made").into_response(),
     }
 }
 

@@ -25,7 +25,7 @@ mod watch;
 use crate::report::{Reporter, plural};
 use crate::site::Selection;
 use anyhow::{Context as _, Result, bail};
-use session::{Files, Session};
+use session::{Files, Pdfs, Session};
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, RwLock};
@@ -49,6 +49,8 @@ pub struct ServeOptions {
 struct Shared {
     /// The build being served; replaced whole, never edited in place.
     files: RwLock<Arc<Files>>,
+    /// The PDFs of that build, made when requested.
+    pdfs: RwLock<Arc<Pdfs>>,
     /// The error of the latest rebuild, if it failed; shown to pages that
     /// connect while it stands.
     error: Mutex<Option<String>>,
@@ -73,10 +75,21 @@ impl Shared {
             .unwrap_or_else(|poisoned| Arc::clone(&poisoned.into_inner()))
     }
 
-    fn publish(&self, files: Arc<Files>) {
+    fn current_pdfs(&self) -> Arc<Pdfs> {
+        self.pdfs
+            .read()
+            .map(|f| Arc::clone(&f))
+            .unwrap_or_else(|poisoned| Arc::clone(&poisoned.into_inner()))
+    }
+
+    fn publish(&self, files: Arc<Files>, pdfs: Arc<Pdfs>) {
         match self.files.write() {
             Ok(mut f) => *f = files,
             Err(poisoned) => *poisoned.into_inner() = files,
+        }
+        match self.pdfs.write() {
+            Ok(mut f) => *f = pdfs,
+            Err(poisoned) => *poisoned.into_inner() = pdfs,
         }
         self.set_error(None);
         // No open page is not an error.
@@ -133,6 +146,7 @@ pub fn serve(options: &ServeOptions, report: Reporter) -> Result<()> {
         let (notices, _) = broadcast::channel(16);
         let shared = Arc::new(Shared {
             files: RwLock::new(Arc::new(Files::new())),
+            pdfs: RwLock::new(Arc::new(Pdfs::default())),
             error: Mutex::new(None),
             notices,
         });
@@ -147,7 +161,7 @@ pub fn serve(options: &ServeOptions, report: Reporter) -> Result<()> {
                     plural(built.pages, "page"),
                     started.elapsed().as_millis()
                 );
-                shared.publish(built.files);
+                shared.publish(built.files, built.pdfs);
             }
             Err(e) => report_failure(&shared, report, &e),
         }

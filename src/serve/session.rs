@@ -27,6 +27,60 @@ use std::sync::{Arc, Mutex};
 /// few re-rendered files over the previous build copies no page.
 pub type Files = HashMap<String, Arc<Contents>>;
 
+/// The PDFs of the build being served: made when they are requested, so
+/// the preview stays fast, from what each was made of at the last build.
+#[derive(Default)]
+pub struct Pdfs {
+    /// The site's PDF engine, when it makes PDFs.
+    engine: Option<Arc<crate::pdf::Engine>>,
+    /// What each PDF is made from, by output path.
+    jobs: HashMap<String, Arc<crate::pdf::Job>>,
+}
+
+impl std::fmt::Debug for Pdfs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pdfs").field("jobs", &self.jobs.len()).finish()
+    }
+}
+
+impl Pdfs {
+    /// The engine and what to make for the output path `path`, if it is a
+    /// PDF of the build.
+    pub fn get(&self, path: &str) -> Option<(Arc<crate::pdf::Engine>, Arc<crate::pdf::Job>)> {
+        Some((Arc::clone(self.engine.as_ref()?), Arc::clone(self.jobs.get(path)?)))
+    }
+
+    /// The PDFs of `routes` of `site`, with those of `old` kept for the
+    /// routes not among `fresh` (which hold what is made anew); every
+    /// problem found taking a PDF's inputs is returned.
+    fn update(old: &Pdfs, site: &Site, routes: &[Route], fresh: &[&Route]) -> (Pdfs, Problems) {
+        let mut problems = Problems::default();
+        let Some(engine) = &site.pdf else {
+            return (Pdfs::default(), problems);
+        };
+        let mut jobs: HashMap<String, Arc<crate::pdf::Job>> = routes
+            .iter()
+            .filter(|r| matches!(r.kind, Kind::Pdf(_)))
+            .filter_map(|r| Some((r.path.clone(), Arc::clone(old.jobs.get(&r.path)?))))
+            .collect();
+        for route in fresh {
+            if let Kind::Pdf(i) = route.kind {
+                match engine.job(site, i) {
+                    Ok(job) => {
+                        jobs.insert(route.path.clone(), Arc::new(job));
+                    }
+                    Err(e) => problems.0.extend(e),
+                }
+            }
+        }
+        let pdfs = Pdfs {
+            engine: Some(Arc::clone(engine)),
+            jobs,
+        };
+        (pdfs, problems)
+    }
+}
+
 /// The site being served and how to rebuild it.
 pub struct Session {
     root: PathBuf,
@@ -35,6 +89,7 @@ pub struct Session {
     /// (whose half-applied state is not worth trusting).
     state: Option<State>,
     files: Arc<Files>,
+    pdfs: Arc<Pdfs>,
 }
 
 /// A loaded site with what its last build rendered.
@@ -76,6 +131,8 @@ struct Anchors {
 pub struct Rebuilt {
     /// The new build to serve.
     pub files: Arc<Files>,
+    /// Its PDFs, made when requested.
+    pub pdfs: Arc<Pdfs>,
     /// Output files rendered.
     pub rendered: usize,
     /// Whether the whole site was loaded again.
@@ -96,6 +153,7 @@ impl Session {
             selection,
             state: None,
             files: Arc::new(Files::new()),
+            pdfs: Arc::new(Pdfs::default()),
         }
     }
 
@@ -104,15 +162,23 @@ impl Session {
         self.state = None;
         let load = LoadOptions {
             selection: self.selection.clone(),
+            pdf_on_request: true,
             ..LoadOptions::default()
         };
         let (site, mut problems) = Site::load(&self.root, &load)?;
         let (routes, clashes) = plan::plan(&site);
         problems.0.extend(clashes.0);
+        // PDFs are made when requested; the rest now.
+        let (pdf_routes, pages): (Vec<&Route>, Vec<&Route>) = routes
+            .iter()
+            .partition(|r| matches!(r.kind, Kind::Pdf(_)));
+        let pages: Vec<Route> = pages.into_iter().cloned().collect();
+        let (pdfs, pdf_problems) = Pdfs::update(&Pdfs::default(), &site, &routes, &pdf_routes);
+        problems.0.extend(pdf_problems.0);
         // Rendered even when loading found problems, so that one rebuild
         // reports every problem, as `brief build` does.
         let files = Mutex::new(Files::with_capacity(routes.len()));
-        let rendering = render_routes(&site, &routes, Want::default(), &|route, contents| {
+        let rendering = render_routes(&site, &pages, Want::default(), &|route, contents| {
             files
                 .lock()
                 .map_err(|_| anyhow::anyhow!("a rendering thread panicked"))?
@@ -137,11 +203,13 @@ impl Session {
             .collect();
         let files = Arc::new(files.into_inner().unwrap_or_default());
         self.files = Arc::clone(&files);
+        self.pdfs = Arc::new(pdfs);
         self.state = Some(state);
         let pages = files.keys().filter(|p| p.ends_with(".html")).count();
         Ok(Rebuilt {
             rendered: files.len(),
             files,
+            pdfs: Arc::clone(&self.pdfs),
             full: true,
             warnings,
             briefings: self.state.as_ref().map_or(0, |s| s.site.briefings.len()),
@@ -282,6 +350,16 @@ impl Session {
                 state.anchors.remove(&state.site.briefings[j].rel);
             }
         }
+        let (pdf_routes, changed): (Vec<Route>, Vec<Route>) = changed
+            .into_iter()
+            .partition(|r| matches!(r.kind, Kind::Pdf(_)));
+        let (pdfs, pdf_problems) = Pdfs::update(
+            &self.pdfs,
+            &state.site,
+            &state.routes,
+            &pdf_routes.iter().collect::<Vec<_>>(),
+        );
+        pdf_problems.or_ok(())?;
         let fresh = Mutex::new(Vec::with_capacity(changed.len()));
         let rendering = render_routes(
             &state.site,
@@ -320,6 +398,7 @@ impl Session {
         }
         state.everything = everything;
         self.files = Arc::new(files);
+        self.pdfs = Arc::new(pdfs);
         let briefings = state.site.briefings.len();
         let pages = state
             .routes
@@ -329,6 +408,7 @@ impl Session {
         self.state = Some(state);
         Ok(Some(Rebuilt {
             files: Arc::clone(&self.files),
+            pdfs: Arc::clone(&self.pdfs),
             rendered,
             full: false,
             warnings: rendering.warnings,

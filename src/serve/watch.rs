@@ -95,7 +95,7 @@ pub(super) fn watch(
                             "Rebuilt {what} in {ms} ms ({} rendered)",
                             plural(rebuilt.rendered, "file")
                         );
-                        shared.publish(rebuilt.files);
+                        shared.publish(rebuilt.files, rebuilt.pdfs);
                     }
                     Err(e) => report_failure(&shared, report, &e),
                 }

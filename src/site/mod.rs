@@ -39,6 +39,8 @@ pub struct LoadOptions {
     pub selection: Selection,
     /// Overrides `base_url` from site.toml.
     pub base_url: Option<String>,
+    /// Make PDFs only when they are asked for (`brief serve`).
+    pub pdf_on_request: bool,
 }
 
 /// A loaded site, ready to plan and render.
@@ -81,6 +83,8 @@ pub struct Site {
     targets: Vec<bool>,
     /// The compiled templates, with the site's values published to them.
     pub templates: Templates,
+    /// What makes the PDF editions, when `pdf = true`.
+    pub pdf: Option<std::sync::Arc<crate::pdf::Engine>>,
 }
 
 /// A briefing left out because the clock has not reached its `date`.
@@ -121,13 +125,25 @@ impl Site {
         let mut warnings = discovered.warnings;
         let statics = files::load_statics(root, &mut warnings);
         let (briefings, failed, unreadable) = load_briefings(root, &discovered.files, &config);
-        let (templates, statics) = match (templates, statics) {
-            (Ok(templates), Ok(statics)) => (templates, statics),
-            (templates, statics) => {
+        let pdf = config
+            .pdf
+            .then(|| {
+                crate::pdf::Engine::load(root).map(|mut engine| {
+                    if options.pdf_on_request {
+                        engine.set_on_request();
+                    }
+                    std::sync::Arc::new(engine)
+                })
+            })
+            .transpose();
+        let (templates, statics, pdf) = match (templates, statics, pdf) {
+            (Ok(templates), Ok(statics), Ok(pdf)) => (templates, statics, pdf),
+            (templates, statics, pdf) => {
                 let mut all = Problems::default();
                 for e in [templates.err(), statics.err()].into_iter().flatten() {
                     all.add(&e);
                 }
+                all.0.extend(pdf.err());
                 all.0.extend(failed.0);
                 return Err(all);
             }
@@ -153,6 +169,7 @@ impl Site {
             all: Vec::new(),
             targets: Vec::new(),
             templates,
+            pdf,
         };
         site.links.unreadable = unreadable;
         site.links.embargoed = site

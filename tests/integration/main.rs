@@ -12,6 +12,7 @@ mod help;
 mod hostile;
 mod mali;
 mod many;
+mod pdf;
 mod reader;
 mod scaffold;
 mod serve;
