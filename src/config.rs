@@ -140,7 +140,10 @@ impl Config {
         if !matches!(self.pdf_paper.as_str(), "a4" | "letter") {
             return Err(at(
                 "pdf_paper",
-                format!("`pdf_paper` must be `a4` or `letter`, not `{}`", self.pdf_paper),
+                format!(
+                    "`pdf_paper` must be `a4` or `letter`, not `{}`",
+                    self.pdf_paper
+                ),
                 "write pdf_paper = \"a4\" or pdf_paper = \"letter\"",
             ));
         }

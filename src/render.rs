@@ -142,8 +142,16 @@ fn briefing(site: &Site, i: usize, want: Want, single: bool) -> Result<Output, V
     let b = &site.briefings[i];
     let image_size = |src: &str| site.image_size(&b.url, src);
     let absolute = |href: String| {
-        if single && !site.config.base_url.is_empty() && !href.contains(':') && !href.starts_with('#') {
-            format!("{}{}", site.config.base_url_slash(), crate::pdf::join(&b.url, &href))
+        if single
+            && !site.config.base_url.is_empty()
+            && !href.contains(':')
+            && !href.starts_with('#')
+        {
+            format!(
+                "{}{}",
+                site.config.base_url_slash(),
+                crate::pdf::join(&b.url, &href)
+            )
         } else {
             href
         }

@@ -13,7 +13,9 @@ use crate::site::Site;
 /// occur in it, so it cannot end the element early.
 pub fn stylesheet(site: &Site) -> String {
     match site.statics.get("style.css") {
-        Some(Contents::Bytes(bytes)) => String::from_utf8_lossy(bytes).replace("</style", "<\\/style"),
+        Some(Contents::Bytes(bytes)) => {
+            String::from_utf8_lossy(bytes).replace("</style", "<\\/style")
+        }
         _ => String::new(),
     }
 }

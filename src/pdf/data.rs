@@ -198,10 +198,13 @@ fn data<'a>(b: &'a Briefing, config: &'a Config) -> Data<'a> {
     } else {
         fm.authors.iter().map(String::as_str).collect()
     };
-    let credit = fm.source.as_ref().map_or_else(String::new, |s| match &s.date {
-        Some(d) => format!("Based on reporting by {}, {}", s.name, d.long()),
-        None => format!("Based on reporting by {}", s.name),
-    });
+    let credit = fm
+        .source
+        .as_ref()
+        .map_or_else(String::new, |s| match &s.date {
+            Some(d) => format!("Based on reporting by {}, {}", s.name, d.long()),
+            None => format!("Based on reporting by {}", s.name),
+        });
     let (lang, region) = lang_region(&config.language);
     Data {
         title: &fm.title,
@@ -290,7 +293,10 @@ mod tests {
 
     #[test]
     fn hrefs_join_the_page_folder() {
-        assert_eq!(join("sahel/mali/", "../niger/index.html#x"), "sahel/niger/index.html#x");
+        assert_eq!(
+            join("sahel/mali/", "../niger/index.html#x"),
+            "sahel/niger/index.html#x"
+        );
         assert_eq!(join("mali/", "map.png"), "mali/map.png");
         assert_eq!(join("mali/", "/img/a.png"), "img/a.png");
     }

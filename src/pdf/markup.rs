@@ -90,10 +90,7 @@ enum Open {
     /// A code block: its text is gathered and written as one string.
     Code,
     /// An image: its description is gathered, not written.
-    Image {
-        path: Option<String>,
-        title: String,
-    },
+    Image { path: Option<String>, title: String },
 }
 
 /// Turns Markdown events into Typst markup.
@@ -180,7 +177,9 @@ impl<'c, 'a> Writer<'c, 'a> {
             }
             Event::SoftBreak => self.text(" "),
             Event::HardBreak => self.out.push_str("#linebreak()"),
-            Event::Rule => self.out.push_str("\n\n#line(length: 100%, stroke: 0.5pt)\n\n"),
+            Event::Rule => self
+                .out
+                .push_str("\n\n#line(length: 100%, stroke: 0.5pt)\n\n"),
             Event::FootnoteReference(label) => self.footnote(&label),
             Event::TaskListMarker(done) => self.out.push_str(if done { "☒ " } else { "☐ " }),
             Event::InlineMath(m) | Event::DisplayMath(m) => self.text(&m),
@@ -376,18 +375,26 @@ mod tests {
 
     #[test]
     fn structure_becomes_function_calls() {
-        let out = plain("## Title\n\nSome *em* and **strong** [x](https://e.org/\"q).\n\n- a\n- b\n");
+        let out =
+            plain("## Title\n\nSome *em* and **strong** [x](https://e.org/\"q).\n\n- a\n- b\n");
         assert!(out.contains("#heading(level: 1)[Title]"), "{out}");
         assert!(out.contains("#emph[em]"), "{out}");
         assert!(out.contains("#strong[strong]"), "{out}");
-        assert!(out.contains("#link(\"https://e.org/%22q\")[x]") || out.contains("#link(\"https://e.org/\\\"q\")[x]"), "{out}");
+        assert!(
+            out.contains("#link(\"https://e.org/%22q\")[x]")
+                || out.contains("#link(\"https://e.org/\\\"q\")[x]"),
+            "{out}"
+        );
         assert!(out.contains("#list([a], [b], )"), "{out}");
     }
 
     #[test]
     fn footnotes_become_notes_where_they_are_referred_to() {
         let out = plain("Text.[^a] Again.[^a]\n\n[^a]: The *note*.\n");
-        assert!(out.contains("#footnote[The #emph[note]\\.]<brief-note-0>"), "{out}");
+        assert!(
+            out.contains("#footnote[The #emph[note]\\.]<brief-note-0>"),
+            "{out}"
+        );
         assert!(out.contains("#footnote(<brief-note-0>)"), "{out}");
         assert!(!out.contains("[^a]"), "{out}");
     }

@@ -95,8 +95,11 @@ impl Engine {
                 .sort_by_file_name()
             {
                 let entry = entry.map_err(|e| {
-                    SourceError::new(crate::templates::TEMPLATES_DIR, format!("cannot read the folder: {e}"))
-                        .with_help("check the folder's permissions")
+                    SourceError::new(
+                        crate::templates::TEMPLATES_DIR,
+                        format!("cannot read the folder: {e}"),
+                    )
+                    .with_help("check the folder's permissions")
                 })?;
                 let path = entry.path();
                 if !entry.file_type().is_file()
@@ -133,20 +136,27 @@ impl Engine {
             hashes.push((world::MAIN.into(), hash128(BUILTIN_TEMPLATE)));
             PathBuf::from(format!("(built-in) {TEMPLATE}"))
         };
-        if let Some(main) = files.sources.get(&world::id(world::MAIN).ok_or_else(|| {
-            SourceError::new(&shown, "the template's path is not valid")
-        })?) {
+        if let Some(main) = files.sources.get(
+            &world::id(world::MAIN)
+                .ok_or_else(|| SourceError::new(&shown, "the template's path is not valid"))?,
+        ) {
             // A syntax error is found here, before any briefing is compiled.
             let (errors, _) = main.root().errors_and_warnings();
             if let Some(e) = errors.first() {
                 let range = span_range(main, e.span).unwrap_or(0..0);
-                return Err(SourceError::new(&shown, format!("Typst syntax error: {}", e.message))
-                    .at_offset(main.text(), range.start, range.len().max(1))
-                    .with_help("fix the template; see https://typst.app/docs/reference/syntax/"));
+                return Err(
+                    SourceError::new(&shown, format!("Typst syntax error: {}", e.message))
+                        .at_offset(main.text(), range.start, range.len().max(1))
+                        .with_help(
+                            "fix the template; see https://typst.app/docs/reference/syntax/",
+                        ),
+                );
             }
         } else {
-            return Err(SourceError::new(&shown, "the PDF template is not valid UTF-8")
-                .with_help("save the file as UTF-8"));
+            return Err(
+                SourceError::new(&shown, "the PDF template is not valid UTF-8")
+                    .with_help("save the file as UTF-8"),
+            );
         }
         world::BriefWorld::warm_up();
         Ok(Engine {
@@ -219,11 +229,15 @@ impl Engine {
     }
 
     fn lock_sizes(&self) -> std::sync::MutexGuard<'_, HashMap<u128, u64>> {
-        self.sizes.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.sizes
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     fn lock_held(&self) -> std::sync::MutexGuard<'_, HashMap<u128, Vec<u8>>> {
-        self.held.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.held
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// The hash of everything that goes into one PDF.
@@ -245,7 +259,9 @@ impl Engine {
     }
 
     fn cache_file(&self, key: u128) -> Option<PathBuf> {
-        self.cache.as_ref().map(|dir| dir.join(format!("{key:032x}.pdf")))
+        self.cache
+            .as_ref()
+            .map(|dir| dir.join(format!("{key:032x}.pdf")))
     }
 
     /// A PDF made before with the same inputs.
@@ -290,20 +306,34 @@ impl Engine {
     /// Compiles one PDF. `file` is the briefing, for messages.
     fn compile(&self, file: &Path, inputs: data::Inputs) -> Result<Vec<u8>, Vec<SourceError>> {
         let world = BriefWorld::new(&self.files, inputs.data, inputs.body, inputs.images, None)
-            .ok_or_else(|| vec![SourceError::new(&self.shown, "the template's path is not valid")])?;
+            .ok_or_else(|| {
+                vec![SourceError::new(
+                    &self.shown,
+                    "the template's path is not valid",
+                )]
+            })?;
         let document = typst::compile::<typst_layout::PagedDocument>(&world)
             .output
             .map_err(|errors| self.located(&world, file, &errors))?;
-        let options = PdfOptions {
+        let options = |standards: typst_pdf::PdfStandards| PdfOptions {
             ident: typst::foundations::Smart::Custom(file.display().to_string()),
             creator: typst::foundations::Smart::Custom(Some(format!(
                 "brief {}",
                 env!("CARGO_PKG_VERSION")
             ))),
+            standards,
             ..PdfOptions::default()
         };
-        let pdf = typst_pdf::pdf(&document, &options)
-            .map_err(|errors| self.located(&world, file, &errors));
+        // PDF/UA-1 where the briefing meets it (every image described…);
+        // else the tagged PDF Typst always writes.
+        let ua = typst_pdf::PdfStandards::new(&[typst_pdf::PdfStandard::Ua_1])
+            .ok()
+            .and_then(|standards| typst_pdf::pdf(&document, &options(standards)).ok());
+        let pdf = match ua {
+            Some(pdf) => Ok(pdf),
+            None => typst_pdf::pdf(&document, &options(typst_pdf::PdfStandards::default()))
+                .map_err(|errors| self.located(&world, file, &errors)),
+        };
         // Typst remembers results between compiles; keep only recent ones
         // so a big build's memory stays flat.
         typst::comemo::evict(30);

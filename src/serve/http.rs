@@ -227,7 +227,11 @@ async fn pdf(shared: &Shared, key: &str) -> Response {
             )
                 .into_response()
         }
-        Err(_) => (StatusCode::INTERNAL_SERVER_ERROR, "the PDF could not be made").into_response(),
+        Err(_) => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "the PDF could not be made",
+        )
+            .into_response(),
     }
 }
 

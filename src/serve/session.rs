@@ -39,7 +39,9 @@ pub struct Pdfs {
 
 impl std::fmt::Debug for Pdfs {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Pdfs").field("jobs", &self.jobs.len()).finish()
+        f.debug_struct("Pdfs")
+            .field("jobs", &self.jobs.len())
+            .finish()
     }
 }
 
@@ -47,7 +49,10 @@ impl Pdfs {
     /// The engine and what to make for the output path `path`, if it is a
     /// PDF of the build.
     pub fn get(&self, path: &str) -> Option<(Arc<crate::pdf::Engine>, Arc<crate::pdf::Job>)> {
-        Some((Arc::clone(self.engine.as_ref()?), Arc::clone(self.jobs.get(path)?)))
+        Some((
+            Arc::clone(self.engine.as_ref()?),
+            Arc::clone(self.jobs.get(path)?),
+        ))
     }
 
     /// The PDFs of `routes` of `site`, with those of `old` kept for the
@@ -169,9 +174,8 @@ impl Session {
         let (routes, clashes) = plan::plan(&site);
         problems.0.extend(clashes.0);
         // PDFs are made when requested; the rest now.
-        let (pdf_routes, pages): (Vec<&Route>, Vec<&Route>) = routes
-            .iter()
-            .partition(|r| matches!(r.kind, Kind::Pdf(_)));
+        let (pdf_routes, pages): (Vec<&Route>, Vec<&Route>) =
+            routes.iter().partition(|r| matches!(r.kind, Kind::Pdf(_)));
         let pages: Vec<Route> = pages.into_iter().cloned().collect();
         let (pdfs, pdf_problems) = Pdfs::update(&Pdfs::default(), &site, &routes, &pdf_routes);
         problems.0.extend(pdf_problems.0);

@@ -87,12 +87,13 @@ fn init_makes_a_site_that_builds_straight_away() {
         "templates/base.html",
         "templates/briefing.html",
         "templates/index.html",
+        "templates/briefing.typ",
         "static/style.css",
         "content/example-briefing.md",
     ] {
         assert!(root.join(file).is_file(), "{file}");
     }
-    assert_eq!(read(&root, ".gitignore"), "/public\n");
+    assert_eq!(read(&root, ".gitignore"), "/public\n/.brief-cache\n");
     let o = brief(&root, &["build"]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let stdout = String::from_utf8_lossy(&o.stdout);
@@ -100,6 +101,15 @@ fn init_makes_a_site_that_builds_straight_away() {
     assert!(
         read(&root, "public/example-briefing/index.html")
             .contains("How a Briefing Is Put Together")
+    );
+    // PDFs and single files are on in a new site.
+    assert!(
+        root.join("public/example-briefing/example-briefing.pdf")
+            .is_file()
+    );
+    assert!(
+        root.join("public/example-briefing/example-briefing.html")
+            .is_file()
     );
     // The copied templates are the built-in ones, so the page is the same
     // as a site without templates/ would get.

@@ -378,3 +378,39 @@ fn stops_cleanly_on_ctrl_c() {
     };
     assert_eq!(status.code(), Some(0));
 }
+
+#[test]
+fn pdfs_are_made_when_requested_and_again_after_an_edit() {
+    let site = copy_site(&fixture("minimal"));
+    let toml = site.path().join("site.toml");
+    let config = std::fs::read_to_string(&toml).unwrap();
+    std::fs::write(&toml, format!("{config}pdf = true\n")).unwrap();
+    let server = Server::start(site.path(), &[]);
+    let cache = site.path().join(".brief-cache/pdf");
+    let cached = || std::fs::read_dir(&cache).map_or(0, |d| d.count());
+    let page = server.get("/first/");
+    assert!(
+        page.body.contains("Download PDF</a>"),
+        "no size yet: {}",
+        page.body
+    );
+    assert_eq!(cached(), 0, "no PDF made before one is requested");
+    let pdf = server.get("/first/first.pdf");
+    assert_eq!(pdf.status, 200);
+    assert_eq!(pdf.header("content-type"), Some("application/pdf"));
+    assert!(pdf.body.starts_with("%PDF-"));
+    assert_eq!(cached(), 1, "only the PDF asked for");
+
+    let file = site.path().join("content/first.md");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let events = read_events_until(server.port, "event: reload", || {
+        std::fs::write(&file, format!("{text}\nFreshly edited words.\n")).unwrap();
+    });
+    assert!(events.contains("event: reload"));
+    server.wait_for("/first/", "edit", |r| {
+        r.body.contains("Freshly edited words")
+    });
+    let again = server.get("/first/first.pdf");
+    assert_eq!(again.status, 200);
+    assert_eq!(cached(), 2, "made again from the edited text");
+}
