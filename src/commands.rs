@@ -15,6 +15,11 @@ use std::time::{Duration, Instant};
 /// Runs the command, printing what it did and every problem it found;
 /// returns the exit status (0 success, 1 failure).
 pub fn run(cli: Cli, term: Term) -> ExitCode {
+    // Rendering threads wait on PDF compiles (see `pdf`) and take other
+    // routes meanwhile, which nests their stacks: give them room.
+    let _ = rayon::ThreadPoolBuilder::new()
+        .stack_size(64 << 20)
+        .build_global();
     let out = Output {
         term,
         quiet: cli.quiet,

@@ -50,6 +50,17 @@ pub struct Job {
     inputs: data::Inputs,
 }
 
+/// The threads Typst compiles on: one per core, with stacks large enough
+/// for its deepest recursion (the memory is only reserved, not used).
+static TYPST_POOL: std::sync::LazyLock<Option<rayon::ThreadPool>> =
+    std::sync::LazyLock::new(|| {
+        rayon::ThreadPoolBuilder::new()
+            .thread_name(|i| format!("brief-typst-{i}"))
+            .stack_size(256 << 20)
+            .build()
+            .ok()
+    });
+
 /// Makes the PDFs of one loaded site.
 pub struct Engine {
     /// The template's folder, read at load.
@@ -305,6 +316,17 @@ impl Engine {
 
     /// Compiles one PDF. `file` is the briefing, for messages.
     fn compile(&self, file: &Path, inputs: data::Inputs) -> Result<Vec<u8>, Vec<SourceError>> {
+        // Typst recurses deeply and runs its own parallel work: it gets a
+        // pool of its own with large stacks, so a compile never runs on (or
+        // nests inside) the stack of a thread rendering routes.
+        match TYPST_POOL.as_ref() {
+            Some(pool) => pool.install(|| self.compile_here(file, inputs)),
+            None => self.compile_here(file, inputs),
+        }
+    }
+
+    /// [`Engine::compile`] on the current thread.
+    fn compile_here(&self, file: &Path, inputs: data::Inputs) -> Result<Vec<u8>, Vec<SourceError>> {
         let world = BriefWorld::new(&self.files, inputs.data, inputs.body, inputs.images, None)
             .ok_or_else(|| {
                 vec![SourceError::new(
