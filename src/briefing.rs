@@ -343,7 +343,7 @@ impl Briefing {
         &self,
         image_size: &dyn Fn(&str) -> Option<(u32, u32)>,
         resolve_link: &dyn Fn(&str) -> Result<Option<String>, LinkProblem>,
-        image_src: Option<&dyn Fn(&str) -> Option<String>>,
+        image_src: Option<&markdown::ImageSrc<'_>>,
     ) -> Result<(Rendered, Vec<SourceError>, Text<'_>), SourceError> {
         let text = self.text()?;
         let options = RenderOptions {

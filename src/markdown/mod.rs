@@ -164,6 +164,9 @@ pub fn extensions() -> Options {
         | Options::ENABLE_HEADING_ATTRIBUTES
 }
 
+/// The `src` written for an image as written, or `None` to write it as is.
+pub type ImageSrc<'a> = dyn Fn(&str) -> Option<String> + 'a;
+
 /// How to render a body.
 pub struct RenderOptions<'a> {
     /// Pass raw HTML through (authors are trusted by default); when false it
@@ -180,7 +183,7 @@ pub struct RenderOptions<'a> {
     pub line_words: Option<&'a crate::words::LineWords>,
     /// The `src` to write for an image as written, when it is not that:
     /// the single-file edition writes images as `data:` URIs.
-    pub image_src: Option<&'a (dyn Fn(&str) -> Option<String> + 'a)>,
+    pub image_src: Option<&'a ImageSrc<'a>>,
 }
 
 impl Default for RenderOptions<'_> {
