@@ -131,6 +131,15 @@ fn the_bundled_briefing_has_a_whole_tagged_pdf() {
     assert!(fonts.contains("LibertinusSerif"), "a serif face: {fonts}");
 
     tool("qpdf", &["--check"], &pdf);
+    let plain = pdf.with_extension("qdf");
+    Command::new("qpdf")
+        .args(["--qdf", "--object-streams=disable"])
+        .arg(&pdf)
+        .arg(&plain)
+        .status()
+        .expect("qpdf");
+    let raw = String::from_utf8_lossy(&std::fs::read(&plain).unwrap()).into_owned();
+    assert!(raw.contains("pdfuaid:part>1<"), "PDF/UA-1 declared");
     let json = tool("qpdf", &["--json", "--json-key=outlines"], &pdf);
     for section in ["The request", "Diplomacy", "Historical context"] {
         assert!(json.contains(section), "outline lists {section}: {json}");
