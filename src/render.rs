@@ -139,7 +139,13 @@ fn briefing(site: &Site, i: usize, want: Want) -> Result<Output, Vec<SourceError
     let body_len = body.intro_html.len()
         + body.footnotes_html.len()
         + body.sections.iter().map(|s| s.html.len()).sum::<usize>();
-    let view = BriefingView::new(b, &body, &site.config, related, site.templates.reads());
+    let reads = site.templates.reads();
+    let cite_styles = if reads.cite {
+        crate::citation::styled(b, &site.config, &site.cite_cache)
+    } else {
+        Vec::new()
+    };
+    let view = BriefingView::new(b, &body, &site.config, related, cite_styles, reads);
     let mut ctx = Context::new();
     ctx.insert("page", &view);
     ctx.insert("root", &paths::root_prefix(&b.url));

@@ -9,6 +9,7 @@ mod files;
 pub use files::{BUILTIN_STATIC, STATIC_DIR, output_path};
 
 use crate::briefing::Briefing;
+use crate::cache::DiskCache;
 use crate::config::Config;
 use crate::content::{self, CONTENT_DIR};
 use crate::diagnostics::{Problems, SourceError};
@@ -81,6 +82,9 @@ pub struct Site {
     targets: Vec<bool>,
     /// The compiled templates, with the site's values published to them.
     pub templates: Templates,
+    /// Formatted citations kept between builds (`.brief-cache/cite/`),
+    /// opened only when templates show them.
+    pub cite_cache: DiskCache,
 }
 
 /// A briefing left out because the clock has not reached its `date`.
@@ -152,6 +156,11 @@ impl Site {
             summaries: Vec::new(),
             all: Vec::new(),
             targets: Vec::new(),
+            cite_cache: if templates.reads().cite {
+                DiskCache::open(root, "cite")
+            } else {
+                DiskCache::default()
+            },
             templates,
         };
         site.links.unreadable = unreadable;
