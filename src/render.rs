@@ -343,5 +343,12 @@ fn sitemap(site: &Site) -> String {
             lastmod: t.pages.iter().map(modified).max(),
         }));
     }
+    let corrected = site.corrected();
+    if !corrected.is_empty() {
+        entries.push(SitemapEntry {
+            path: paths::CORRECTIONS.into(),
+            lastmod: corrected.iter().map(modified).max(),
+        });
+    }
     feeds::sitemap(&site.config, &entries)
 }
