@@ -246,7 +246,10 @@ pub fn init(dir: &Path, force: bool, today: Date) -> Result<Initialized> {
     let mut files: Vec<(PathBuf, String)> = vec![
         (PathBuf::from("site.toml"), SITE_TOML.to_string()),
         (PathBuf::from("README.md"), SITE_README.to_string()),
-        (PathBuf::from(".gitignore"), "/public\n".to_string()),
+        (
+            PathBuf::from(".gitignore"),
+            "/public\n/.brief-cache\n".to_string(),
+        ),
     ];
     for (name, text) in BUILTIN {
         files.push((Path::new(TEMPLATES_DIR).join(name), text.to_string()));

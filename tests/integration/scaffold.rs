@@ -92,7 +92,7 @@ fn init_makes_a_site_that_builds_straight_away() {
     ] {
         assert!(root.join(file).is_file(), "{file}");
     }
-    assert_eq!(read(&root, ".gitignore"), "/public\n");
+    assert_eq!(read(&root, ".gitignore"), "/public\n/.brief-cache\n");
     let o = brief(&root, &["build"]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let stdout = String::from_utf8_lossy(&o.stdout);
