@@ -22,6 +22,7 @@
 
 mod briefing;
 mod build;
+mod cache;
 mod check;
 mod citation;
 mod cli;

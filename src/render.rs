@@ -194,7 +194,13 @@ fn briefing(site: &Site, i: usize, want: Want, single: bool) -> Result<Output, V
             bytes,
         })
     });
-    let view = BriefingView::new(b, &body, &site.config, related, site.templates.reads(), pdf);
+    let reads = site.templates.reads();
+    let cite_styles = if reads.cite {
+        crate::citation::styled(b, &site.config, &site.cite_cache)
+    } else {
+        Vec::new()
+    };
+    let view = BriefingView::new(b, &body, &site.config, related, cite_styles, reads, pdf);
     let mut view = view;
     if single {
         view.single_file = true;
@@ -403,6 +409,13 @@ fn sitemap(site: &Site) -> String {
             path: paths::tag(&t.slug),
             lastmod: t.pages.iter().map(modified).max(),
         }));
+    }
+    let corrected = site.corrected();
+    if !corrected.is_empty() {
+        entries.push(SitemapEntry {
+            path: paths::CORRECTIONS.into(),
+            lastmod: corrected.iter().map(modified).max(),
+        });
     }
     feeds::sitemap(&site.config, &entries)
 }

@@ -324,14 +324,17 @@ pub struct CiteFile {
 
 impl<'a> BriefingView<'a> {
     /// The view of `page` with its rendered `body`; `related` are the pages
-    /// to suggest after it. `reads` says which costly values templates read:
-    /// the body joined into one piece of HTML for `page.content`, and the
-    /// JSON-LD (left empty when no template reads them).
+    /// to suggest after it, `cite_styles` its formatted references (empty
+    /// when no template reads them). `reads` says which costly values
+    /// templates read: the body joined into one piece of HTML for
+    /// `page.content`, and the JSON-LD (left empty when no template reads
+    /// them).
     pub fn new(
         page: &'a Briefing,
         body: &'a Rendered,
         config: &'a Config,
         related: Vec<tera::Value>,
+        cite_styles: Vec<crate::citation::Styled>,
         reads: Reads,
         pdf: Option<PdfLink>,
     ) -> Self {
@@ -402,11 +405,7 @@ impl<'a> BriefingView<'a> {
             file: page.file.display().to_string(),
             json_ld,
             cite: CiteView {
-                styles: if reads.cite {
-                    crate::citation::styled(page, config)
-                } else {
-                    Vec::new()
-                },
+                styles: cite_styles,
                 files: crate::citation::Format::ALL
                     .iter()
                     .map(|f| CiteFile {

@@ -17,6 +17,7 @@ mod world;
 
 pub use data::join;
 
+use crate::cache::DiskCache;
 use crate::diagnostics::SourceError;
 use crate::site::Site;
 use std::collections::HashMap;
@@ -32,8 +33,8 @@ use world::{BriefWorld, Files};
 pub const TEMPLATE: &str = "briefing.typ";
 /// The built-in template, used when the site has no `templates/briefing.typ`.
 pub const BUILTIN_TEMPLATE: &str = include_str!("../../templates/briefing.typ");
-/// Where PDFs are cached, in the site folder.
-pub const CACHE_DIR: &str = ".brief-cache/pdf";
+/// The kind of work PDFs are kept as in `.brief-cache/` ([`DiskCache`]).
+pub const CACHE_KIND: &str = "pdf";
 /// Files of `templates/` the PDF template cannot use (Tera's).
 const NOT_FOR_TYPST: &[&str] = &["html", "xml"];
 /// Bumped when what brief gives the template changes shape, so old cached
@@ -70,8 +71,8 @@ pub struct Engine {
     shown: PathBuf,
     /// A hash of every file of the template's folder.
     template_hash: u128,
-    /// The cache folder, when the site folder has one or can have one.
-    cache: Option<PathBuf>,
+    /// PDFs made by earlier builds (`.brief-cache/pdf/`).
+    cache: DiskCache,
     /// Whether PDFs are made only when asked for (`brief serve`): a page
     /// then shows the size of a PDF already made, and no size otherwise.
     on_request: bool,
@@ -174,7 +175,7 @@ impl Engine {
             files,
             shown,
             template_hash: hash128(&hashes),
-            cache: cache_dir(root),
+            cache: DiskCache::open(root, CACHE_KIND),
             on_request: false,
             sizes: Mutex::new(HashMap::new()),
             held: Mutex::new(HashMap::new()),
@@ -226,12 +227,9 @@ impl Engine {
         if let Some(size) = self.lock_sizes().get(&key) {
             return Some(*size);
         }
-        if let Some(file) = self.cache_file(key)
-            && let Ok(meta) = std::fs::symlink_metadata(&file)
-            && meta.is_file()
-        {
-            self.lock_sizes().insert(key, meta.len());
-            return Some(meta.len());
+        if let Some(size) = self.cache.size(key) {
+            self.lock_sizes().insert(key, size);
+            return Some(size);
         }
         if self.on_request {
             return None;
@@ -258,10 +256,8 @@ impl Engine {
             .iter()
             .map(|(path, bytes)| (path.as_str(), hash128(bytes.as_slice())))
             .collect();
-        hash128(&(
+        crate::cache::key(&(
             CACHE_VERSION,
-            env!("CARGO_PKG_VERSION"),
-            typst_version(),
             self.template_hash,
             &inputs.data,
             &inputs.body,
@@ -269,24 +265,12 @@ impl Engine {
         ))
     }
 
-    fn cache_file(&self, key: u128) -> Option<PathBuf> {
-        self.cache
-            .as_ref()
-            .map(|dir| dir.join(format!("{key:032x}.pdf")))
-    }
-
     /// A PDF made before with the same inputs.
     fn cached(&self, key: u128) -> Option<Vec<u8>> {
         if let Some(bytes) = self.lock_held().get(&key) {
             return Some(bytes.clone());
         }
-        let file = self.cache_file(key)?;
-        // The cache is never reached through a link (see `cache_dir`).
-        let meta = std::fs::symlink_metadata(&file).ok()?;
-        if !meta.is_file() {
-            return None;
-        }
-        let bytes = std::fs::read(&file).ok()?;
+        let bytes = self.cache.get(key)?;
         // A PDF ends with `%%EOF`: a file cut short is made again.
         if !bytes.trim_ascii_end().ends_with(b"%%EOF") {
             return None;
@@ -295,20 +279,11 @@ impl Engine {
         Some(bytes)
     }
 
-    /// Keeps a PDF just made: in the cache folder (written whole under a
-    /// temporary name, then renamed), or in memory when that fails.
+    /// Keeps a PDF just made: in the cache folder, or in memory when that
+    /// fails.
     fn store(&self, key: u128, bytes: &[u8]) {
         self.lock_sizes().insert(key, bytes.len() as u64);
-        let written = self.cache_file(key).is_some_and(|file| {
-            static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-            let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let temp = file.with_extension(format!("tmp{}-{n}", std::process::id()));
-            let ok = std::fs::write(&temp, bytes).is_ok() && std::fs::rename(&temp, &file).is_ok();
-            if !ok {
-                let _ = std::fs::remove_file(&temp);
-            }
-            ok
-        });
+        let written = self.cache.put(key, bytes);
         if !written {
             self.lock_held().insert(key, bytes.to_vec());
         }
@@ -421,27 +396,6 @@ fn span_range(
         typst::syntax::DiagSpanKind::Range { range, .. } => Some(range),
         typst::syntax::DiagSpanKind::Detached => None,
     }
-}
-
-/// Typst's version, for the cache key.
-fn typst_version() -> &'static str {
-    "0.15.1"
-}
-
-/// The cache folder under `root`, made if need be; `None` when it cannot
-/// be made or a part of it is a symbolic link (the cache is never written
-/// through a link, which could point outside the site).
-fn cache_dir(root: &Path) -> Option<PathBuf> {
-    let mut dir = root.to_path_buf();
-    for part in Path::new(CACHE_DIR).components() {
-        dir.push(part);
-        match std::fs::symlink_metadata(&dir) {
-            Ok(meta) if meta.is_dir() => {}
-            Ok(_) => return None,
-            Err(_) => std::fs::create_dir(&dir).ok()?,
-        }
-    }
-    Some(dir)
 }
 
 /// A byte count for readers: `48 KB`, `1.2 MB`.

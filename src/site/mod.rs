@@ -9,6 +9,7 @@ mod files;
 pub use files::{BUILTIN_STATIC, STATIC_DIR, output_path};
 
 use crate::briefing::Briefing;
+use crate::cache::DiskCache;
 use crate::config::Config;
 use crate::content::{self, CONTENT_DIR};
 use crate::diagnostics::{Problems, SourceError};
@@ -85,6 +86,9 @@ pub struct Site {
     pub templates: Templates,
     /// What makes the PDF editions, when `pdf = true`.
     pub pdf: Option<std::sync::Arc<crate::pdf::Engine>>,
+    /// Formatted citations kept between builds (`.brief-cache/cite/`),
+    /// opened only when templates show them.
+    pub cite_cache: DiskCache,
 }
 
 /// A briefing left out because the clock has not reached its `date`.
@@ -168,6 +172,11 @@ impl Site {
             summaries: Vec::new(),
             all: Vec::new(),
             targets: Vec::new(),
+            cite_cache: if templates.reads().cite {
+                DiskCache::open(root, "cite")
+            } else {
+                DiskCache::default()
+            },
             templates,
             pdf,
         };

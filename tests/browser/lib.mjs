@@ -355,8 +355,9 @@ async function printProblems(page) {
       for (let n = walker.nextNode(); n; n = walker.nextNode()) {
         if (!/[\p{L}\p{N}]/u.test(n.data)) continue;
         const el = n.parentElement;
-        // Navigation is meant to vanish on paper (checked below), so its text is not expected.
-        if (el.closest('script, style, template, noscript, nav')) continue;
+        // Navigation is meant to vanish on paper (checked below), so its text is not expected;
+        // so is what the templates mark `screen-only` (links to downloads).
+        if (el.closest('script, style, template, noscript, nav, .screen-only')) continue;
         const range = document.createRange(); range.selectNodeContents(n);
         const shown = el.checkVisibility({ visibilityProperty: true, opacityProperty: true }) && range.getClientRects().length > 0;
         if (!shown) missing.push(n.data.replace(/\s+/g, ' ').trim().slice(0, 80));

@@ -194,6 +194,14 @@ fn a_correction_shows_above_the_text_in_json_ld_the_feed_and_the_corrections_pag
     assert!(main.contains("<a href=\"../live/index.html\">Security Council backs Mali</a>"));
     assert!(main.contains("<a href=\"../older/index.html\">An older briefing</a>"));
     assert!(!main.contains("vote count"));
+
+    // Search engines find the corrections page too, dated by the newest.
+    let sitemap = read(out.path(), "sitemap.xml");
+    let at = sitemap
+        .find("corrections/</loc>")
+        .expect("corrections page in the sitemap");
+    let entry = &sitemap[at..sitemap[at..].find("</url>").unwrap() + at];
+    assert!(entry.contains("<lastmod>2026-11-20"), "{entry}");
 }
 
 #[test]

@@ -379,8 +379,11 @@ fn peak_kib(pid: u32) -> u64 {
 }
 
 /// Runs `brief args` in `root` and returns its exit status and peak memory
-/// in KiB, from the kernel's own count for that one child.
-// Reaped with wait4, which std's `wait` cannot be told to report usage from.
+/// in KiB: the kernel's high-water mark of the child's own memory, read
+/// while it runs. (`wait4`'s `ru_maxrss` would not do: the child starts as
+/// a copy of this test process, whose own peak, with other tests running
+/// beside it, the kernel counts as the child's.)
+// Reaped with wait4, so the high-water mark can be read until it exits.
 #[allow(clippy::zombie_processes)]
 fn run_measured(root: &Path, args: &[&str]) -> (i32, u64, String) {
     let child = Command::new(env!("CARGO_BIN_EXE_brief"))
@@ -393,16 +396,34 @@ fn run_measured(root: &Path, args: &[&str]) -> (i32, u64, String) {
         .spawn()
         .unwrap();
     let pid = child.id() as libc::pid_t;
+    // Until the child has exited (a zombie has no memory to report), the
+    // highest mark seen; it only grows, so the last reading is the peak
+    // up to within a millisecond of the end.
+    let watcher = std::thread::spawn(move || {
+        let mut peak = 0u64;
+        while let Ok(status) = std::fs::read_to_string(format!("/proc/{pid}/status")) {
+            let Some(kib) = status
+                .lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            else {
+                break;
+            };
+            peak = peak.max(kib);
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+        peak
+    });
     let mut err = String::new();
     let mut pipe = child.stderr.unwrap();
     let _ = pipe.read_to_string(&mut err);
+    let peak = watcher.join().unwrap();
     let mut status = 0;
-    // SAFETY: `usage` is written by wait4 before it is read.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    // SAFETY: a child of ours, valid out-pointers.
-    let r = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    // SAFETY: a child of ours, a valid out-pointer; no usage wanted.
+    let r = unsafe { libc::wait4(pid, &mut status, 0, std::ptr::null_mut()) };
     assert_eq!(r, pid);
-    (libc::WEXITSTATUS(status), usage.ru_maxrss as u64, err)
+    assert!(peak > 0, "no memory reading of the child");
+    (libc::WEXITSTATUS(status), peak, err)
 }
 
 #[test]

@@ -1,0 +1,143 @@
+//! Work kept between builds in `.brief-cache/` in the site folder: results
+//! that are slow to make and follow only from inputs whose hash names the
+//! file (a briefing's formatted citations). The cache is best effort: a file
+//! that cannot be read or written is made again, never an error, and
+//! deleting the folder only costs time.
+
+use std::hash::{Hash, Hasher};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// The cache folder, in the site folder.
+pub const CACHE_DIR: &str = ".brief-cache";
+
+/// Files of one kind of work, named by the hash of their inputs.
+#[derive(Debug, Default)]
+pub struct DiskCache {
+    /// `.brief-cache/<kind>`; none when it cannot be a real folder.
+    dir: Option<PathBuf>,
+}
+
+impl DiskCache {
+    /// The cache of `kind` in the site at `root`, made if missing. None is
+    /// used (every lookup misses) when `.brief-cache` or its folder is
+    /// anything but a real folder: a symbolic link is never followed.
+    pub fn open(root: &Path, kind: &str) -> DiskCache {
+        let mut dir = root.to_path_buf();
+        for part in [CACHE_DIR, kind] {
+            dir.push(part);
+            let usable = match std::fs::symlink_metadata(&dir) {
+                Ok(meta) => meta.is_dir(),
+                Err(_) => std::fs::create_dir(&dir).is_ok(),
+            };
+            if !usable {
+                return DiskCache { dir: None };
+            }
+        }
+        DiskCache { dir: Some(dir) }
+    }
+
+    /// The file for `key`.
+    fn file(&self, key: u128) -> Option<PathBuf> {
+        Some(self.dir.as_ref()?.join(format!("{key:032x}")))
+    }
+
+    /// What was kept for `key`, if a regular file (never a link) holds it.
+    pub fn get(&self, key: u128) -> Option<Vec<u8>> {
+        let file = self.file(key)?;
+        let mut options = std::fs::OpenOptions::new();
+        options.read(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.custom_flags(libc::O_NOFOLLOW);
+        }
+        let mut opened = options.open(file).ok()?;
+        if !opened.metadata().ok()?.is_file() {
+            return None;
+        }
+        let mut bytes = Vec::new();
+        opened.read_to_end(&mut bytes).ok()?;
+        Some(bytes)
+    }
+
+    /// The size of what was kept for `key`, without reading it.
+    pub fn size(&self, key: u128) -> Option<u64> {
+        let meta = std::fs::symlink_metadata(self.file(key)?).ok()?;
+        meta.is_file().then_some(meta.len())
+    }
+
+    /// Keeps `bytes` for `key`: written whole under a temporary name, then
+    /// renamed, so a reader never sees half a file. Failing is not an error;
+    /// the result says whether the bytes were kept.
+    pub fn put(&self, key: u128, bytes: &[u8]) -> bool {
+        static NEXT: AtomicU64 = AtomicU64::new(0);
+        let Some(file) = self.file(key) else {
+            return false;
+        };
+        let n = NEXT.fetch_add(1, Ordering::Relaxed);
+        let temp = file.with_extension(format!("tmp{}-{n}", std::process::id()));
+        if std::fs::write(&temp, bytes).is_err() || std::fs::rename(&temp, &file).is_err() {
+            let _ = std::fs::remove_file(&temp);
+            return false;
+        }
+        true
+    }
+}
+
+/// A 128-bit key for `inputs`, mixed with the running binary's size and
+/// time, so a new build of brief (a new version of a library that formats
+/// the work) never reads an older one's files.
+pub fn key(inputs: &impl Hash) -> u128 {
+    let binary = std::env::current_exe()
+        .and_then(std::fs::metadata)
+        .ok()
+        .map(|m| (m.len(), m.modified().ok()));
+    let half = |seed: u8| {
+        let mut h = std::hash::DefaultHasher::new();
+        (seed, &binary, inputs).hash(&mut h);
+        h.finish()
+    };
+    (u128::from(half(0)) << 64) | u128::from(half(1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_work_by_key_and_never_follows_a_link() {
+        let site = tempfile::tempdir().unwrap();
+        let cache = DiskCache::open(site.path(), "cite");
+        let (a, b) = (key(&"one"), key(&"two"));
+        assert_ne!(a, b);
+        assert_eq!(a, key(&"one"));
+        assert_eq!(cache.get(a), None);
+        assert_eq!(cache.size(a), None);
+        assert!(cache.put(a, b"kept"));
+        assert_eq!(cache.get(a).as_deref(), Some(&b"kept"[..]));
+        assert_eq!(cache.size(a), Some(4));
+        assert_eq!(cache.get(b), None);
+        assert!(site.path().join(".brief-cache/cite").is_dir());
+
+        #[cfg(unix)]
+        {
+            // A file replaced by a link to elsewhere is not read.
+            let outside = tempfile::tempdir().unwrap();
+            std::fs::write(outside.path().join("secret"), "secret").unwrap();
+            let file = site.path().join(format!(".brief-cache/cite/{b:032x}"));
+            std::os::unix::fs::symlink(outside.path().join("secret"), file).unwrap();
+            assert_eq!(cache.get(b), None);
+            // A cache folder that is a link is not used at all.
+            let other = tempfile::tempdir().unwrap();
+            std::fs::create_dir(other.path().join(CACHE_DIR)).unwrap();
+            std::os::unix::fs::symlink(outside.path(), other.path().join(".brief-cache/pdf"))
+                .unwrap();
+            let linked = DiskCache::open(other.path(), "pdf");
+            assert!(!linked.put(a, b"x"));
+            assert_eq!(linked.get(a), None);
+            assert!(!outside.path().join(format!("{a:032x}")).exists());
+        }
+    }
+}
