@@ -17,9 +17,18 @@
 # Environment: RUST_TOOLCHAIN=DIR (a toolchain folder holding bin/cargo and
 # bin/rustc; default: `rustc --print sysroot`), DEBIAN_MIRROR=URL (default
 # http://deb.debian.org/debian).
-# The chroot is left in place for inspection and replaced by the next run
-# (only a folder this script made, marked by .brief-fresh-check, is replaced).
+# The chroot is left in place for inspection, with nothing mounted in it, and
+# replaced by the next run (only a folder this script made, marked by
+# .brief-fresh-check, is replaced).
 set -euo pipefail
+
+# Everything runs in a mount namespace of its own: the chroot's mounts (the
+# host's /dev, /sys, /proc among them) exist only there and vanish with this
+# script however it ends, even killed. A chroot left behind is then plain
+# files, which `rm -rf` can remove without reaching the host's /dev.
+if [ -z "${BRIEF_FRESH_CHECK_NS:-}" ] && [ "$(id -u)" -eq 0 ]; then
+  BRIEF_FRESH_CHECK_NS=1 exec unshare --mount --propagation private -- "$0" "$@"
+fi
 
 mode=full
 if [ "${1:-}" = "--install-only" ]; then

@@ -276,11 +276,16 @@ pub fn plan(site: &Site) -> (Vec<Route>, Problems) {
             });
         }
     }
+    // The reference files are the cite block's downloads: a site whose
+    // templates never show `page.cite` links none, so none are written.
+    let cite_files = site.templates.reads().cite;
     for (i, b) in site.briefings.iter().enumerate() {
-        routes.extend(crate::citation::Format::ALL.iter().map(|&format| Route {
-            path: format!("{}{}", b.url, format.file()),
-            kind: Kind::Cite(i, format),
-        }));
+        if cite_files {
+            routes.extend(crate::citation::Format::ALL.iter().map(|&format| Route {
+                path: format!("{}{}", b.url, format.file()),
+                kind: Kind::Cite(i, format),
+            }));
+        }
         routes.extend(b.assets.iter().enumerate().map(|(k, asset)| Route {
             path: format!("{}{}", b.url, asset.rel),
             kind: Kind::Asset(i, k),

@@ -60,6 +60,26 @@ fn every_briefing_has_its_reference_files_and_the_three_styles() {
 }
 
 #[test]
+fn no_reference_files_where_the_templates_show_no_cite_block() {
+    // The override fixture's briefing template never reads `page.cite`.
+    let out = tempfile::tempdir().unwrap();
+    let o = brief(
+        &fixture("override"),
+        &["build", "-o", out.path().to_str().unwrap()],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let page = out.path().join("a/index.html");
+    assert!(page.is_file(), "the briefing is built");
+    let cite: Vec<_> = walkdir::WalkDir::new(out.path())
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().starts_with("cite."))
+        .map(|e| e.path().display().to_string())
+        .collect();
+    assert!(cite.is_empty(), "{cite:?}");
+}
+
+#[test]
 fn bibtex_parses_back_to_the_same_reference() {
     let title = "Brace } and { back\\slash @ % & $ # _ ~ ^";
     let site = hostile_site(title, "Ann O\"Brien");
