@@ -43,6 +43,45 @@ pub struct Config {
     /// briefing's publication time, and `brief check`'s list of what goes
     /// live next. `UTC` by default.
     pub timezone: String,
+    /// Other languages the site publishes in, by BCP 47 tag (`[languages.fr]`):
+    /// each gets its pages under `fr/`. Empty for a one-language site.
+    pub languages: BTreeMap<String, Language>,
+    /// What a language's lists do with a briefing not translated into it:
+    /// list the original with an "in English" marker, or leave it out.
+    pub fallback: Fallback,
+    /// Interface strings by language (`[strings.fr] key_points = "…"`),
+    /// over the built-in tables (see [`crate::i18n`]).
+    pub strings: BTreeMap<String, BTreeMap<String, String>>,
+    /// The folder of this language's pages (`fr/`), empty for the default
+    /// language; set on the per-language copies the site makes.
+    #[serde(skip)]
+    pub lang_prefix: String,
+}
+
+/// One of the site's other languages, `[languages.fr]` in `site.toml`.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Language {
+    /// The site's name in this language; the site's `title` when empty.
+    pub title: String,
+    /// The site's description in this language; the site's when empty.
+    pub description: String,
+    /// `rtl` or `ltr`; worked out from the language tag when empty (Arabic,
+    /// Hebrew, Persian, Urdu… are right to left).
+    pub dir: String,
+    /// Reading speed in this language; the site's `words_per_minute` when unset.
+    pub words_per_minute: Option<u32>,
+}
+
+/// See [`Config::fallback`].
+#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Fallback {
+    /// Listed in the original language, marked as such.
+    #[default]
+    Show,
+    /// Left out of the language's lists.
+    Hide,
 }
 
 impl Default for Config {
@@ -59,6 +98,10 @@ impl Default for Config {
             image: String::new(),
             raw_html: true,
             timezone: "UTC".to_string(),
+            languages: BTreeMap::new(),
+            fallback: Fallback::Show,
+            strings: BTreeMap::new(),
+            lang_prefix: String::new(),
         }
     }
 }
@@ -127,6 +170,7 @@ impl Config {
                 "use a BCP 47 tag such as en, en-GB, fr",
             ));
         }
+        self.validate_languages(text)?;
         if self.paginate == 0 {
             return Err(at(
                 "paginate",
@@ -149,6 +193,87 @@ impl Config {
             ));
         }
         Ok(())
+    }
+
+    /// Checks `[languages]` and `[strings]`: tags, directions, no second
+    /// entry for the default language, every interface string present.
+    fn validate_languages(&self, text: &str) -> Result<(), SourceError> {
+        let table = |name: &str| find_table(text, name).unwrap_or(0);
+        for (code, lang) in &self.languages {
+            let header = format!("languages.{code}");
+            let at = |message: String, help: &str| {
+                SourceError::new(CONFIG_FILE, message)
+                    .at_offset(text, table(&header), header.len() + 2)
+                    .with_help(help)
+            };
+            if !crate::i18n::is_language_tag(code) {
+                return Err(at(
+                    format!("`{code}` is not a language tag"),
+                    "use a BCP 47 tag such as fr, pt-BR or ar, e.g. [languages.fr]",
+                ));
+            }
+            if code == &self.language {
+                return Err(at(
+                    format!(
+                        "`{code}` is the site's default language (`language`), so it cannot also be one of `[languages]`"
+                    ),
+                    "remove this table: the default language takes its title and description from the top of site.toml",
+                ));
+            }
+            if !matches!(lang.dir.as_str(), "" | "ltr" | "rtl") {
+                return Err(at(
+                    format!(
+                        "`dir` of `{code}` must be `ltr` or `rtl`, not `{}`",
+                        lang.dir
+                    ),
+                    "write dir = \"rtl\" for a right-to-left language, or leave it out",
+                ));
+            }
+            if lang.words_per_minute == Some(0) {
+                return Err(at(
+                    format!("`words_per_minute` of `{code}` must be above zero"),
+                    "leave it out to use the site's reading speed",
+                ));
+            }
+        }
+        for code in self.strings.keys() {
+            if code != &self.language && !self.languages.contains_key(code) {
+                let header = format!("strings.{code}");
+                return Err(SourceError::new(
+                    CONFIG_FILE,
+                    format!("`[strings.{code}]` is for a language the site does not publish in"),
+                )
+                .at_offset(text, table(&header), header.len() + 2)
+                .with_help("declare it with [languages.CODE], or fix the tag to match `language` or one of `[languages]`"));
+            }
+        }
+        if let Some((code, missing)) = crate::i18n::missing_strings(self).into_iter().next() {
+            let header = format!("strings.{code}");
+            let offset = find_table(text, &header)
+                .or_else(|| find_table(text, &format!("languages.{code}")))
+                .or_else(|| find_key(text, "language"))
+                .unwrap_or(0);
+            let list = missing
+                .iter()
+                .map(|k| format!("`{k}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            return Err(SourceError::new(
+                CONFIG_FILE,
+                format!("the interface strings of `{code}` have no {list}"),
+            )
+            .at_offset(text, offset, 1)
+            .with_help(format!("brief has no built-in strings for every key in `{code}`: add them under [strings.{code}], e.g. {} = \"…\"; `brief help site-toml` lists every key", missing[0])));
+        }
+        Ok(())
+    }
+
+    /// The languages the site publishes in: the default first, then the
+    /// others in the order of their tags.
+    pub fn language_codes(&self) -> Vec<&str> {
+        std::iter::once(self.language.as_str())
+            .chain(self.languages.keys().map(String::as_str))
+            .collect()
     }
 
     /// Checks `base_url` alone (for a value given on the command line).
@@ -191,6 +316,21 @@ impl Config {
             format!("{}/", self.base_url.trim_end_matches('/'))
         }
     }
+}
+
+/// Byte offset of a `[name]` table header, to point errors at it.
+fn find_table(text: &str, name: &str) -> Option<usize> {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim();
+        if let Some(inner) = trimmed.strip_prefix('[').and_then(|t| t.strip_suffix(']'))
+            && inner.trim().replace('"', "") == name
+        {
+            return Some(offset + (line.len() - line.trim_start().len()));
+        }
+        offset += line.len();
+    }
+    None
 }
 
 /// Byte offset of a top-level `key =` line, to point errors at it.

@@ -36,6 +36,7 @@ mod feeds;
 mod fingerprint;
 mod frontmatter;
 mod help;
+mod i18n;
 mod links;
 mod markdown;
 mod output;

@@ -9,7 +9,7 @@ use crate::links::{Anchored, Targets, ids_in};
 use crate::markdown::{Link, Rendered};
 use crate::output::Contents;
 use crate::plan::{Kind, List, Route, paths};
-use crate::site::Site;
+use crate::site::{Page, Site};
 use crate::views::{BriefingView, collection_json_ld};
 use serde::Serialize;
 use tera::Context;
@@ -83,40 +83,67 @@ pub fn render(site: &Site, route: &Route, want: Want) -> Result<Output, Vec<Sour
             let (name, ctx) = list_context(site, list);
             template(name, &ctx, LIST_PAGE_CAPACITY)
         }
-        Kind::TagsIndex => {
+        Kind::TagsIndex(lang) => {
             let mut ctx = Context::new();
-            ctx.insert("root", "../");
+            let root =
+                paths::root_prefix(&format!("{}tags/", site.langs[*lang].config.lang_prefix));
+            lang_context(site, &mut ctx, *lang, Page::TagsIndex, &root);
+            ctx.insert("root", &root);
             template("tags.html", &ctx, LIST_PAGE_CAPACITY)
         }
         Kind::Corrections => {
             let mut ctx = Context::new();
-            ctx.insert("root", &paths::root_prefix(paths::CORRECTIONS));
+            let root = paths::root_prefix(paths::CORRECTIONS);
+            lang_context(site, &mut ctx, 0, Page::Only, &root);
+            ctx.insert("root", &root);
             ctx.insert("corrections", &corrections(site));
             template("corrections.html", &ctx, LIST_PAGE_CAPACITY)
         }
         Kind::NotFound => {
             // A 404 page is served at any path, so it links by absolute URL.
             let mut ctx = Context::new();
-            ctx.insert("root", &site.config.base_url_slash());
+            let root = site.config.base_url_slash();
+            lang_context(site, &mut ctx, 0, Page::Only, &root);
+            ctx.insert("root", &root);
             template("404.html", &ctx, LIST_PAGE_CAPACITY)
         }
-        Kind::Feed(tag) => Ok(bytes(feed(site, tag.as_deref()).into_bytes())),
+        Kind::Feed(lang, tag) => Ok(bytes(feed(site, *lang, tag.as_deref()).into_bytes())),
         Kind::Sitemap => Ok(bytes(sitemap(site).into_bytes())),
         Kind::Robots => Ok(bytes(feeds::robots(&site.config).into_bytes())),
         Kind::Static(key) => Ok(Output {
             contents: site.statics[key].clone(),
             facts: Facts::default(),
         }),
-        Kind::Cite(i, format) => Ok(bytes(
-            format
-                .render(&site.briefings[*i], &site.config)
-                .into_bytes(),
-        )),
+        Kind::Cite(i, format) => {
+            let b = &site.briefings[*i];
+            Ok(bytes(
+                format.render(b, &site.langs[b.lang].config).into_bytes(),
+            ))
+        }
         Kind::Asset(i, k) => Ok(Output {
             contents: site.briefings[*i].assets[*k].contents.clone(),
             facts: Facts::default(),
         }),
     }
+}
+
+/// Puts in `ctx` what a page of language `lang` shows beside its own
+/// values on a site in several languages: its language's settings, tags
+/// and strings, its editions in other languages (`alternates`) and the
+/// language switch (`languages`). A one-language site's pages see the
+/// site-wide values only.
+fn lang_context(site: &Site, ctx: &mut Context, lang: usize, page: Page<'_>, root: &str) {
+    if !site.multilingual() {
+        return;
+    }
+    let l = &site.langs[lang];
+    for (name, value) in &l.values {
+        ctx.insert_value(*name, value.clone());
+    }
+    ctx.insert("lang", &l.code);
+    ctx.insert("lang_root", &l.config.lang_prefix);
+    ctx.insert("alternates", &site.alternates(page, root));
+    ctx.insert("languages", &site.switch(lang, page, root));
 }
 
 /// Where a list page's buffer starts: a page of ten cards with the
@@ -134,21 +161,48 @@ fn briefing(site: &Site, i: usize, want: Want) -> Result<Output, Vec<SourceError
         .map_err(|e| vec![e])?;
     let related = site.related[i]
         .iter()
-        .map(|&j| site.summaries[j].clone())
+        .map(|&j| site.summary_in(b.lang, j))
         .collect();
     let body_len = body.intro_html.len()
         + body.footnotes_html.len()
         + body.sections.iter().map(|s| s.html.len()).sum::<usize>();
     let reads = site.templates.reads();
+    let config = &site.langs[b.lang].config;
     let cite_styles = if reads.cite {
-        crate::citation::styled(b, &site.config, &site.cite_cache)
+        crate::citation::styled(b, config, &site.cite_cache)
     } else {
         Vec::new()
     };
-    let view = BriefingView::new(b, &body, &site.config, related, cite_styles, reads);
+    let mut view = BriefingView::new(b, &body, config, related, cite_styles, reads);
+    let root = paths::root_prefix(&b.url);
     let mut ctx = Context::new();
+    if site.multilingual() {
+        localize_dates(site, &site.langs[b.lang].code, &mut view);
+        lang_context(site, &mut ctx, b.lang, Page::Briefing(i), &root);
+        // A translation says what it translates, and links to it.
+        if let Some(&o) = site.editions(i).first()
+            && o != i
+        {
+            let original = &site.briefings[o];
+            ctx.insert(
+                "translation_of",
+                &crate::site::Edition {
+                    lang: site.langs[original.lang].code.clone(),
+                    name: site
+                        .strings
+                        .get(&site.langs[original.lang].code, "language_name")
+                        .unwrap_or_default()
+                        .to_string(),
+                    path: paths::page(&original.url),
+                    href: format!("{root}{}", paths::page(&original.url)),
+                    current: false,
+                    exists: true,
+                },
+            );
+        }
+    }
     ctx.insert("page", &view);
-    ctx.insert("root", &paths::root_prefix(&b.url));
+    ctx.insert("root", &root);
     // The page is its body and about 6 KB of header, related cards and
     // footer with the built-in templates.
     let html = site
@@ -179,6 +233,22 @@ fn briefing(site: &Site, i: usize, want: Want) -> Result<Output, Vec<SourceError
         contents: Contents::Bytes(html),
         facts,
     })
+}
+
+/// The dates a briefing's view spells out in English (its publication
+/// time, its source's date, its timeline) in the month names of `lang`.
+fn localize_dates(site: &Site, lang: &str, view: &mut BriefingView<'_>) {
+    let s = &site.strings;
+    view.published_time = s.localize_months(lang, &view.published_time);
+    if let Some(source) = &mut view.source {
+        source.date_label = source
+            .date_label
+            .as_ref()
+            .map(|d| s.localize_months(lang, d));
+    }
+    for t in &mut view.timeline {
+        t.label = s.localize_months(lang, &t.label);
+    }
 }
 
 /// What is worth telling the author about one briefing, from its rendered
@@ -222,19 +292,21 @@ struct Paginator<'a> {
 /// The template and context of one page of a list.
 fn list_context<'a>(site: &'a Site, list: &'a List) -> (&'static str, Context) {
     let mut ctx = Context::new();
-    let (template, name) = match list.tag.as_deref().and_then(|s| site.tags.by_slug.get(s)) {
+    let config = &site.langs[list.lang].config;
+    let tags = site.lang_tags(list.lang);
+    let (template, name) = match list.tag.as_deref().and_then(|s| tags.by_slug.get(s)) {
         Some(tag) => {
             ctx.insert("tag", tag);
             ("tag.html", tag.name.as_str())
         }
-        None => ("index.html", site.config.title.as_str()),
+        None => ("index.html", config.title.as_str()),
     };
     ctx.insert_value(
         "pages",
         tera::Value::from(
             list.items
                 .iter()
-                .map(|&i| site.summaries[i].clone())
+                .map(|&i| site.summary_in(list.lang, i))
                 .collect::<Vec<_>>(),
         ),
     );
@@ -247,12 +319,20 @@ fn list_context<'a>(site: &'a Site, list: &'a List) -> (&'static str, Context) {
             next: list.next.as_deref(),
         },
     );
-    ctx.insert("root", &paths::root_prefix(&list.folder));
+    let root = paths::root_prefix(&list.folder);
+    lang_context(
+        site,
+        &mut ctx,
+        list.lang,
+        Page::List(list.tag.as_deref(), list.number),
+        &root,
+    );
+    ctx.insert("root", &root);
     if site.templates.reads().json_ld {
         let briefings: Vec<&Briefing> = list.items.iter().map(|&i| &site.briefings[i]).collect();
         ctx.insert(
             "json_ld",
-            &collection_json_ld(&site.config, name, &list.folder, &briefings),
+            &collection_json_ld(config, name, &list.folder, &briefings),
         );
     } else {
         ctx.insert("json_ld", "");
@@ -297,58 +377,76 @@ fn corrections(site: &Site) -> Vec<CorrectionEntry<'_>> {
     all
 }
 
-/// The Atom feed of the site (`None`) or of a tag.
-fn feed(site: &Site, tag: Option<&str>) -> String {
+/// The Atom feed of language `lang`: the site's (`None`) or a tag's.
+fn feed(site: &Site, lang: usize, tag: Option<&str>) -> String {
+    let config = &site.langs[lang].config;
+    let prefix = &config.lang_prefix;
     let briefings: Vec<&Briefing> = site
-        .list_items(tag)
+        .lang_items(lang, tag)
         .iter()
         .map(|&i| &site.briefings[i])
         .collect();
-    match tag.and_then(|slug| site.tags.by_slug.get(slug)) {
-        None => feeds::atom(&site.config, &site.config.title, "atom.xml", "", &briefings),
+    match tag.and_then(|slug| site.lang_tags(lang).by_slug.get(slug)) {
+        None => feeds::atom(
+            config,
+            &config.title,
+            &format!("{prefix}atom.xml"),
+            prefix,
+            &briefings,
+        ),
         Some(tag) => {
-            let dir = paths::tag(&tag.slug);
-            let title = format!("{}: {}", site.config.title, tag.name);
-            feeds::atom(
-                &site.config,
-                &title,
-                &format!("{dir}atom.xml"),
-                &dir,
-                &briefings,
-            )
+            let dir = format!("{prefix}{}", paths::tag(&tag.slug));
+            let title = format!("{}: {}", config.title, tag.name);
+            feeds::atom(config, &title, &format!("{dir}atom.xml"), &dir, &briefings)
         }
     }
 }
 
 /// `sitemap.xml`: the home page, every briefing, the tags overview and
-/// every tag's page.
+/// every tag's page, in each language, each with its editions in the
+/// other languages on a site in several.
 fn sitemap(site: &Site) -> String {
     let modified = |i: &usize| site.briefings[*i].front.modified();
-    let newest = site.list_items(None).iter().map(modified).max();
-    let mut entries = vec![SitemapEntry {
-        path: String::new(),
-        lastmod: newest,
-    }];
-    entries.extend(site.briefings.iter().map(|b| SitemapEntry {
-        path: b.url.clone(),
-        lastmod: Some(b.front.modified()),
-    }));
-    if !site.tags.by_slug.is_empty() {
-        entries.push(SitemapEntry {
-            path: "tags/".into(),
-            lastmod: newest,
-        });
-        entries.extend(site.tags.by_slug.values().map(|t| SitemapEntry {
-            path: paths::tag(&t.slug),
-            lastmod: t.pages.iter().map(modified).max(),
-        }));
+    let entry = |path: String, lastmod, page: Page<'_>| SitemapEntry {
+        path,
+        lastmod,
+        alternates: site
+            .alternates(page, "")
+            .into_iter()
+            .map(|e| (e.lang, e.href))
+            .collect(),
+    };
+    let mut entries = Vec::new();
+    for lang in 0..site.langs.len() {
+        let prefix = &site.langs[lang].config.lang_prefix;
+        let newest = site.lang_items(lang, None).iter().map(modified).max();
+        entries.push(entry(prefix.clone(), newest, Page::List(None, 1)));
+        if lang == 0 {
+            entries.extend(
+                site.briefings.iter().enumerate().map(|(i, b)| {
+                    entry(b.url.clone(), Some(b.front.modified()), Page::Briefing(i))
+                }),
+            );
+        }
+        let tags = site.lang_tags(lang);
+        if !tags.by_slug.is_empty() {
+            entries.push(entry(format!("{prefix}tags/"), newest, Page::TagsIndex));
+            entries.extend(tags.by_slug.values().map(|t| {
+                entry(
+                    format!("{prefix}{}", paths::tag(&t.slug)),
+                    t.pages.iter().map(modified).max(),
+                    Page::List(Some(&t.slug), 1),
+                )
+            }));
+        }
     }
     let corrected = site.corrected();
     if !corrected.is_empty() {
-        entries.push(SitemapEntry {
-            path: paths::CORRECTIONS.into(),
-            lastmod: corrected.iter().map(modified).max(),
-        });
+        entries.push(entry(
+            paths::CORRECTIONS.into(),
+            corrected.iter().map(modified).max(),
+            Page::Only,
+        ));
     }
     feeds::sitemap(&site.config, &entries)
 }

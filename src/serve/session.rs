@@ -198,7 +198,7 @@ impl Session {
                     .map(|a| (a.source.clone(), a.rel.clone()))
                     .collect(),
             };
-            let briefing = match Briefing::load(&self.root, &source, &state.site.config) {
+            let mut briefing = match Briefing::load(&self.root, &source, &state.site.config) {
                 Ok(b) => b,
                 // Now a link (or a FIFO…): the full load skips it with a
                 // warning, as `brief build` does. Its text is never read.
@@ -210,6 +210,10 @@ impl Session {
                 || (briefing.front.date.instant() > crate::clock::now_or(self.selection.clock)
                     && !self.selection.future)
             {
+                return Ok(None);
+            }
+            // A translation takes its original's URL and tags first.
+            if !state.site.link_translation(&mut briefing) {
                 return Ok(None);
             }
             in_place &= old.same_place(&briefing);
