@@ -168,7 +168,11 @@ fn briefing(site: &Site, i: usize, want: Want) -> Result<Output, Vec<SourceError
         + body.sections.iter().map(|s| s.html.len()).sum::<usize>();
     let reads = site.templates.reads();
     let config = &site.langs[b.lang].config;
-    let cite_styles = if reads.cite {
+    // The three styles are formatted with hayagriva's English locale
+    // ("September 5, 2012", "Retrieved"): pages in other languages of a
+    // site in several show the reference files only.
+    let english = !site.multilingual() || config.language.starts_with("en");
+    let cite_styles = if reads.cite && english {
         crate::citation::styled(b, config, &site.cite_cache)
     } else {
         Vec::new()

@@ -1,0 +1,401 @@
+//! A site in three languages (`languages` fixture: English by default,
+//! French, Arabic written right to left): URLs, reciprocal `hreflang`
+//! alternates, the sitemap's alternates, per-language feeds, the language
+//! switch, the fallback of an untranslated briefing, and French pages free
+//! of English interface strings.
+
+use crate::support::*;
+use std::collections::{BTreeMap, BTreeSet};
+
+const BASE: &str = "https://example.org/sahel/";
+
+fn built() -> (tempfile::TempDir, BTreeMap<String, String>) {
+    let out = tempfile::tempdir().unwrap();
+    build_ok(&fixture("languages"), out.path());
+    let pages = snapshot_dir(out.path())
+        .into_iter()
+        .filter(|(p, _)| p.ends_with(".html") || p.ends_with(".xml"))
+        .map(|(p, b)| (p, String::from_utf8(b).unwrap()))
+        .collect();
+    (out, pages)
+}
+
+/// Every `<link rel="alternate" hreflang=…>` of a page: (tag, href).
+fn hreflangs(html: &str) -> Vec<(String, String)> {
+    let head = &html[..html.find("</head>").unwrap()];
+    head.match_indices("<link rel=\"alternate\" hreflang=\"")
+        .map(|(i, m)| {
+            let rest = &head[i + m.len()..];
+            let lang = &rest[..rest.find('"').unwrap()];
+            let rest = &rest[rest.find("href=\"").unwrap() + 6..];
+            (
+                lang.to_string(),
+                rest[..rest.find('"').unwrap()].to_string(),
+            )
+        })
+        .collect()
+}
+
+/// The output file an absolute URL of the site is served from.
+fn file_of(url: &str) -> String {
+    let rel = url.strip_prefix(BASE).unwrap_or_else(|| panic!("{url}"));
+    format!("{rel}index.html")
+}
+
+#[test]
+fn every_language_has_its_pages_under_its_folder() {
+    let (_out, pages) = built();
+    for path in [
+        "index.html",
+        "page/2/index.html",
+        "mali/index.html",
+        "fr/index.html",
+        "fr/page/2/index.html",
+        "fr/mali/index.html",
+        "fr/tags/index.html",
+        "fr/tags/mali/index.html",
+        "fr/atom.xml",
+        "fr/tags/mali/atom.xml",
+        "ar/index.html",
+        "ar/mali/index.html",
+        "ar/tags/index.html",
+        "ar/atom.xml",
+        "sitemap.xml",
+    ] {
+        assert!(pages.contains_key(path), "{path} missing");
+    }
+    assert!(
+        !pages.contains_key("fr/niger/index.html"),
+        "no French Niger briefing"
+    );
+    assert!(!pages.contains_key("mali-fr/index.html"));
+    assert!(pages["fr/mali/index.html"].starts_with("<!doctype html>\n<html lang=\"fr\">"));
+    assert!(
+        pages["ar/mali/index.html"].starts_with("<!doctype html>\n<html lang=\"ar\" dir=\"rtl\">")
+    );
+    assert!(pages["mali/index.html"].starts_with("<!doctype html>\n<html lang=\"en\">"));
+    // The French tag pages carry the French names, at the original's slugs.
+    assert!(pages["fr/tags/ecowas/index.html"].contains("<h1>CEDEAO</h1>"));
+    assert!(pages["fr/mali/index.html"].contains("Traduit de l’original <a href=\"../../mali/index.html\" hreflang=\"en\" rel=\"alternate\">en anglais</a>."));
+    // Dates in the page's language.
+    assert!(pages["fr/mali/index.html"].contains(">5 septembre 2012</time>"));
+    assert!(
+        pages["fr/mali/index.html"].contains(">septembre 2012</time>"),
+        "source date"
+    );
+    assert!(pages["mali/index.html"].contains(">5 September 2012</time>"));
+}
+
+#[test]
+fn hreflang_alternates_are_reciprocal_with_x_default() {
+    let (_out, pages) = built();
+    let mut checked = 0;
+    for (path, html) in pages.iter().filter(|(p, _)| p.ends_with(".html")) {
+        let alternates = hreflangs(html);
+        if alternates.is_empty() {
+            continue;
+        }
+        let me = format!("{BASE}{}", path.trim_end_matches("index.html"));
+        let tags: Vec<&str> = alternates.iter().map(|(l, _)| l.as_str()).collect();
+        assert!(tags.contains(&"x-default"), "{path}: {tags:?}");
+        assert!(
+            alternates.iter().any(|(_, h)| *h == me),
+            "{path} names itself"
+        );
+        for (lang, href) in &alternates {
+            let target = file_of(href);
+            let other = pages
+                .get(&target)
+                .unwrap_or_else(|| panic!("{path}: {lang} → {href}: no such page"));
+            if lang != "x-default" {
+                assert!(
+                    other.starts_with(&format!("<!doctype html>\n<html lang=\"{lang}\"")),
+                    "{target} is not in {lang}"
+                );
+            }
+            assert!(
+                hreflangs(other).iter().any(|(_, h)| *h == me),
+                "{target} does not link back to {path}"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 40, "only {checked} alternates checked");
+    // A one-language page (the corrections page has none here; the
+    // English-only Niger briefing) has no alternates.
+    assert!(hreflangs(&pages["niger/index.html"]).is_empty());
+}
+
+#[test]
+fn the_sitemap_lists_every_page_with_its_alternates() {
+    let (_out, pages) = built();
+    let sitemap = &pages["sitemap.xml"];
+    assert!(sitemap.contains(
+        "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">"
+    ));
+    // Structure (xmllint has no RELAX NG for the xhtml extension here):
+    // every <url> has one <loc>; its alternates include itself and are the
+    // same set for every edition.
+    let mut sets: BTreeMap<String, BTreeSet<(String, String)>> = BTreeMap::new();
+    for url in sitemap.split("<url>").skip(1) {
+        let url = &url[..url.find("</url>").unwrap()];
+        let loc = &url[url.find("<loc>").unwrap() + 5..url.find("</loc>").unwrap()];
+        let alts: BTreeSet<(String, String)> = url
+            .match_indices("<xhtml:link rel=\"alternate\" hreflang=\"")
+            .map(|(i, m)| {
+                let rest = &url[i + m.len()..];
+                let lang = &rest[..rest.find('"').unwrap()];
+                let rest = &rest[rest.find("href=\"").unwrap() + 6..];
+                (
+                    lang.to_string(),
+                    rest[..rest.find('"').unwrap()].to_string(),
+                )
+            })
+            .collect();
+        assert!(pages.contains_key(&file_of(loc)), "{loc} is not built");
+        sets.insert(loc.to_string(), alts);
+    }
+    for path in pages
+        .keys()
+        .filter(|p| p.ends_with("index.html") && !p.contains("page/"))
+    {
+        let url = format!("{BASE}{}", path.trim_end_matches("index.html"));
+        assert!(sets.contains_key(&url), "{url} not in the sitemap");
+    }
+    for (loc, alts) in &sets {
+        if alts.is_empty() {
+            continue;
+        }
+        assert!(
+            alts.iter().any(|(l, h)| h == loc && l != "x-default"),
+            "{loc}"
+        );
+        for (_, href) in alts {
+            assert_eq!(&sets[href], alts, "{href} and {loc} differ");
+        }
+    }
+    assert_eq!(
+        sets[&format!("{BASE}fr/mali/")].len(),
+        4,
+        "en, ar, fr, x-default"
+    );
+}
+
+#[test]
+fn each_language_has_its_feed_and_fallbacks_are_marked() {
+    let (_out, pages) = built();
+    let fr = &pages["fr/atom.xml"];
+    assert!(fr.contains("xml:lang=\"fr\""));
+    assert!(fr.contains("<title>Notes sur le Sahel</title>"));
+    assert!(fr.contains(&format!("href=\"{BASE}fr/mali/\"")));
+    assert!(
+        fr.contains(&format!("href=\"{BASE}niger/\"")),
+        "fallback = show lists Niger"
+    );
+    assert!(
+        !pages["atom.xml"].contains("/fr/"),
+        "the English feed has no French entry"
+    );
+    assert!(pages["ar/atom.xml"].contains("xml:lang=\"ar\""));
+    // The untranslated briefing, in the French list, marked as English.
+    let list = &pages["fr/page/2/index.html"];
+    assert!(list.contains(
+        "<a href=\"../../../niger/index.html\" lang=\"en\" hreflang=\"en\">Niger Junta Seeks Talks</a> <span class=\"fallback-label\">(en anglais)</span>"
+    ));
+    // The switch of a page without a French edition goes to the French home.
+    let niger = &pages["niger/index.html"];
+    assert!(
+        niger.contains("<a href=\"../fr/index.html\" hreflang=\"fr\" lang=\"fr\">Français</a>")
+    );
+    assert!(pages["mali/index.html"].contains(
+        "<a href=\"../fr/mali/index.html\" hreflang=\"fr\" lang=\"fr\" rel=\"alternate\">Français</a>"
+    ));
+}
+
+#[test]
+fn fallback_hide_leaves_untranslated_briefings_out() {
+    let site = copy_site(&fixture("languages"));
+    let toml = site.path().join("site.toml");
+    let text = std::fs::read_to_string(&toml).unwrap();
+    std::fs::write(
+        &toml,
+        text.replace("paginate = 1\n", "paginate = 1\nfallback = \"hide\"\n"),
+    )
+    .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    build_ok(site.path(), out.path());
+    assert!(!out.path().join("fr/page/2/index.html").exists());
+    assert!(!out.path().join("fr/tags/niger/index.html").exists());
+    assert!(!read(out.path(), "fr/atom.xml").contains("niger"));
+    assert!(out.path().join("tags/niger/index.html").exists());
+}
+
+/// The values of the built-in English table that differ from the French,
+/// read from the source, as the words to look for.
+fn english_strings() -> Vec<String> {
+    let src = std::fs::read_to_string(repo().join("src/i18n.rs")).unwrap();
+    let table = |name: &str| -> BTreeMap<String, String> {
+        let start = src.find(&format!("pub const {name}:")).unwrap();
+        let body = &src[start..start + src[start..].find("];").unwrap()];
+        body.lines()
+            .filter_map(|l| {
+                let l = l.trim().strip_prefix("(\"")?;
+                let (key, rest) = l.split_once("\", \"")?;
+                let value = rest.strip_suffix("\"),")?;
+                Some((key.to_string(), value.replace("\\u{a0}", "\u{a0}")))
+            })
+            .collect()
+    };
+    let (en, fr) = (table("EN"), table("FR"));
+    assert!(en.len() > 50 && en.len() == fr.len());
+    en.into_iter()
+        .filter(|(k, v)| fr[k] != *v && k != "language_name")
+        .flat_map(|(k, v)| {
+            v.split(['{', '}'])
+                .step_by(2)
+                .map(|s| s.trim().to_string())
+                .filter(|s| s.chars().count() >= 4 && !fr[&k].contains(s.as_str()))
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// What a reader sees or hears of a page: its text outside tags, scripts
+/// and styles, and its `aria-label`, `title` and `alt` values.
+fn readable(html: &str) -> String {
+    let mut out = String::new();
+    let mut rest = html;
+    while let Some(lt) = rest.find('<') {
+        out.push_str(&rest[..lt]);
+        out.push(' ');
+        let tag_end = rest[lt..].find('>').map_or(rest.len(), |e| lt + e + 1);
+        let tag = &rest[lt..tag_end];
+        for attr in ["aria-label=\"", "title=\"", "alt=\""] {
+            if let Some(i) = tag.find(attr) {
+                let v = &tag[i + attr.len()..];
+                out.push_str(&v[..v.find('"').unwrap_or(v.len())]);
+                out.push(' ');
+            }
+        }
+        rest = &rest[tag_end..];
+        for raw in ["script", "style"] {
+            if tag.starts_with(&format!("<{raw}")) {
+                let close = format!("</{raw}>");
+                rest = &rest[rest.find(&close).unwrap_or(0)..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out.replace("&#x27;", "'").replace("&amp;", "&")
+}
+
+/// `needle` in `text` as a whole phrase, not inside a longer word.
+fn has_phrase(text: &str, needle: &str) -> bool {
+    text.match_indices(needle).any(|(i, _)| {
+        let before = text[..i].chars().next_back();
+        let after = text[i + needle.len()..].chars().next();
+        !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+    })
+}
+
+/// Checks every French page of `pages` (their `fr/` HTML) for English
+/// interface strings.
+pub fn assert_no_english_interface(pages: &BTreeMap<String, String>) {
+    let english = english_strings();
+    assert!(english.iter().any(|s| s == "Key points"));
+    let mut seen = 0;
+    for (path, html) in pages
+        .iter()
+        .filter(|(p, _)| p.starts_with("fr/") && p.ends_with(".html"))
+    {
+        // Briefings listed in English are English text by design.
+        let text = readable(html);
+        for s in &english {
+            assert!(!has_phrase(&text, s), "{path} shows the English `{s}`");
+        }
+        seen += 1;
+    }
+    assert!(seen >= 5, "{seen} French pages");
+}
+
+#[test]
+fn french_pages_hold_no_english_interface_string() {
+    let (_out, pages) = built();
+    assert_no_english_interface(&pages);
+    // The same check finds one when it is there.
+    let mut broken = BTreeMap::new();
+    broken.insert("fr/x.html".to_string(), "<h2>Key points</h2>".repeat(1));
+    for k in 0..5 {
+        broken.insert(format!("fr/{k}.html"), String::new());
+    }
+    let caught = std::panic::catch_unwind(|| assert_no_english_interface(&broken));
+    assert!(caught.is_err());
+}
+
+#[test]
+fn a_language_without_every_string_is_an_error_naming_the_keys() {
+    let site = copy_site(&fixture("languages"));
+    let toml = site.path().join("site.toml");
+    let text = std::fs::read_to_string(&toml).unwrap();
+    std::fs::write(
+        &toml,
+        text.replace("key_points = \"النقاط الرئيسية\"\n", ""),
+    )
+    .unwrap();
+    let o = brief(
+        site.path(),
+        &["build", "-o", site.path().join("public").to_str().unwrap()],
+    );
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("the interface strings of `ar` have no `key_points`"),
+        "{err}"
+    );
+    let line = text.lines().position(|l| l == "[strings.ar]").unwrap() + 1;
+    assert!(err.contains(&format!("site.toml:{line}:1")), "{err}");
+    // A key a template asks for that no table has names the key.
+    std::fs::write(&toml, &text).unwrap();
+    std::fs::create_dir_all(site.path().join("templates")).unwrap();
+    std::fs::write(
+        site.path().join("templates/tags.html"),
+        "{{ t(key=\"nope\") }}",
+    )
+    .unwrap();
+    let o = brief(
+        site.path(),
+        &["build", "-o", site.path().join("public").to_str().unwrap()],
+    );
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("no interface string `nope`"), "{err}");
+    assert!(err.contains("templates/tags.html:1:"), "{err}");
+}
+
+#[test]
+fn a_translation_must_keep_its_originals_date() {
+    let site = copy_site(&fixture("languages"));
+    let fr = site.path().join("content/mali.fr.md");
+    let text = std::fs::read_to_string(&fr).unwrap();
+    std::fs::write(&fr, text.replace("date = 2012-09-05", "date = 2012-09-06")).unwrap();
+    std::fs::write(
+        site.path().join("content/chad.fr.md"),
+        "+++\ntitle = \"T\"\ndate = 2012-01-01\n+++\n",
+    )
+    .unwrap();
+    let o = brief(
+        site.path(),
+        &["build", "-o", site.path().join("public").to_str().unwrap()],
+    );
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("content/mali.fr.md:4:1"), "{err}");
+    assert!(
+        err.contains("a translation has its original's date"),
+        "{err}"
+    );
+    assert!(
+        err.contains("content/chad.md` does not exist"),
+        "both in one run: {err}"
+    );
+}
