@@ -17,7 +17,7 @@ pub const EN: &[(&str, &str)] = &[
     ("in_fr", "in French"),
     ("in_ar", "in Arabic"),
     ("in_pt", "in Portuguese"),
-    ("translated_from", "Translated from the original"),
+    ("translated_from", "Translated from the original briefing"),
     ("skip_link", "Skip to main content"),
     ("site_nav", "Site"),
     ("topics", "Topics"),
@@ -32,8 +32,8 @@ pub const EN: &[(&str, &str)] = &[
     ("newer", "← Newer"),
     ("older", "Older →"),
     ("page_of_long", "Page {number} of {total}"),
-    ("briefings_one", "{count} briefing"),
-    ("briefings_other", "{count} briefings"),
+    ("briefing_count_one", "{count} briefing"),
+    ("briefing_count_other", "{count} briefings"),
     (
         "tag_description_one",
         "{count} briefing tagged {tag}, newest first.",
@@ -64,9 +64,9 @@ pub const EN: &[(&str, &str)] = &[
     ("every_correction", "Every correction on {site}"),
     ("sources", "Sources"),
     ("original_article", "original article"),
-    ("cite", "Cite this briefing"),
+    ("cite_title", "Cite this briefing"),
     ("download_reference", "Download the reference:"),
-    ("related", "Related briefings"),
+    ("related_title", "Related briefings"),
     ("published_with", "Published with brief."),
     ("month_1", "January"),
     ("month_2", "February"),
@@ -91,7 +91,7 @@ pub const FR: &[(&str, &str)] = &[
     ("in_fr", "en français"),
     ("in_ar", "en arabe"),
     ("in_pt", "en portugais"),
-    ("translated_from", "Traduit de l’original"),
+    ("translated_from", "Traduit de la note originale"),
     ("skip_link", "Aller au contenu principal"),
     ("site_nav", "Navigation du site"),
     ("topics", "Thèmes"),
@@ -106,8 +106,8 @@ pub const FR: &[(&str, &str)] = &[
     ("newer", "← Plus récentes"),
     ("older", "Plus anciennes →"),
     ("page_of_long", "Page {number} sur {total}"),
-    ("briefings_one", "{count} note"),
-    ("briefings_other", "{count} notes"),
+    ("briefing_count_one", "{count} note"),
+    ("briefing_count_other", "{count} notes"),
     (
         "tag_description_one",
         "{count} note sur le thème {tag}, la plus récente d’abord.",
@@ -138,9 +138,9 @@ pub const FR: &[(&str, &str)] = &[
     ("every_correction", "Tous les rectificatifs de {site}"),
     ("sources", "Sources"),
     ("original_article", "article original"),
-    ("cite", "Citer cette note"),
+    ("cite_title", "Citer cette note"),
     ("download_reference", "Télécharger la référence\u{a0}:"),
-    ("related", "Notes connexes"),
+    ("related_title", "Notes connexes"),
     ("published_with", "Publié avec brief."),
     ("month_1", "janvier"),
     ("month_2", "février"),
@@ -327,6 +327,31 @@ mod tests {
         let en: BTreeSet<&str> = EN.iter().map(|(k, _)| *k).collect();
         assert_eq!(fr, en);
         assert_eq!(EN[EN.len() - 12].0, "month_1", "months come last");
+    }
+
+    #[test]
+    fn no_key_is_a_name_that_changes_what_templates_read() {
+        // `t(key="…")` puts the key inside a tag, where the build looks for
+        // the names of costly values (`crate::templates::Reads`) and for
+        // `briefings`, which makes serve render every page on any edit.
+        for (key, _) in EN {
+            assert!(
+                ![
+                    "content",
+                    "json_ld",
+                    "related",
+                    "sections",
+                    "intro_html",
+                    "footnotes_html",
+                    "toc",
+                    "cite",
+                    "briefings",
+                    "get_page"
+                ]
+                .contains(key),
+                "{key}"
+            );
+        }
     }
 
     #[test]

@@ -76,7 +76,7 @@ fn every_language_has_its_pages_under_its_folder() {
     assert!(pages["mali/index.html"].starts_with("<!doctype html>\n<html lang=\"en\">"));
     // The French tag pages carry the French names, at the original's slugs.
     assert!(pages["fr/tags/ecowas/index.html"].contains("<h1>CEDEAO</h1>"));
-    assert!(pages["fr/mali/index.html"].contains("Traduit de l’original <a href=\"../../mali/index.html\" hreflang=\"en\" rel=\"alternate\">en anglais</a>."));
+    assert!(pages["fr/mali/index.html"].contains("Traduit de la note originale <a href=\"../../mali/index.html\" hreflang=\"en\" rel=\"alternate\">en anglais</a>."));
     // Dates in the page's language.
     assert!(pages["fr/mali/index.html"].contains(">5 septembre 2012</time>"));
     assert!(
