@@ -52,6 +52,7 @@ mod slug;
 mod taxonomy;
 mod templates;
 mod term;
+mod translations;
 mod typography;
 mod undocs;
 mod views;

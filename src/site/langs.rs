@@ -112,8 +112,9 @@ pub enum Page<'a> {
 
 /// Links translations to their originals: the URL under the language's
 /// folder (the original's, unless the translation sets `slug` or `path`),
-/// the original's tags (with the translation's names, one for one) and
-/// bundle files. A translation without its original, or with another
+/// the original's tags (with the translation's names, one for one), bundle
+/// files, and source, sources, documents, image and authors where the
+/// translation gives none. A translation without its original, or with another
 /// date or other tags, is left out with its problem.
 pub fn link(briefings: &mut Vec<Briefing>) -> Problems {
     let originals: HashMap<String, usize> = briefings
@@ -215,6 +216,24 @@ pub fn link_one(b: &mut Briefing, original: &Briefing) -> Result<(), SourceError
             .collect()
     };
     b.assets = original.assets.clone();
+    // What names rather than says (the source, the documents, the image,
+    // the authors) is the original's unless the translation gives its own.
+    let (mine, theirs) = (&mut b.front, &original.front);
+    if mine.source.is_none() {
+        mine.source = theirs.source.clone();
+    }
+    if mine.sources.is_empty() {
+        mine.sources = theirs.sources.clone();
+    }
+    if mine.documents.is_empty() {
+        mine.documents = theirs.documents.clone();
+    }
+    if mine.image.is_none() {
+        mine.image = theirs.image.clone();
+    }
+    if mine.authors.is_empty() {
+        mine.authors = theirs.authors.clone();
+    }
     Ok(())
 }
 

@@ -324,7 +324,7 @@ fn french_pages_hold_no_english_interface_string() {
     assert_no_english_interface(&pages);
     // The same check finds one when it is there.
     let mut broken = BTreeMap::new();
-    broken.insert("fr/x.html".to_string(), "<h2>Key points</h2>".repeat(1));
+    broken.insert("fr/x.html".to_string(), "<h2>Key points</h2>".to_string());
     for k in 0..5 {
         broken.insert(format!("fr/{k}.html"), String::new());
     }
@@ -398,4 +398,66 @@ fn a_translation_must_keep_its_originals_date() {
         err.contains("content/chad.md` does not exist"),
         "both in one run: {err}"
     );
+}
+
+/// `brief check` of `root`: its stderr (the findings).
+fn check(root: &std::path::Path) -> String {
+    let o = brief(root, &["check"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn check_lists_missing_outdated_and_restructured_translations() {
+    let site = copy_site(&fixture("languages"));
+    // A copy writes every file now, in no set order: no file-time warning.
+    let found = check(site.path());
+    assert!(found.contains(
+        "warning: this briefing has no French (`fr`) translation: `content/niger.fr.md` does not exist\n  --> content/niger.md"
+    ), "{found}");
+    assert!(found.contains("warning: this briefing has no Arabic (`ar`) translation: `content/niger.ar.md` does not exist"), "{found}");
+    assert!(
+        found.contains("brief new --lang fr --from content/niger.md"),
+        "{found}"
+    );
+    assert!(found.contains(
+        "warning: the English edition changed on 20 September 2012 (`updated`), after this translation: `content/mali.md` may say something this does not\n  --> content/mali.fr.md"
+    ), "{found}");
+    assert!(
+        !found.contains("content/mali.ar.md"),
+        "the Arabic edition is up to date: {found}"
+    );
+    assert!(
+        !found.contains("cites no sources\n  --> content/mali.ar.md"),
+        "it takes its original's source"
+    );
+    assert_eq!(
+        found.matches("warning: ").count(),
+        4,
+        "three of translations, one of sources: {found}"
+    );
+
+    // A section left out, and the original saved well after the translation.
+    let ar = site.path().join("content/mali.ar.md");
+    let text = std::fs::read_to_string(&ar).unwrap();
+    let cut = text.find("## الدبلوماسية").unwrap();
+    std::fs::write(&ar, &text[..cut]).unwrap();
+    let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    std::fs::File::options()
+        .write(true)
+        .open(&ar)
+        .unwrap()
+        .set_modified(hour_ago)
+        .unwrap();
+    let found = check(site.path());
+    assert!(found.contains(
+        "warning: this translation has 1 `##` section, its original `content/mali.md` has 2\n  --> content/mali.ar.md"
+    ), "{found}");
+    assert!(
+        found.contains("(its file was saved), after this translation: `content/mali.md`"),
+        "{found}"
+    );
+
+    // A one-language site says nothing of translations.
+    assert!(!check(&fixture("minimal")).contains("translation"));
 }
