@@ -461,3 +461,58 @@ fn check_lists_missing_outdated_and_restructured_translations() {
     // A one-language site says nothing of translations.
     assert!(!check(&fixture("minimal")).contains("translation"));
 }
+
+#[test]
+fn new_writes_a_translation_skeleton_beside_the_original() {
+    let site = copy_site(&fixture("languages"));
+    let o = brief(
+        site.path(),
+        &["new", "--lang", "fr", "--from", "content/niger.md"],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout),
+        "Wrote `content/niger.fr.md` (a draft: build with --drafts to see it)\n"
+    );
+    let text = read(site.path(), "content/niger.fr.md");
+    assert!(
+        text.contains("draft = true\ntitle = \"Niger Junta Seeks Talks\"\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("date = 2012-08-01\ntags = [\"Niger\", \"ECOWAS\"]\n+++\n"),
+        "{text}"
+    );
+    assert!(
+        text.ends_with("\n## Talks {#talks}\n\nTranslate this section of the original here.\n"),
+        "{text}"
+    );
+    // A draft until translated: the build leaves it out, --drafts shows it.
+    let out = tempfile::tempdir().unwrap();
+    build_ok(site.path(), out.path());
+    assert!(!out.path().join("fr/niger/index.html").exists());
+    let o = brief(
+        site.path(),
+        &["build", "--drafts", "-o", out.path().to_str().unwrap()],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(read(out.path(), "fr/niger/index.html").contains("<html lang=\"fr\">"));
+    // Never over a file, never into a language the site lacks.
+    let again = brief(
+        site.path(),
+        &["new", "--lang", "fr", "--from", "content/niger.md"],
+    );
+    assert!(!again.status.success());
+    assert!(
+        String::from_utf8_lossy(&again.stderr).contains("`content/niger.fr.md` already exists")
+    );
+    let de = brief(site.path(), &["new", "--lang", "de", "--from", "niger.md"]);
+    assert!(
+        String::from_utf8_lossy(&de.stderr).contains("`de` is not one of the site's languages")
+    );
+    let of = brief(
+        site.path(),
+        &["new", "--lang", "ar", "--from", "content/mali.fr.md"],
+    );
+    assert!(String::from_utf8_lossy(&of.stderr).contains("is itself a translation"));
+}
