@@ -242,7 +242,7 @@ fn translation_text(rel: &str, lang: &str, front: &str, body: &str) -> String {
     };
     let intro = body
         .lines()
-        .take_while(|l| !headings.first().is_some_and(|h| l == h))
+        .take_while(|l| headings.first().is_none_or(|h| l != h))
         .any(|l| !l.trim().is_empty());
     if intro {
         out.push_str("\nTranslate the introduction of the original here.\n");
