@@ -516,3 +516,27 @@ fn new_writes_a_translation_skeleton_beside_the_original() {
     );
     assert!(String::from_utf8_lossy(&of.stderr).contains("is itself a translation"));
 }
+
+#[test]
+fn right_to_left_pages_mirror_the_stylesheet() {
+    let (_out, pages) = built();
+    assert!(pages["ar/index.html"].starts_with("<!doctype html>\n<html lang=\"ar\" dir=\"rtl\">"));
+    assert!(pages["ar/mali/index.html"].contains("<h2 class=\"toc-title\">في هذا الموجز</h2>"));
+    assert!(
+        pages["ar/mali/index.html"].contains("<time datetime=\"2012-09-05\">5 سبتمبر 2012</time>")
+    );
+    // Only logical properties, so `dir="rtl"` mirrors every margin,
+    // padding, border and position.
+    let css = std::fs::read_to_string(repo().join("static/style.css")).unwrap();
+    let mut code = String::new();
+    let mut rest = css.as_str();
+    while let Some(i) = rest.find("/*") {
+        code.push_str(&rest[..i]);
+        rest = &rest[i + rest[i..].find("*/").unwrap() + 2..];
+    }
+    code.push_str(rest);
+    for word in ["left", "right"] {
+        assert!(!code.contains(word), "style.css uses `{word}`");
+    }
+    assert!(code.contains("padding-inline-start"));
+}
