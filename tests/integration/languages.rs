@@ -126,6 +126,26 @@ fn hreflang_alternates_are_reciprocal_with_x_default() {
     assert!(hreflangs(&pages["niger/index.html"]).is_empty());
 }
 
+/// `xmllint --relaxng tests/schemas/<schema> <file>`.
+fn lint(schema: &str, file: &std::path::Path) -> std::process::Output {
+    std::process::Command::new("xmllint")
+        .args(["--noout", "--relaxng"])
+        .arg(repo().join("tests/schemas").join(schema))
+        .arg(file)
+        .output()
+        .expect("xmllint is needed (Debian package libxml2-utils; scripts/test.sh installs it)")
+}
+
+fn xmllint(schema: &str, file: &std::path::Path) {
+    let o = lint(schema, file);
+    assert!(
+        o.status.success(),
+        "{} against {schema}:\n{}",
+        file.display(),
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
 #[test]
 fn the_sitemap_lists_every_page_with_its_alternates() {
     let (_out, pages) = built();
@@ -133,9 +153,23 @@ fn the_sitemap_lists_every_page_with_its_alternates() {
     assert!(sitemap.contains(
         "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">"
     ));
-    // Structure (xmllint has no RELAX NG for the xhtml extension here):
-    // every <url> has one <loc>; its alternates include itself and are the
-    // same set for every edition.
+    // Valid against the sitemap schema with the XHTML extension, and
+    // consistent: every <url> has one <loc>; its alternates include itself
+    // and are the same set for every edition.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("sitemap.xml");
+    std::fs::write(&file, sitemap).unwrap();
+    xmllint("sitemap.rng", &file);
+    let bad = dir.path().join("bad.xml");
+    std::fs::write(
+        &bad,
+        sitemap.replace("hreflang=\"fr\"", "hreflang=\"fr fr\""),
+    )
+    .unwrap();
+    assert!(
+        !lint("sitemap.rng", &bad).status.success(),
+        "the schema checks hreflang"
+    );
     let mut sets: BTreeMap<String, BTreeSet<(String, String)>> = BTreeMap::new();
     for url in sitemap.split("<url>").skip(1) {
         let url = &url[..url.find("</url>").unwrap()];
@@ -183,7 +217,10 @@ fn the_sitemap_lists_every_page_with_its_alternates() {
 
 #[test]
 fn each_language_has_its_feed_and_fallbacks_are_marked() {
-    let (_out, pages) = built();
+    let (out, pages) = built();
+    for feed in ["fr/atom.xml", "ar/atom.xml", "fr/tags/ecowas/atom.xml"] {
+        xmllint("atom.rng", &out.path().join(feed));
+    }
     let fr = &pages["fr/atom.xml"];
     assert!(fr.contains("xml:lang=\"fr\""));
     assert!(fr.contains("<title>Notes sur le Sahel</title>"));
