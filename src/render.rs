@@ -169,9 +169,13 @@ fn briefing(site: &Site, i: usize, want: Want) -> Result<Output, Vec<SourceError
     let reads = site.templates.reads();
     let config = &site.langs[b.lang].config;
     // The three styles are formatted with hayagriva's English locale
-    // ("September 5, 2012", "Retrieved"): pages in other languages of a
-    // site in several show the reference files only.
-    let english = !site.multilingual() || config.language.starts_with("en");
+    // ("September 5, 2012"): only pages whose interface is English show
+    // them (a one-language site in a language brief has no table for
+    // keeps its English interface, and them).
+    let english = match crate::i18n::builtin(&config.language) {
+        Some(table) => std::ptr::eq(table, crate::i18n::EN),
+        None => !site.multilingual(),
+    };
     let cite_styles = if reads.cite && english {
         crate::citation::styled(b, config, &site.cite_cache)
     } else {
@@ -180,8 +184,10 @@ fn briefing(site: &Site, i: usize, want: Want) -> Result<Output, Vec<SourceError
     let mut view = BriefingView::new(b, &body, config, related, cite_styles, reads);
     let root = paths::root_prefix(&b.url);
     let mut ctx = Context::new();
-    if site.multilingual() {
+    if site.langs[b.lang].localize {
         localize_dates(site, &site.langs[b.lang].code, &mut view);
+    }
+    if site.multilingual() {
         lang_context(site, &mut ctx, b.lang, Page::Briefing(i), &root);
         // A translation says what it translates, and links to it.
         if let Some(&o) = site.editions(i).first()

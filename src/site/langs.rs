@@ -32,6 +32,9 @@ pub struct Lang {
     /// What its pages see in place of the site-wide values (`site`,
     /// `tags`, `taxonomies`); empty for the default language.
     pub values: Vec<(&'static str, tera::Value)>,
+    /// Whether its month names are not the English ones, so the dates a
+    /// briefing's view spells out are put in them.
+    pub localize: bool,
 }
 
 impl Lang {
@@ -71,6 +74,7 @@ impl Lang {
                     tags: Tags::default(),
                     fallbacks: HashMap::new(),
                     values: Vec::new(),
+                    localize: false,
                 }
             })
             .collect()

@@ -188,6 +188,16 @@ impl Site {
             },
             templates,
         };
+        let english: Vec<&str> = crate::i18n::EN[crate::i18n::EN.len() - 12..]
+            .iter()
+            .map(|(_, v)| *v)
+            .collect();
+        for l in &mut site.langs {
+            l.localize = site
+                .strings
+                .months(&l.code)
+                .is_some_and(|m| m[..] != english[..]);
+        }
         site.links.unreadable = unreadable;
         site.links.embargoed = site
             .embargoed

@@ -577,3 +577,43 @@ fn right_to_left_pages_mirror_the_stylesheet() {
     }
     assert!(code.contains("padding-inline-start"));
 }
+
+#[test]
+fn a_one_language_french_site_is_french_throughout() {
+    let site = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(site.path().join("content")).unwrap();
+    std::fs::write(
+        site.path().join("site.toml"),
+        "title = \"Notes\"\nlanguage = \"fr\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        site.path().join("content/a.md"),
+        "+++\ntitle = \"A\"\nsummary = \"S\"\ndate = 2012-09-05\nkey_points = [\"P\"]\n[[timeline]]\ndate = 2012-07-05\nevent = \"E\"\n[source]\nname = \"N\"\ndate = \"2012-08\"\n+++\n## Un\n\nTexte.\n\n## Deux\n\nTexte.\n",
+    )
+    .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    build_ok(site.path(), out.path());
+    let page = read(out.path(), "a/index.html");
+    for french in [
+        "<h2>Points clés</h2>",
+        ">5 septembre 2012</time>",
+        ">5 juillet 2012</time>",
+        ">août 2012</time>",
+        "min de lecture",
+    ] {
+        assert!(page.contains(french), "{french}");
+    }
+    assert!(
+        !page.contains("language-switch") && !page.contains("hreflang"),
+        "one language"
+    );
+    let mut pages = BTreeMap::new();
+    for path in ["a/index.html", "index.html"] {
+        pages.insert(format!("fr/{path}"), read(out.path(), path));
+    }
+    for k in 0..4 {
+        pages.insert(format!("fr/{k}.html"), String::new());
+    }
+    assert_no_english_interface(&pages);
+}
