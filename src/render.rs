@@ -194,19 +194,15 @@ fn briefing(site: &Site, i: usize, want: Want) -> Result<Output, Vec<SourceError
             && o != i
         {
             let original = &site.briefings[o];
+            let code = &site.langs[original.lang].code;
             ctx.insert(
                 "translation_of",
-                &crate::site::Edition {
-                    lang: site.langs[original.lang].code.clone(),
-                    name: site
-                        .strings
-                        .get(&site.langs[original.lang].code, "language_name")
-                        .unwrap_or_default()
-                        .to_string(),
+                &Original {
+                    lang: code,
+                    name: site.strings.get(code, "language_name").unwrap_or_default(),
                     path: paths::page(&original.url),
                     href: format!("{root}{}", paths::page(&original.url)),
-                    current: false,
-                    exists: true,
+                    title: &original.front.title,
                 },
             );
         }
@@ -243,6 +239,21 @@ fn briefing(site: &Site, i: usize, want: Want) -> Result<Output, Vec<SourceError
         contents: Contents::Bytes(html),
         facts,
     })
+}
+
+/// What a translation's page sees of its original, as `translation_of`.
+#[derive(Debug, Serialize)]
+struct Original<'a> {
+    /// Its language tag.
+    lang: &'a str,
+    /// Its language's name in that language ("English").
+    name: &'a str,
+    /// Its page relative to the site root.
+    path: String,
+    /// Its page relative to the translation's.
+    href: String,
+    /// Its headline.
+    title: &'a str,
 }
 
 /// The dates a briefing's view spells out in English (its publication

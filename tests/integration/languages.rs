@@ -617,3 +617,53 @@ fn a_one_language_french_site_is_french_throughout() {
     }
     assert_no_english_interface(&pages);
 }
+
+#[test]
+fn author_text_of_every_language_stays_text() {
+    let site = copy_site(&fixture("languages"));
+    let toml = site.path().join("site.toml");
+    let text = std::fs::read_to_string(&toml).unwrap();
+    let text = text
+        .replace(
+            "title = \"Notes sur le Sahel\"",
+            "title = \"Notes </title><script>alert(1)</script> & \\\"co\\\"\"",
+        )
+        .replace(
+            "[languages.ar]",
+            "[strings.fr]\nkey_points = \"<b>Points</b> </script>\"\n\n[languages.ar]",
+        );
+    std::fs::write(&toml, text).unwrap();
+    let fr = site.path().join("content/mali.fr.md");
+    let t = std::fs::read_to_string(&fr).unwrap();
+    std::fs::write(
+        &fr,
+        t.replace("\"CEDEAO\"", "\"CEDEAO</a><img src=x onerror=alert(1)>\""),
+    )
+    .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    build_ok(site.path(), out.path());
+    // Markup files only: BibTeX, RIS and CSL-JSON hold the text as text.
+    for (path, bytes) in snapshot_dir(out.path())
+        .into_iter()
+        .filter(|(p, _)| p.ends_with(".html") || p.ends_with(".xml"))
+    {
+        let page = String::from_utf8_lossy(&bytes);
+        assert!(!page.contains("<script>alert"), "{path}");
+        assert!(!page.contains("<img src=x"), "{path}");
+        assert!(!page.contains("<b>Points</b>"), "{path}");
+        if path.ends_with(".html") {
+            // JSON-LD cannot end its script early.
+            assert_eq!(
+                page.matches("<script").count(),
+                page.matches("</script>").count(),
+                "{path}"
+            );
+        }
+    }
+    let page = read(out.path(), "fr/mali/index.html");
+    let escaped = "<h2>&lt;b&gt;Points&lt;/b&gt; &lt;/script&gt;</h2>";
+    assert!(page.contains(escaped), "{page}");
+    xmllint("sitemap.rng", &out.path().join("sitemap.xml"));
+    xmllint("atom.rng", &out.path().join("fr/atom.xml"));
+    xmllint("atom.rng", &out.path().join("fr/tags/ecowas/atom.xml"));
+}
