@@ -166,6 +166,16 @@ pub fn builtin(code: &str) -> Option<&'static [(&'static str, &'static str)]> {
     }
 }
 
+/// Whether pages in `code` show the English interface: English itself,
+/// and on a one-language site a language brief has no table for.
+pub fn interface_is_english(code: &str, multilingual: bool) -> bool {
+    match primary(code).as_str() {
+        "en" => true,
+        _ => builtin(code).is_none() && !multilingual,
+    }
+}
+
+/// The primary subtag of a language tag, lower case: `fr-CA` → `fr`.
 fn primary(code: &str) -> String {
     code.split('-').next().unwrap_or(code).to_ascii_lowercase()
 }
@@ -406,6 +416,8 @@ mod tests {
         let args = [("count".to_string(), "3".to_string())].into();
         assert_eq!(fill("{count} notes", &args), "3 notes");
         assert!(is_rtl("ar") && is_rtl("he-IL") && !is_rtl("fr"));
+        assert!(interface_is_english("en-GB", true) && interface_is_english("de", false));
+        assert!(!interface_is_english("fr", false) && !interface_is_english("ar", true));
         assert!(is_language_tag("pt-BR") && !is_language_tag("french!") && !is_language_tag("x"));
     }
 }

@@ -172,10 +172,7 @@ fn briefing(site: &Site, i: usize, want: Want) -> Result<Output, Vec<SourceError
     // ("September 5, 2012"): only pages whose interface is English show
     // them (a one-language site in a language brief has no table for
     // keeps its English interface, and them).
-    let english = match crate::i18n::builtin(&config.language) {
-        Some(table) => std::ptr::eq(table, crate::i18n::EN),
-        None => !site.multilingual(),
-    };
+    let english = crate::i18n::interface_is_english(&config.language, site.multilingual());
     let cite_styles = if reads.cite && english {
         crate::citation::styled(b, config, &site.cite_cache)
     } else {

@@ -397,6 +397,11 @@ description = \"\"
 language = \"en\"
 # The address the site will be published at; enables canonical links, feeds and a sitemap.
 # base_url = \"https://example.org/briefings/\"
+# Another language: its pages go under fr/, and content/x.fr.md translates
+# content/x.md (`brief new --lang fr --from content/x.md` starts one).
+# [languages.fr]
+# title = \"Notes\"
+# description = \"\"
 ";
 
 /// The README of a new site: what its folders are for, the commands that
@@ -522,6 +527,18 @@ mod tests {
         let body = page.render_plain().unwrap();
         let ids: Vec<&str> = body.sections.iter().map(|s| s.id.as_str()).collect();
         assert_eq!(ids, ["the-request", "diplomacy", "historical-context"]);
+    }
+
+    #[test]
+    fn the_new_site_toml_parses_with_its_language_uncommented() {
+        let plain = crate::config::Config::parse(SITE_TOML).unwrap();
+        assert!(plain.languages.is_empty());
+        let uncommented = SITE_TOML
+            .replace("# [languages.fr]", "[languages.fr]")
+            .replace("# title = \"Notes\"", "title = \"Notes\"")
+            .replace("# description = \"\"", "description = \"\"");
+        let config = crate::config::Config::parse(&uncommented).unwrap();
+        assert_eq!(config.languages["fr"].title, "Notes");
     }
 
     #[test]
