@@ -184,6 +184,9 @@ fn briefing(site: &Site, i: usize, want: Want) -> Result<Output, Vec<SourceError
     if site.langs[b.lang].localize {
         localize_dates(site, &site.langs[b.lang].code, &mut view);
     }
+    if let Some(json) = json_ld_with_editions(site, i, &view.json_ld) {
+        view.json_ld = json;
+    }
     if site.multilingual() {
         lang_context(site, &mut ctx, b.lang, Page::Briefing(i), &root);
         // A translation says what it translates, and links to it.
@@ -236,6 +239,38 @@ fn briefing(site: &Site, i: usize, want: Want) -> Result<Output, Vec<SourceError
         contents: Contents::Bytes(html),
         facts,
     })
+}
+
+/// The JSON-LD of briefing `i` when it has editions in other languages
+/// (and absolute URLs): with `translationOfWork`, a translation's
+/// original, or `workTranslation`, an original's translations, as
+/// schema.org relates them. `None` leaves it as it is.
+fn json_ld_with_editions(site: &Site, i: usize, json: &str) -> Option<String> {
+    let base = site.config.base_url_slash();
+    let editions = site.editions(i);
+    if base.is_empty() || json.is_empty() || editions.len() < 2 {
+        return None;
+    }
+    let mut value: serde_json::Value = serde_json::from_str(json).ok()?;
+    let work = |j: usize| {
+        let b = &site.briefings[j];
+        serde_json::json!({
+            "@type": "NewsArticle",
+            "inLanguage": site.langs[b.lang].config.language,
+            "url": format!("{base}{}", b.url),
+        })
+    };
+    let map = value.as_object_mut()?;
+    if editions[0] == i {
+        let translations = editions[1..].iter().map(|&j| work(j)).collect();
+        map.insert(
+            "workTranslation".into(),
+            serde_json::Value::Array(translations),
+        );
+    } else {
+        map.insert("translationOfWork".into(), work(editions[0]));
+    }
+    Some(crate::views::script_safe_json(&value))
 }
 
 /// What a translation's page sees of its original, as `translation_of`.

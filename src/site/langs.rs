@@ -209,6 +209,10 @@ pub fn link_one(b: &mut Briefing, original: &Briefing) -> Result<(), SourceError
     }
     let url = t.own_url.clone().unwrap_or_else(|| original.url.clone());
     b.url = format!("{}/{url}", t.code);
+    if b.front.tags.is_empty() {
+        // For what names the tags as written (JSON-LD keywords, feeds).
+        b.front.tags = original.front.tags.clone();
+    }
     b.tags = if b.front.tags.is_empty() {
         original.tags.clone()
     } else {

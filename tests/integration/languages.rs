@@ -77,6 +77,14 @@ fn every_language_has_its_pages_under_its_folder() {
     // The French tag pages carry the French names, at the original's slugs.
     assert!(pages["fr/tags/ecowas/index.html"].contains("<h1>CEDEAO</h1>"));
     assert!(pages["fr/mali/index.html"].contains("Traduit de la note originale <a href=\"../../mali/index.html\" hreflang=\"en\" rel=\"alternate\">en anglais</a>."));
+    // schema.org relates the editions.
+    assert!(pages["fr/mali/index.html"].contains(&format!(
+        "\"translationOfWork\":{{\"@type\":\"NewsArticle\",\"inLanguage\":\"en\",\"url\":\"{BASE}mali/\"}}"
+    )));
+    assert!(pages["mali/index.html"].contains(&format!(
+        "\"workTranslation\":[{{\"@type\":\"NewsArticle\",\"inLanguage\":\"ar\",\"url\":\"{BASE}ar/mali/\"}},{{\"@type\":\"NewsArticle\",\"inLanguage\":\"fr\",\"url\":\"{BASE}fr/mali/\"}}]"
+    )));
+    assert!(!pages["niger/index.html"].contains("workTranslation"));
     // Dates in the page's language.
     assert!(pages["fr/mali/index.html"].contains(">5 septembre 2012</time>"));
     assert!(
