@@ -62,6 +62,14 @@ pub const EN: &[(&str, &str)] = &[
     ("corrections", "Corrections"),
     ("correction_label", "Correction:"),
     ("every_correction", "Every correction on {site}"),
+    (
+        "corrections_description",
+        "Every correction to the briefings of {site}, newest first.",
+    ),
+    (
+        "corrections_intro",
+        "When a briefing gets something wrong, it is corrected and the correction is noted on the briefing and listed here, newest first.",
+    ),
     ("sources", "Sources"),
     ("original_article", "original article"),
     ("cite_title", "Cite this briefing"),
@@ -136,6 +144,14 @@ pub const FR: &[(&str, &str)] = &[
     ("corrections", "Rectificatifs"),
     ("correction_label", "Rectificatif\u{a0}:"),
     ("every_correction", "Tous les rectificatifs de {site}"),
+    (
+        "corrections_description",
+        "Tous les rectificatifs apportés aux notes de {site}, les plus récents d’abord.",
+    ),
+    (
+        "corrections_intro",
+        "Quand une note comporte une erreur, elle est rectifiée\u{a0}; le rectificatif est signalé sur la note et recensé ici, du plus récent au plus ancien.",
+    ),
     ("sources", "Sources"),
     ("original_article", "article original"),
     ("cite_title", "Citer cette note"),

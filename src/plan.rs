@@ -62,9 +62,10 @@ pub enum Kind {
     List(List),
     /// `tags/index.html` (`fr/tags/index.html`…), every tag of a language.
     TagsIndex(usize),
-    /// `corrections/index.html`: every correction of every briefing,
-    /// newest first (only when there is one).
-    Corrections,
+    /// `corrections/index.html` (`fr/corrections/index.html`…): every
+    /// correction of every briefing of a language, newest first (only when
+    /// there is one).
+    Corrections(usize),
     /// An Atom feed of a language: the site's (`None`) or a tag's (its slug).
     Feed(usize, Option<String>),
     /// `sitemap.xml`.
@@ -132,8 +133,8 @@ impl Route {
                 listed: list.items.clone(),
                 site_lists: true,
             },
-            Kind::Corrections => Deps {
-                whole: site.corrected(),
+            Kind::Corrections(lang) => Deps {
+                whole: site.corrected_in(*lang),
                 site_lists: true,
                 ..Deps::default()
             },
@@ -181,11 +182,17 @@ pub fn plan(site: &Site) -> (Vec<Route>, Problems) {
     for lang in 0..site.langs.len() {
         language_lists(site, lang, &mut routes);
     }
-    if !site.corrected().is_empty() {
-        routes.push(Route {
-            path: paths::page(paths::CORRECTIONS),
-            kind: Kind::Corrections,
-        });
+    for lang in 0..site.langs.len() {
+        if !site.corrected_in(lang).is_empty() {
+            routes.push(Route {
+                path: paths::page(&format!(
+                    "{}{}",
+                    site.langs[lang].config.lang_prefix,
+                    paths::CORRECTIONS
+                )),
+                kind: Kind::Corrections(lang),
+            });
+        }
     }
     if site.feeds() {
         for lang in 0..site.langs.len() {
@@ -330,7 +337,7 @@ fn owner(site: &Site, kind: &Kind) -> String {
             ),
         },
         Kind::TagsIndex(lang) => format!("the tags overview{}", in_lang(site, *lang)),
-        Kind::Corrections => "the corrections page".into(),
+        Kind::Corrections(lang) => format!("the corrections page{}", in_lang(site, *lang)),
         Kind::Feed(lang, None) => format!("the site's feed{}", in_lang(site, *lang)),
         Kind::Feed(lang, Some(slug)) => format!(
             "the feed of the tag `{}`{}",

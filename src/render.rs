@@ -91,12 +91,16 @@ pub fn render(site: &Site, route: &Route, want: Want) -> Result<Output, Vec<Sour
             ctx.insert("root", &root);
             template("tags.html", &ctx, LIST_PAGE_CAPACITY)
         }
-        Kind::Corrections => {
+        Kind::Corrections(lang) => {
             let mut ctx = Context::new();
-            let root = paths::root_prefix(paths::CORRECTIONS);
-            lang_context(site, &mut ctx, 0, Page::Only, &root);
+            let root = paths::root_prefix(&format!(
+                "{}{}",
+                site.langs[*lang].config.lang_prefix,
+                paths::CORRECTIONS
+            ));
+            lang_context(site, &mut ctx, *lang, Page::Corrections, &root);
             ctx.insert("root", &root);
-            ctx.insert("corrections", &corrections(site));
+            ctx.insert("corrections", &corrections(site, *lang));
             template("corrections.html", &ctx, LIST_PAGE_CAPACITY)
         }
         Kind::NotFound => {
@@ -407,9 +411,9 @@ struct CorrectionEntry<'a> {
 }
 
 /// Every correction of every briefing, newest first (then in site order).
-fn corrections(site: &Site) -> Vec<CorrectionEntry<'_>> {
+fn corrections(site: &Site, lang: usize) -> Vec<CorrectionEntry<'_>> {
     let mut all: Vec<CorrectionEntry<'_>> = site
-        .corrected()
+        .corrected_in(lang)
         .into_iter()
         .flat_map(|i| {
             let b = &site.briefings[i];
@@ -493,13 +497,19 @@ fn sitemap(site: &Site) -> String {
             }));
         }
     }
-    let corrected = site.corrected();
-    if !corrected.is_empty() {
-        entries.push(entry(
-            paths::CORRECTIONS.into(),
-            corrected.iter().map(modified).max(),
-            Page::Only,
-        ));
+    for lang in 0..site.langs.len() {
+        let corrected = site.corrected_in(lang);
+        if !corrected.is_empty() {
+            entries.push(entry(
+                format!(
+                    "{}{}",
+                    site.langs[lang].config.lang_prefix,
+                    paths::CORRECTIONS
+                ),
+                corrected.iter().map(modified).max(),
+                Page::Corrections,
+            ));
+        }
     }
     feeds::sitemap(&site.config, &entries)
 }

@@ -110,6 +110,8 @@ pub enum Page<'a> {
     List(Option<&'a str>, usize),
     /// The tags overview.
     TagsIndex,
+    /// The corrections page.
+    Corrections,
     /// A page that exists in the default language only.
     Only,
 }
@@ -400,6 +402,8 @@ impl Site {
             Page::TagsIndex => {
                 (!self.lang_tags(lang).by_slug.is_empty()).then(|| format!("{prefix}tags/"))
             }
+            Page::Corrections => (!self.corrected_in(lang).is_empty())
+                .then(|| format!("{prefix}{}", paths::CORRECTIONS)),
             Page::Only => (lang == 0).then(String::new),
         }
     }

@@ -423,6 +423,17 @@ impl Site {
             .collect()
     }
 
+    /// The briefings of language `lang` with at least one correction, in
+    /// site order.
+    pub fn corrected_in(&self, lang: usize) -> Vec<usize> {
+        self.briefings
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| b.lang == lang && b.corrected())
+            .map(|(i, _)| i)
+            .collect()
+    }
+
     /// Whether links may point into the page of the briefing at `i`, so
     /// its ids are needed.
     pub fn is_target(&self, i: usize) -> bool {

@@ -68,6 +68,17 @@ fn every_language_has_its_pages_under_its_folder() {
         !pages.contains_key("fr/niger/index.html"),
         "no French Niger briefing"
     );
+    // Corrections are listed in their language: only the French edition
+    // has one, and its notice links to the French corrections page.
+    assert!(!pages.contains_key("corrections/index.html"));
+    let corrections = &pages["fr/corrections/index.html"];
+    assert!(corrections.contains("<h1>Rectificatifs</h1>"));
+    assert!(
+        corrections.contains(">10 septembre 2012</time>: La date de la conférence a été corrigée.")
+    );
+    assert!(pages["fr/mali/index.html"].contains(
+        "<a href=\"../../fr/corrections/index.html\">Tous les rectificatifs de Notes sur le Sahel</a>"
+    ));
     assert!(!pages.contains_key("mali-fr/index.html"));
     assert!(pages["fr/mali/index.html"].starts_with("<!doctype html>\n<html lang=\"fr\">"));
     assert!(
@@ -282,17 +293,31 @@ fn english_strings() -> Vec<String> {
     let table = |name: &str| -> BTreeMap<String, String> {
         let start = src.find(&format!("pub const {name}:")).unwrap();
         let body = &src[start..start + src[start..].find("];").unwrap()];
-        body.lines()
-            .filter_map(|l| {
-                let l = l.trim().strip_prefix("(\"")?;
-                let (key, rest) = l.split_once("\", \"")?;
-                let value = rest.strip_suffix("\"),")?;
-                Some((key.to_string(), value.replace("\\u{a0}", "\u{a0}")))
-            })
+        // Every string literal of the table, in order: key, value, key…
+        let mut literals = Vec::new();
+        let mut rest = body;
+        while let Some(open) = rest.find('"') {
+            let from = &rest[open + 1..];
+            let mut end = 0;
+            let bytes = from.as_bytes();
+            while bytes[end] != b'"' {
+                end += if bytes[end] == b'\\' { 2 } else { 1 };
+            }
+            literals.push(from[..end].replace("\\u{a0}", "\u{a0}"));
+            rest = &from[end + 1..];
+        }
+        assert_eq!(literals.len() % 2, 0, "{name}");
+        literals
+            .chunks(2)
+            .map(|kv| (kv[0].clone(), kv[1].clone()))
             .collect()
     };
     let (en, fr) = (table("EN"), table("FR"));
     assert!(en.len() > 50 && en.len() == fr.len());
+    assert!(
+        en.contains_key("corrections_intro"),
+        "entries over several lines are read"
+    );
     en.into_iter()
         .filter(|(k, v)| fr[k] != *v && k != "language_name")
         .flat_map(|(k, v)| {
