@@ -700,3 +700,33 @@ fn author_text_of_every_language_stays_text() {
     xmllint("atom.rng", &out.path().join("fr/atom.xml"));
     xmllint("atom.rng", &out.path().join("fr/tags/ecowas/atom.xml"));
 }
+
+#[test]
+fn a_bundle_translation_shares_the_bundle_files() {
+    let site = copy_site(&fixture("languages"));
+    let bundle = site.path().join("content/chad");
+    std::fs::create_dir_all(&bundle).unwrap();
+    std::fs::copy(
+        fixture("many").join("content/overview/map.png"),
+        bundle.join("map.png"),
+    )
+    .unwrap();
+    let briefing = |title: &str, alt: &str| {
+        format!(
+            "+++\ntitle = \"{title}\"\ndate = 2012-07-01\n+++\n## One {{#one}}\n\n![{alt}](map.png)\n"
+        )
+    };
+    std::fs::write(bundle.join("index.md"), briefing("Chad", "Map")).unwrap();
+    std::fs::write(bundle.join("index.fr.md"), briefing("Tchad", "Carte")).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let o = build_ok(site.path(), out.path());
+    assert!(!String::from_utf8_lossy(&o.stderr).contains("not copied"));
+    assert!(out.path().join("chad/map.png").is_file());
+    assert!(out.path().join("fr/chad/map.png").is_file());
+    let fr = read(out.path(), "fr/chad/index.html");
+    assert!(
+        fr.contains("<img src=\"map.png\" alt=\"Carte\" width="),
+        "{fr}"
+    );
+    assert!(fr.contains("hreflang=\"en\" href=\"https://example.org/sahel/chad/\""));
+}
