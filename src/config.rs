@@ -418,6 +418,49 @@ mod tests {
     }
 
     #[test]
+    fn languages_are_checked_where_they_are_written() {
+        let fr = "title = \"x\"\n[languages.fr]\ntitle = \"Notes\"\n";
+        let config = Config::parse(fr).unwrap();
+        assert_eq!(config.language_codes(), ["en", "fr"]);
+        assert_eq!(config.fallback, Fallback::Show);
+        for (text, location, words) in [
+            ("[languages.en]\n", "site.toml:1:1", "default language"),
+            ("x = 1\n", "site.toml:1:1", "unknown field `x`"),
+            (
+                "\n[languages.\"f r\"]\n",
+                "site.toml:2:1",
+                "not a language tag",
+            ),
+            (
+                "[languages.fr]\ndir = \"up\"\n",
+                "site.toml:1:1",
+                "`ltr` or `rtl`",
+            ),
+            (
+                "[languages.fr]\nwords_per_minute = 0\n",
+                "site.toml:1:1",
+                "above zero",
+            ),
+            (
+                "[strings.de]\nkey_points = \"x\"\n",
+                "site.toml:1:1",
+                "does not publish in",
+            ),
+            (
+                "fallback = \"maybe\"\n",
+                "site.toml:1:12",
+                "unknown variant",
+            ),
+            ("[languages.ar]\n", "site.toml:1:1", "have no `actors`"),
+        ] {
+            let err = Config::parse(text).unwrap_err();
+            let err = err.downcast::<SourceError>().unwrap();
+            assert_eq!(err.location(), location, "{text}: {}", err.message);
+            assert!(err.message.contains(words), "{text}: {}", err.message);
+        }
+    }
+
+    #[test]
     fn base_url_gets_one_trailing_slash() {
         let mut c = Config::default();
         assert_eq!(c.base_url_slash(), "");
