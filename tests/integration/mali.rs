@@ -186,7 +186,7 @@ fn the_french_edition_has_the_same_sections_and_paragraphs() {
         "Capitaine Amadou Sanogo",
         "Début septembre 2012",
         "5 juillet 2012",
-        "3 000 soldats",
+        "3\u{202f}000 soldats",
     ] {
         assert!(text.contains(part), "missing: {part}");
     }
