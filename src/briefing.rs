@@ -396,6 +396,7 @@ impl Briefing {
         &self,
         image_size: &dyn Fn(&str) -> Option<(u32, u32)>,
         resolve_link: &dyn Fn(&str) -> Result<Option<String>, LinkProblem>,
+        labels: markdown::Labels<'_>,
     ) -> Result<(Rendered, Vec<SourceError>, Text<'_>), SourceError> {
         let text = self.text()?;
         let options = RenderOptions {
@@ -403,6 +404,7 @@ impl Briefing {
             image_size,
             resolve_link,
             line_words: Some(&self.line_words),
+            labels,
         };
         let (body, problems) = markdown::render_anyway(text.body(), &options);
         let problems = problems.into_iter().map(|e| text.located(e)).collect();
@@ -413,7 +415,7 @@ impl Briefing {
     /// for tests of what the Markdown alone gives.
     #[cfg(test)]
     pub fn render_plain(&self) -> Result<Rendered, Vec<SourceError>> {
-        match self.render_body(&|_| None, &|_| Ok(None)) {
+        match self.render_body(&|_| None, &|_| Ok(None), markdown::Labels::default()) {
             Ok((body, problems, _)) if problems.is_empty() => Ok(body),
             Ok((_, problems, _)) => Err(problems),
             Err(e) => Err(vec![e]),

@@ -77,6 +77,9 @@ pub const EN: &[(&str, &str)] = &[
     ("download_reference", "Download the reference:"),
     ("related_title", "Related briefings"),
     ("published_with", "Published with brief."),
+    ("notes", "Notes"),
+    ("back_to_reference", "Back to reference {number}"),
+    ("table", "Table"),
     ("not_found", "Page not found"),
     (
         "not_found_text",
@@ -168,6 +171,9 @@ pub const FR: &[(&str, &str)] = &[
     ("download_reference", "Télécharger la référence\u{a0}:"),
     ("related_title", "Notes connexes"),
     ("published_with", "Publié avec brief."),
+    ("notes", "Notes"),
+    ("back_to_reference", "Retour à l’appel de note {number}"),
+    ("table", "Tableau"),
     ("not_found", "Page introuvable"),
     (
         "not_found_text",

@@ -161,7 +161,7 @@ fn briefing(site: &Site, i: usize, want: Want) -> Result<Output, Vec<SourceError
     let image_size = |src: &str| site.image_size(&b.url, src);
     let resolve_link = |url: &str| site.links.resolve(&b.url, url);
     let (body, problems, text) = b
-        .render_body(&image_size, &resolve_link)
+        .render_body(&image_size, &resolve_link, labels(site, b.lang))
         .map_err(|e| vec![e])?;
     let related = site.related[i]
         .iter()
@@ -306,6 +306,23 @@ fn localize_dates(site: &Site, lang: &str, view: &mut BriefingView<'_>) {
     for t in &mut view.timeline {
         t.label = s.localize_months(lang, &t.label);
     }
+}
+
+/// The words a rendered body adds of its own, in language `lang`.
+fn labels(site: &Site, lang: usize) -> crate::markdown::Labels<'_> {
+    let code = &site.langs[lang].code;
+    let mut labels = crate::markdown::Labels::default();
+    let words = [
+        ("notes", &mut labels.notes),
+        ("back_to_reference", &mut labels.back_to_reference),
+        ("table", &mut labels.table),
+    ];
+    for (key, slot) in words {
+        if let Some(s) = site.strings.get(code, key) {
+            *slot = s;
+        }
+    }
+    labels
 }
 
 /// What is worth telling the author about one briefing, from its rendered

@@ -96,6 +96,11 @@ fn every_language_has_its_pages_under_its_folder() {
         "\"workTranslation\":[{{\"@type\":\"NewsArticle\",\"inLanguage\":\"ar\",\"url\":\"{BASE}ar/mali/\"}},{{\"@type\":\"NewsArticle\",\"inLanguage\":\"fr\",\"url\":\"{BASE}fr/mali/\"}}]"
     )));
     assert!(!pages["niger/index.html"].contains("workTranslation"));
+    // What the rendered body adds is in the page's language too.
+    let fr = &pages["fr/mali/index.html"];
+    assert!(fr.contains("<h2 id=\"footnotes-label\">Notes</h2>"));
+    assert!(fr.contains("aria-label=\"Retour à l’appel de note 1\">↩</a>"));
+    assert!(fr.contains("role=\"region\" tabindex=\"0\" aria-label=\"Tableau\">"));
     // Dates in the page's language.
     assert!(pages["fr/mali/index.html"].contains(">5 septembre 2012</time>"));
     assert!(
