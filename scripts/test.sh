@@ -152,5 +152,5 @@ rm -rf "$sites"
 ./target/release/brief build --quiet --root tests/fixtures/minimal --output "$sites/minimal"
 
 echo "== Real-browser suite (Chromium, axe-core, Nu HTML Checker)"
-BRIEF_BROWSER_ARGS='--expect-headings "mali-ecowas-military-support=The request|Diplomacy|Historical context"' \
+BRIEF_BROWSER_ARGS='--expect-headings "mali-ecowas-military-support=The request|Diplomacy|Historical context" --expect-headings "fr_mali-ecowas-military-support=La demande|Diplomatie|Contexte historique"' \
   tests/browser/run-all.sh "$sites/mali" "$sites/mali-published" "$sites/minimal"

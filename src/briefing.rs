@@ -102,6 +102,37 @@ pub struct Briefing {
     /// quick look at the text that may say yes wrongly but never misses
     /// one, so only these pages' ids are gathered for checking anchors.
     pub anchors: AnchorHints,
+    /// Its language: 0 for the site's default, `k` for the `k`-th of
+    /// `[languages]` (in the order of their tags).
+    pub lang: usize,
+    /// For a translation (`mali.fr.md`), what it translates.
+    pub translation: Option<Translation>,
+}
+
+/// What makes a briefing a translation: `content/mali.fr.md` translates
+/// `content/mali.md` into the language `fr` the site declares.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Translation {
+    /// The original's path inside `content/`: `mali.md`.
+    pub original: String,
+    /// Its language tag: `fr`.
+    pub code: String,
+    /// Its own URL inside the language's folder when its front matter sets
+    /// `slug` or `path`; else it takes the original's.
+    pub own_url: Option<String>,
+}
+
+/// When `rel` names a translation (`sahel/mali.fr.md`, `mali/index.fr.md`)
+/// into one of the site's other languages: the original's path, the tag
+/// and the language's number.
+pub fn translation_of(rel: &str, config: &Config) -> Option<(String, String, usize)> {
+    let stem = rel.strip_suffix(".md")?;
+    let (base, code) = stem.rsplit_once('.')?;
+    if base.is_empty() || base.ends_with('/') {
+        return None;
+    }
+    let k = config.languages.keys().position(|c| c == code)?;
+    Some((format!("{base}.md"), code.to_string(), k + 1))
 }
 
 /// See [`Briefing::anchors`].
@@ -196,6 +227,26 @@ impl Briefing {
         })?;
         let len = text.len();
         let mut briefing = Briefing::parse_with(&display, &file.rel, text, config.raw_html)?;
+        if let Some((original, code, k)) = translation_of(&file.rel, config) {
+            let own_url = match (&briefing.front.path, &briefing.front.slug) {
+                (Some(path), _) => Some(format!("{path}/")),
+                (None, Some(slug)) => Some(url_for(&display, "", &original, Some(slug))?),
+                (None, None) => None,
+            };
+            // Until it is linked to its original (`crate::site`), its URL
+            // is the one the original would have by default.
+            let url = match &own_url {
+                Some(url) => url.clone(),
+                None => url_for(&display, "", &original, None)?,
+            };
+            briefing.url = format!("{code}/{url}");
+            briefing.lang = k;
+            briefing.translation = Some(Translation {
+                original,
+                code,
+                own_url,
+            });
+        }
         // Held for every briefing until the build ends, the text would
         // double the memory a big site needs; rendering reads it again.
         briefing.source = Source::File {
@@ -266,6 +317,8 @@ impl Briefing {
             tags,
             lead,
             anchors,
+            lang: 0,
+            translation: None,
         })
     }
 
@@ -344,6 +397,7 @@ impl Briefing {
         image_size: &dyn Fn(&str) -> Option<(u32, u32)>,
         resolve_link: &dyn Fn(&str) -> Result<Option<String>, LinkProblem>,
         image_src: Option<&markdown::ImageSrc<'_>>,
+        labels: markdown::Labels<'_>,
     ) -> Result<(Rendered, Vec<SourceError>, Text<'_>), SourceError> {
         let text = self.text()?;
         let options = RenderOptions {
@@ -352,6 +406,7 @@ impl Briefing {
             resolve_link,
             line_words: Some(&self.line_words),
             image_src,
+            labels,
         };
         let (body, problems) = markdown::render_anyway(text.body(), &options);
         let problems = problems.into_iter().map(|e| text.located(e)).collect();
@@ -362,7 +417,7 @@ impl Briefing {
     /// for tests of what the Markdown alone gives.
     #[cfg(test)]
     pub fn render_plain(&self) -> Result<Rendered, Vec<SourceError>> {
-        match self.render_body(&|_| None, &|_| Ok(None), None) {
+        match self.render_body(&|_| None, &|_| Ok(None), None, markdown::Labels::default()) {
             Ok((body, problems, _)) if problems.is_empty() => Ok(body),
             Ok((_, problems, _)) => Err(problems),
             Err(e) => Err(vec![e]),

@@ -134,6 +134,11 @@ pub fn check(root: &Path, options: &CheckOptions) -> Report {
     for b in &site.briefings {
         report.findings.extend(content_findings(b));
     }
+    report.findings.extend(
+        crate::translations::findings(&site)
+            .into_iter()
+            .map(Finding::warning),
+    );
     let (routes, clashes) = plan::plan(&site);
     report
         .findings

@@ -137,10 +137,18 @@ pub struct ServeArgs {
 #[derive(Debug, Args)]
 pub struct NewArgs {
     /// The headline; the file is named after it.
-    pub title: String,
+    #[arg(required_unless_present = "from")]
+    pub title: Option<String>,
     /// A folder inside content/ to put it in, e.g. `sahel/`.
-    #[arg(long, value_name = "FOLDER")]
+    #[arg(long, value_name = "FOLDER", conflicts_with = "from")]
     pub path: Option<String>,
+    /// Start a translation of this briefing (`content/mali.md`) instead:
+    /// its front matter and headings, to translate, beside it.
+    #[arg(long, value_name = "FILE", requires = "lang", conflicts_with = "title")]
+    pub from: Option<String>,
+    /// The language of the translation, one of the site's `[languages]`.
+    #[arg(long, value_name = "TAG", requires = "from")]
+    pub lang: Option<String>,
     /// The site folder.
     #[arg(long, short = 'r', default_value = ".", value_name = "DIR")]
     pub root: PathBuf,

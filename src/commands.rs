@@ -264,12 +264,16 @@ fn serve(args: ServeArgs, out: &Output) -> Result<ExitCode> {
 }
 
 fn new(args: NewArgs) -> Result<ExitCode> {
-    let path = crate::scaffold::new_briefing(
-        &args.root,
-        &args.title,
-        args.path.as_deref(),
-        crate::date::Date::today(),
-    )?;
+    let path = match (&args.from, &args.lang, &args.title) {
+        (Some(from), Some(lang), _) => crate::scaffold::new_translation(&args.root, from, lang)?,
+        (_, _, Some(title)) => crate::scaffold::new_briefing(
+            &args.root,
+            title,
+            args.path.as_deref(),
+            crate::date::Date::today(),
+        )?,
+        _ => anyhow::bail!("give a title, or --from FILE --lang TAG for a translation"),
+    };
     // `./content/…` reads better as `content/…`.
     let shown = path.strip_prefix(".").unwrap_or(&path);
     println!(

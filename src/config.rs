@@ -50,6 +50,45 @@ pub struct Config {
     /// Make a single-file HTML edition of every briefing (styles inlined,
     /// images as `data:` URIs), for e-mail.
     pub single_file: bool,
+    /// Other languages the site publishes in, by BCP 47 tag (`[languages.fr]`):
+    /// each gets its pages under `fr/`. Empty for a one-language site.
+    pub languages: BTreeMap<String, Language>,
+    /// What a language's lists do with a briefing not translated into it:
+    /// list the original with an "in English" marker, or leave it out.
+    pub fallback: Fallback,
+    /// Interface strings by language (`[strings.fr] key_points = "…"`),
+    /// over the built-in tables (see [`crate::i18n`]).
+    pub strings: BTreeMap<String, BTreeMap<String, String>>,
+    /// The folder of this language's pages (`fr/`), empty for the default
+    /// language; set on the per-language copies the site makes.
+    #[serde(skip)]
+    pub lang_prefix: String,
+}
+
+/// One of the site's other languages, `[languages.fr]` in `site.toml`.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Language {
+    /// The site's name in this language; the site's `title` when empty.
+    pub title: String,
+    /// The site's description in this language; the site's when empty.
+    pub description: String,
+    /// `rtl` or `ltr`; worked out from the language tag when empty (Arabic,
+    /// Hebrew, Persian, Urdu… are right to left).
+    pub dir: String,
+    /// Reading speed in this language; the site's `words_per_minute` when unset.
+    pub words_per_minute: Option<u32>,
+}
+
+/// See [`Config::fallback`].
+#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Fallback {
+    /// Listed in the original language, marked as such.
+    #[default]
+    Show,
+    /// Left out of the language's lists.
+    Hide,
 }
 
 impl Default for Config {
@@ -69,6 +108,10 @@ impl Default for Config {
             pdf: false,
             pdf_paper: "a4".to_string(),
             single_file: false,
+            languages: BTreeMap::new(),
+            fallback: Fallback::Show,
+            strings: BTreeMap::new(),
+            lang_prefix: String::new(),
         }
     }
 }
@@ -147,6 +190,7 @@ impl Config {
                 "write pdf_paper = \"a4\" or pdf_paper = \"letter\"",
             ));
         }
+        self.validate_languages(text)?;
         if self.paginate == 0 {
             return Err(at(
                 "paginate",
@@ -169,6 +213,87 @@ impl Config {
             ));
         }
         Ok(())
+    }
+
+    /// Checks `[languages]` and `[strings]`: tags, directions, no second
+    /// entry for the default language, every interface string present.
+    fn validate_languages(&self, text: &str) -> Result<(), SourceError> {
+        let table = |name: &str| find_table(text, name).unwrap_or(0);
+        for (code, lang) in &self.languages {
+            let header = format!("languages.{code}");
+            let at = |message: String, help: &str| {
+                SourceError::new(CONFIG_FILE, message)
+                    .at_offset(text, table(&header), header.len() + 2)
+                    .with_help(help)
+            };
+            if !crate::i18n::is_language_tag(code) {
+                return Err(at(
+                    format!("`{code}` is not a language tag"),
+                    "use a BCP 47 tag such as fr, pt-BR or ar, e.g. [languages.fr]",
+                ));
+            }
+            if code == &self.language {
+                return Err(at(
+                    format!(
+                        "`{code}` is the site's default language (`language`), so it cannot also be one of `[languages]`"
+                    ),
+                    "remove this table: the default language takes its title and description from the top of site.toml",
+                ));
+            }
+            if !matches!(lang.dir.as_str(), "" | "ltr" | "rtl") {
+                return Err(at(
+                    format!(
+                        "`dir` of `{code}` must be `ltr` or `rtl`, not `{}`",
+                        lang.dir
+                    ),
+                    "write dir = \"rtl\" for a right-to-left language, or leave it out",
+                ));
+            }
+            if lang.words_per_minute == Some(0) {
+                return Err(at(
+                    format!("`words_per_minute` of `{code}` must be above zero"),
+                    "leave it out to use the site's reading speed",
+                ));
+            }
+        }
+        for code in self.strings.keys() {
+            if code != &self.language && !self.languages.contains_key(code) {
+                let header = format!("strings.{code}");
+                return Err(SourceError::new(
+                    CONFIG_FILE,
+                    format!("`[strings.{code}]` is for a language the site does not publish in"),
+                )
+                .at_offset(text, table(&header), header.len() + 2)
+                .with_help("declare it with [languages.CODE], or fix the tag to match `language` or one of `[languages]`"));
+            }
+        }
+        if let Some((code, missing)) = crate::i18n::missing_strings(self).into_iter().next() {
+            let header = format!("strings.{code}");
+            let offset = find_table(text, &header)
+                .or_else(|| find_table(text, &format!("languages.{code}")))
+                .or_else(|| find_key(text, "language"))
+                .unwrap_or(0);
+            let list = missing
+                .iter()
+                .map(|k| format!("`{k}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            return Err(SourceError::new(
+                CONFIG_FILE,
+                format!("the interface strings of `{code}` have no {list}"),
+            )
+            .at_offset(text, offset, 1)
+            .with_help(format!("brief has no built-in strings for every key in `{code}`: add them under [strings.{code}], e.g. {} = \"…\"; `brief help site-toml` lists every key", missing[0])));
+        }
+        Ok(())
+    }
+
+    /// The languages the site publishes in: the default first, then the
+    /// others in the order of their tags.
+    pub fn language_codes(&self) -> Vec<&str> {
+        std::iter::once(self.language.as_str())
+            .chain(self.languages.keys().map(String::as_str))
+            .collect()
     }
 
     /// Checks `base_url` alone (for a value given on the command line).
@@ -211,6 +336,21 @@ impl Config {
             format!("{}/", self.base_url.trim_end_matches('/'))
         }
     }
+}
+
+/// Byte offset of a `[name]` table header, to point errors at it.
+fn find_table(text: &str, name: &str) -> Option<usize> {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim();
+        if let Some(inner) = trimmed.strip_prefix('[').and_then(|t| t.strip_suffix(']'))
+            && inner.trim().replace('"', "") == name
+        {
+            return Some(offset + (line.len() - line.trim_start().len()));
+        }
+        offset += line.len();
+    }
+    None
 }
 
 /// Byte offset of a top-level `key =` line, to point errors at it.
@@ -295,6 +435,49 @@ mod tests {
         let err = err.downcast::<SourceError>().unwrap();
         assert_eq!(err.location(), "site.toml:2:1");
         assert!(err.message.contains("not a time zone"), "{}", err.message);
+    }
+
+    #[test]
+    fn languages_are_checked_where_they_are_written() {
+        let fr = "title = \"x\"\n[languages.fr]\ntitle = \"Notes\"\n";
+        let config = Config::parse(fr).unwrap();
+        assert_eq!(config.language_codes(), ["en", "fr"]);
+        assert_eq!(config.fallback, Fallback::Show);
+        for (text, location, words) in [
+            ("[languages.en]\n", "site.toml:1:1", "default language"),
+            ("x = 1\n", "site.toml:1:1", "unknown field `x`"),
+            (
+                "\n[languages.\"f r\"]\n",
+                "site.toml:2:1",
+                "not a language tag",
+            ),
+            (
+                "[languages.fr]\ndir = \"up\"\n",
+                "site.toml:1:1",
+                "`ltr` or `rtl`",
+            ),
+            (
+                "[languages.fr]\nwords_per_minute = 0\n",
+                "site.toml:1:1",
+                "above zero",
+            ),
+            (
+                "[strings.de]\nkey_points = \"x\"\n",
+                "site.toml:1:1",
+                "does not publish in",
+            ),
+            (
+                "fallback = \"maybe\"\n",
+                "site.toml:1:12",
+                "unknown variant",
+            ),
+            ("[languages.ar]\n", "site.toml:1:1", "have no `actors`"),
+        ] {
+            let err = Config::parse(text).unwrap_err();
+            let err = err.downcast::<SourceError>().unwrap();
+            assert_eq!(err.location(), location, "{text}: {}", err.message);
+            assert!(err.message.contains(words), "{text}: {}", err.message);
+        }
     }
 
     #[test]

@@ -137,14 +137,21 @@ pub struct SitemapEntry {
     pub path: String,
     /// Last modification, when known.
     pub lastmod: Option<Date>,
+    /// Its editions in every language, itself included, and `x-default`:
+    /// (language tag, absolute URL). Empty on a one-language site.
+    pub alternates: Vec<(String, String)>,
 }
 
 /// `sitemap.xml` (sitemaps.org protocol 0.9).
 pub fn sitemap(config: &Config, entries: &[SitemapEntry]) -> String {
     let base = config.base_url_slash();
     let mut x = String::from(
-        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\"",
     );
+    if entries.iter().any(|e| !e.alternates.is_empty()) {
+        x.push_str(" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\"");
+    }
+    x.push_str(">\n");
     for e in entries {
         let _ = write!(
             x,
@@ -153,6 +160,17 @@ pub fn sitemap(config: &Config, entries: &[SitemapEntry]) -> String {
         );
         if let Some(d) = e.lastmod {
             let _ = write!(x, "<lastmod>{d}</lastmod>");
+        }
+        for (lang, href) in &e.alternates {
+            let _ = write!(
+                x,
+                "\n    <xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>",
+                xml_escape(lang),
+                xml_escape(href)
+            );
+        }
+        if !e.alternates.is_empty() {
+            x.push_str("\n  ");
         }
         x.push_str("</url>\n");
     }
@@ -210,6 +228,7 @@ mod tests {
             &[SitemapEntry {
                 path: "a/".into(),
                 lastmod: None,
+                alternates: Vec::new(),
             }],
         );
         assert!(s.contains("<url><loc>https://example.org/a/</loc></url>"));

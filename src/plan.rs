@@ -86,13 +86,14 @@ pub enum Kind {
     Briefing(usize),
     /// A page of a list of briefings: the home page or a tag's.
     List(List),
-    /// `tags/index.html`, every tag.
-    TagsIndex,
-    /// `corrections/index.html`: every correction of every briefing,
-    /// newest first (only when there is one).
-    Corrections,
-    /// An Atom feed: the site's (`None`) or a tag's (its slug).
-    Feed(Option<String>),
+    /// `tags/index.html` (`fr/tags/index.html`…), every tag of a language.
+    TagsIndex(usize),
+    /// `corrections/index.html` (`fr/corrections/index.html`…): every
+    /// correction of every briefing of a language, newest first (only when
+    /// there is one).
+    Corrections(usize),
+    /// An Atom feed of a language: the site's (`None`) or a tag's (its slug).
+    Feed(usize, Option<String>),
     /// `sitemap.xml`.
     Sitemap,
     /// `robots.txt`.
@@ -115,6 +116,8 @@ pub enum Kind {
 /// One page of a list of briefings.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct List {
+    /// The language (0 for the default).
+    pub lang: usize,
     /// The tag (slug) whose list this is; `None` for the home page.
     pub tag: Option<String>,
     /// The page's folder: `""`, `page/2/`, `tags/mali/page/3/`.
@@ -160,17 +163,17 @@ impl Route {
                 listed: list.items.clone(),
                 site_lists: true,
             },
-            Kind::Corrections => Deps {
-                whole: site.corrected(),
+            Kind::Corrections(lang) => Deps {
+                whole: site.corrected_in(*lang),
                 site_lists: true,
                 ..Deps::default()
             },
-            Kind::TagsIndex | Kind::NotFound => Deps {
+            Kind::TagsIndex(_) | Kind::NotFound => Deps {
                 site_lists: true,
                 ..Deps::default()
             },
-            Kind::Feed(tag) => {
-                let items = site.list_items(tag.as_deref());
+            Kind::Feed(lang, tag) => {
+                let items = site.lang_items(*lang, tag.as_deref());
                 Deps {
                     whole: items.iter().copied().take(FEED_LIMIT).collect(),
                     listed: items.to_vec(),
@@ -227,44 +230,33 @@ pub fn plan(site: &Site) -> (Vec<Route>, Problems) {
             });
         }
     }
-    lists(
-        &mut routes,
-        None,
-        "",
-        site.list_items(None),
-        site.config.paginate,
-    );
-    if !site.tags.by_slug.is_empty() {
-        routes.push(Route {
-            path: "tags/index.html".into(),
-            kind: Kind::TagsIndex,
-        });
+    for lang in 0..site.langs.len() {
+        language_lists(site, lang, &mut routes);
     }
-    for tag in site.tags.by_slug.values() {
-        let base = paths::tag(&tag.slug);
-        lists(
-            &mut routes,
-            Some(&tag.slug),
-            &base,
-            &tag.pages,
-            site.config.paginate,
-        );
-    }
-    if !site.corrected().is_empty() {
-        routes.push(Route {
-            path: paths::page(paths::CORRECTIONS),
-            kind: Kind::Corrections,
-        });
+    for lang in 0..site.langs.len() {
+        if !site.corrected_in(lang).is_empty() {
+            routes.push(Route {
+                path: paths::page(&format!(
+                    "{}{}",
+                    site.langs[lang].config.lang_prefix,
+                    paths::CORRECTIONS
+                )),
+                kind: Kind::Corrections(lang),
+            });
+        }
     }
     if site.feeds() {
-        routes.push(Route {
-            path: "atom.xml".into(),
-            kind: Kind::Feed(None),
-        });
-        routes.extend(site.tags.by_slug.values().map(|tag| Route {
-            path: format!("{}atom.xml", paths::tag(&tag.slug)),
-            kind: Kind::Feed(Some(tag.slug.clone())),
-        }));
+        for lang in 0..site.langs.len() {
+            let prefix = &site.langs[lang].config.lang_prefix;
+            routes.push(Route {
+                path: format!("{prefix}atom.xml"),
+                kind: Kind::Feed(lang, None),
+            });
+            routes.extend(site.lang_tags(lang).by_slug.values().map(|tag| Route {
+                path: format!("{prefix}{}atom.xml", paths::tag(&tag.slug)),
+                kind: Kind::Feed(lang, Some(tag.slug.clone())),
+            }));
+        }
         for (path, kind) in [
             ("sitemap.xml", Kind::Sitemap),
             ("robots.txt", Kind::Robots),
@@ -299,9 +291,34 @@ pub fn plan(site: &Site) -> (Vec<Route>, Problems) {
     (routes, clashes)
 }
 
+/// The home list, tags overview and tag lists of language `lang`.
+fn language_lists(site: &Site, lang: usize, routes: &mut Vec<Route>) {
+    let prefix = &site.langs[lang].config.lang_prefix;
+    let per = site.config.paginate;
+    lists(routes, lang, None, prefix, site.lang_items(lang, None), per);
+    let tags = site.lang_tags(lang);
+    if !tags.by_slug.is_empty() {
+        routes.push(Route {
+            path: format!("{prefix}tags/index.html"),
+            kind: Kind::TagsIndex(lang),
+        });
+    }
+    for tag in tags.by_slug.values() {
+        let base = format!("{prefix}{}", paths::tag(&tag.slug));
+        lists(routes, lang, Some(&tag.slug), &base, &tag.pages, per);
+    }
+}
+
 /// The pages of a list of `items` (briefing indexes) whose first page is
 /// in `base`, `per_page` to a page. An empty list still has its first page.
-fn lists(routes: &mut Vec<Route>, tag: Option<&str>, base: &str, items: &[usize], per: usize) {
+fn lists(
+    routes: &mut Vec<Route>,
+    lang: usize,
+    tag: Option<&str>,
+    base: &str,
+    items: &[usize],
+    per: usize,
+) {
     let chunks: Vec<&[usize]> = if items.is_empty() {
         vec![&[]]
     } else {
@@ -315,6 +332,7 @@ fn lists(routes: &mut Vec<Route>, tag: Option<&str>, base: &str, items: &[usize]
         routes.push(Route {
             path: paths::page(&folder),
             kind: Kind::List(List {
+                lang,
                 tag: tag.map(str::to_string),
                 folder,
                 number,
@@ -375,16 +393,33 @@ fn owner(site: &Site, kind: &Kind) -> String {
             site.briefings[*i].file.display()
         ),
         Kind::List(list) => match &list.tag {
-            None => "the home page list".into(),
-            Some(slug) => format!("the page of the tag `{}`", tag_name(site, slug)),
+            None => format!("the home page list{}", in_lang(site, list.lang)),
+            Some(slug) => format!(
+                "the page of the tag `{}`{}",
+                tag_name(site, slug),
+                in_lang(site, list.lang)
+            ),
         },
-        Kind::TagsIndex => "the tags overview".into(),
-        Kind::Corrections => "the corrections page".into(),
-        Kind::Feed(None) => "the site's feed".into(),
-        Kind::Feed(Some(slug)) => format!("the feed of the tag `{}`", tag_name(site, slug)),
+        Kind::TagsIndex(lang) => format!("the tags overview{}", in_lang(site, *lang)),
+        Kind::Corrections(lang) => format!("the corrections page{}", in_lang(site, *lang)),
+        Kind::Feed(lang, None) => format!("the site's feed{}", in_lang(site, *lang)),
+        Kind::Feed(lang, Some(slug)) => format!(
+            "the feed of the tag `{}`{}",
+            tag_name(site, slug),
+            in_lang(site, *lang)
+        ),
         Kind::Sitemap => "the sitemap".into(),
         Kind::Robots => "robots.txt".into(),
         Kind::NotFound => "the 404 page".into(),
+    }
+}
+
+/// ` in `fr`` for a language other than the default, for messages.
+fn in_lang(site: &Site, lang: usize) -> String {
+    if lang == 0 {
+        String::new()
+    } else {
+        format!(" in `{}`", site.langs[lang].code)
     }
 }
 
@@ -478,7 +513,7 @@ mod tests {
     #[test]
     fn lists_are_split_into_linked_pages() {
         let mut routes = Vec::new();
-        lists(&mut routes, Some("mali"), "tags/mali/", &[4, 5, 6], 2);
+        lists(&mut routes, 0, Some("mali"), "tags/mali/", &[4, 5, 6], 2);
         let paths: Vec<&str> = routes.iter().map(|r| r.path.as_str()).collect();
         assert_eq!(
             paths,
@@ -492,7 +527,7 @@ mod tests {
         assert_eq!(second.previous.as_deref(), Some("tags/mali/index.html"));
         assert_eq!(second.next, None);
         let mut empty = Vec::new();
-        lists(&mut empty, None, "", &[], 10);
+        lists(&mut empty, 0, None, "", &[], 10);
         assert_eq!(empty.len(), 1, "an empty list still has its first page");
     }
 }

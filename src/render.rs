@@ -9,7 +9,7 @@ use crate::links::{Anchored, Targets, ids_in};
 use crate::markdown::{Link, Rendered};
 use crate::output::Contents;
 use crate::plan::{Kind, List, Route, paths};
-use crate::site::Site;
+use crate::site::{Page, Site};
 use crate::views::{BriefingView, PdfLink, collection_json_ld};
 use serde::Serialize;
 use tera::Context;
@@ -88,35 +88,47 @@ pub fn render(site: &Site, route: &Route, want: Want) -> Result<Output, Vec<Sour
             let (name, ctx) = list_context(site, list);
             template(name, &ctx, LIST_PAGE_CAPACITY)
         }
-        Kind::TagsIndex => {
+        Kind::TagsIndex(lang) => {
             let mut ctx = Context::new();
-            ctx.insert("root", "../");
+            let root =
+                paths::root_prefix(&format!("{}tags/", site.langs[*lang].config.lang_prefix));
+            lang_context(site, &mut ctx, *lang, Page::TagsIndex, &root);
+            ctx.insert("root", &root);
             template("tags.html", &ctx, LIST_PAGE_CAPACITY)
         }
-        Kind::Corrections => {
+        Kind::Corrections(lang) => {
             let mut ctx = Context::new();
-            ctx.insert("root", &paths::root_prefix(paths::CORRECTIONS));
-            ctx.insert("corrections", &corrections(site));
+            let root = paths::root_prefix(&format!(
+                "{}{}",
+                site.langs[*lang].config.lang_prefix,
+                paths::CORRECTIONS
+            ));
+            lang_context(site, &mut ctx, *lang, Page::Corrections, &root);
+            ctx.insert("root", &root);
+            ctx.insert("corrections", &corrections(site, *lang));
             template("corrections.html", &ctx, LIST_PAGE_CAPACITY)
         }
         Kind::NotFound => {
             // A 404 page is served at any path, so it links by absolute URL.
             let mut ctx = Context::new();
-            ctx.insert("root", &site.config.base_url_slash());
+            let root = site.config.base_url_slash();
+            lang_context(site, &mut ctx, 0, Page::Only, &root);
+            ctx.insert("root", &root);
             template("404.html", &ctx, LIST_PAGE_CAPACITY)
         }
-        Kind::Feed(tag) => Ok(bytes(feed(site, tag.as_deref()).into_bytes())),
+        Kind::Feed(lang, tag) => Ok(bytes(feed(site, *lang, tag.as_deref()).into_bytes())),
         Kind::Sitemap => Ok(bytes(sitemap(site).into_bytes())),
         Kind::Robots => Ok(bytes(feeds::robots(&site.config).into_bytes())),
         Kind::Static(key) => Ok(Output {
             contents: site.statics[key].clone(),
             facts: Facts::default(),
         }),
-        Kind::Cite(i, format) => Ok(bytes(
-            format
-                .render(&site.briefings[*i], &site.config)
-                .into_bytes(),
-        )),
+        Kind::Cite(i, format) => {
+            let b = &site.briefings[*i];
+            Ok(bytes(
+                format.render(b, &site.langs[b.lang].config).into_bytes(),
+            ))
+        }
         Kind::Asset(i, k) => Ok(Output {
             contents: site.briefings[*i].assets[*k].contents.clone(),
             facts: Facts::default(),
@@ -129,6 +141,25 @@ pub fn render(site: &Site, route: &Route, want: Want) -> Result<Output, Vec<Sour
             )]),
         },
     }
+}
+
+/// Puts in `ctx` what a page of language `lang` shows beside its own
+/// values on a site in several languages: its language's settings, tags
+/// and strings, its editions in other languages (`alternates`) and the
+/// language switch (`languages`). A one-language site's pages see the
+/// site-wide values only.
+fn lang_context(site: &Site, ctx: &mut Context, lang: usize, page: Page<'_>, root: &str) {
+    if !site.multilingual() {
+        return;
+    }
+    let l = &site.langs[lang];
+    for (name, value) in &l.values {
+        ctx.insert_value(*name, value.clone());
+    }
+    ctx.insert("lang", &l.code);
+    ctx.insert("lang_root", &l.config.lang_prefix);
+    ctx.insert("alternates", &site.alternates(page, root));
+    ctx.insert("languages", &site.switch(lang, page, root));
 }
 
 /// Where a list page's buffer starts: a page of ten cards with the
@@ -169,11 +200,12 @@ fn briefing(site: &Site, i: usize, want: Want, single: bool) -> Result<Output, V
             &image_size,
             &resolve_link,
             if single { Some(&data_uri) } else { None },
+            labels(site, b.lang),
         )
         .map_err(|e| vec![e])?;
     let related = site.related[i]
         .iter()
-        .map(|&j| site.summaries[j].clone())
+        .map(|&j| site.summary_in(b.lang, j))
         .collect();
     let body_len = body.intro_html.len()
         + body.footnotes_html.len()
@@ -195,27 +227,68 @@ fn briefing(site: &Site, i: usize, want: Want, single: bool) -> Result<Output, V
         })
     });
     let reads = site.templates.reads();
-    let cite_styles = if reads.cite {
-        crate::citation::styled(b, &site.config, &site.cite_cache)
+    let config = &site.langs[b.lang].config;
+    // The three styles are formatted with hayagriva's English locale
+    // ("September 5, 2012"): only pages whose interface is English show
+    // them (a one-language site in a language brief has no table for
+    // keeps its English interface, and them).
+    let english = crate::i18n::interface_is_english(&config.language, site.multilingual());
+    let cite_styles = if reads.cite && english {
+        crate::citation::styled(b, config, &site.cite_cache)
     } else {
         Vec::new()
     };
-    let view = BriefingView::new(b, &body, &site.config, related, cite_styles, reads, pdf);
-    let mut view = view;
+    let mut view = BriefingView::new(b, &body, config, related, cite_styles, reads, pdf);
     if single {
         view.single_file = true;
         view.inline_css = crate::single::stylesheet(site);
     } else if site.config.single_file {
         view.single = Some(paths::single_name(&b.url));
     }
-    let mut ctx = Context::new();
-    ctx.insert("page", &view);
-    if single {
-        // Links to the rest of the site are absolute, or not written.
-        ctx.insert("root", &site.config.base_url_slash());
+    // The single file's links to the rest of the site are absolute, or
+    // not written.
+    let root = if single {
+        site.config.base_url_slash()
     } else {
-        ctx.insert("root", &paths::root_prefix(&b.url));
+        paths::root_prefix(&b.url)
+    };
+    let mut ctx = Context::new();
+    if site.langs[b.lang].localize {
+        localize_dates(site, &site.langs[b.lang].code, &mut view);
     }
+    if let Some(json) = json_ld_with_editions(site, i, &view.json_ld) {
+        view.json_ld = json;
+    }
+    if site.multilingual() {
+        lang_context(site, &mut ctx, b.lang, Page::Briefing(i), &root);
+        // The single file without `base_url` cannot reach the other
+        // editions: it names none.
+        let unreachable = single && root.is_empty();
+        if unreachable {
+            ctx.insert("alternates", &[(); 0]);
+            ctx.insert("languages", &[(); 0]);
+        }
+        // A translation says what it translates, and links to it.
+        if let Some(&o) = site.editions(i).first()
+            && o != i
+            && !unreachable
+        {
+            let original = &site.briefings[o];
+            let code = &site.langs[original.lang].code;
+            ctx.insert(
+                "translation_of",
+                &Original {
+                    lang: code,
+                    name: site.strings.get(code, "language_name").unwrap_or_default(),
+                    path: paths::page(&original.url),
+                    href: format!("{root}{}", paths::page(&original.url)),
+                    title: &original.front.title,
+                },
+            );
+        }
+    }
+    ctx.insert("page", &view);
+    ctx.insert("root", &root);
     // The page is its body and about 6 KB of header, related cards and
     // footer with the built-in templates.
     let html = site
@@ -246,6 +319,86 @@ fn briefing(site: &Site, i: usize, want: Want, single: bool) -> Result<Output, V
         contents: Contents::Bytes(html),
         facts,
     })
+}
+
+/// The JSON-LD of briefing `i` when it has editions in other languages
+/// (and absolute URLs): with `translationOfWork`, a translation's
+/// original, or `workTranslation`, an original's translations, as
+/// schema.org relates them. `None` leaves it as it is.
+fn json_ld_with_editions(site: &Site, i: usize, json: &str) -> Option<String> {
+    let base = site.config.base_url_slash();
+    let editions = site.editions(i);
+    if base.is_empty() || json.is_empty() || editions.len() < 2 {
+        return None;
+    }
+    let mut value: serde_json::Value = serde_json::from_str(json).ok()?;
+    let work = |j: usize| {
+        let b = &site.briefings[j];
+        serde_json::json!({
+            "@type": "NewsArticle",
+            "inLanguage": site.langs[b.lang].config.language,
+            "url": format!("{base}{}", b.url),
+        })
+    };
+    let map = value.as_object_mut()?;
+    if editions[0] == i {
+        let translations = editions[1..].iter().map(|&j| work(j)).collect();
+        map.insert(
+            "workTranslation".into(),
+            serde_json::Value::Array(translations),
+        );
+    } else {
+        map.insert("translationOfWork".into(), work(editions[0]));
+    }
+    Some(crate::views::script_safe_json(&value))
+}
+
+/// What a translation's page sees of its original, as `translation_of`.
+#[derive(Debug, Serialize)]
+struct Original<'a> {
+    /// Its language tag.
+    lang: &'a str,
+    /// Its language's name in that language ("English").
+    name: &'a str,
+    /// Its page relative to the site root.
+    path: String,
+    /// Its page relative to the translation's.
+    href: String,
+    /// Its headline.
+    title: &'a str,
+}
+
+/// The dates a briefing's view spells out in English (its publication
+/// time, its source's date, its timeline) in the month names of `lang`.
+fn localize_dates(site: &Site, lang: &str, view: &mut BriefingView<'_>) {
+    let s = &site.strings;
+    view.published_time = s.localize_months(lang, &view.published_time);
+    if let Some(source) = &mut view.source {
+        source.date_label = source
+            .date_label
+            .as_ref()
+            .map(|d| s.localize_months(lang, d));
+    }
+    for t in &mut view.timeline {
+        t.label = s.localize_months(lang, &t.label);
+    }
+}
+
+/// The words a rendered body adds of its own, in language `lang`.
+fn labels(site: &Site, lang: usize) -> crate::markdown::Labels<'_> {
+    let code = &site.langs[lang].code;
+    let mut labels = crate::markdown::Labels::default();
+    let words = [
+        ("notes", &mut labels.notes),
+        ("back_to_reference", &mut labels.back_to_reference),
+        ("table", &mut labels.table),
+    ];
+    for (key, slot) in words {
+        if let Some(s) = site.strings.get(code, key) {
+            *slot = s;
+        }
+    }
+    labels
 }
 
 /// What is worth telling the author about one briefing, from its rendered
@@ -289,19 +442,21 @@ struct Paginator<'a> {
 /// The template and context of one page of a list.
 fn list_context<'a>(site: &'a Site, list: &'a List) -> (&'static str, Context) {
     let mut ctx = Context::new();
-    let (template, name) = match list.tag.as_deref().and_then(|s| site.tags.by_slug.get(s)) {
+    let config = &site.langs[list.lang].config;
+    let tags = site.lang_tags(list.lang);
+    let (template, name) = match list.tag.as_deref().and_then(|s| tags.by_slug.get(s)) {
         Some(tag) => {
             ctx.insert("tag", tag);
             ("tag.html", tag.name.as_str())
         }
-        None => ("index.html", site.config.title.as_str()),
+        None => ("index.html", config.title.as_str()),
     };
     ctx.insert_value(
         "pages",
         tera::Value::from(
             list.items
                 .iter()
-                .map(|&i| site.summaries[i].clone())
+                .map(|&i| site.summary_in(list.lang, i))
                 .collect::<Vec<_>>(),
         ),
     );
@@ -314,12 +469,20 @@ fn list_context<'a>(site: &'a Site, list: &'a List) -> (&'static str, Context) {
             next: list.next.as_deref(),
         },
     );
-    ctx.insert("root", &paths::root_prefix(&list.folder));
+    let root = paths::root_prefix(&list.folder);
+    lang_context(
+        site,
+        &mut ctx,
+        list.lang,
+        Page::List(list.tag.as_deref(), list.number),
+        &root,
+    );
+    ctx.insert("root", &root);
     if site.templates.reads().json_ld {
         let briefings: Vec<&Briefing> = list.items.iter().map(|&i| &site.briefings[i]).collect();
         ctx.insert(
             "json_ld",
-            &collection_json_ld(&site.config, name, &list.folder, &briefings),
+            &collection_json_ld(config, name, &list.folder, &briefings),
         );
     } else {
         ctx.insert("json_ld", "");
@@ -341,9 +504,9 @@ struct CorrectionEntry<'a> {
 }
 
 /// Every correction of every briefing, newest first (then in site order).
-fn corrections(site: &Site) -> Vec<CorrectionEntry<'_>> {
+fn corrections(site: &Site, lang: usize) -> Vec<CorrectionEntry<'_>> {
     let mut all: Vec<CorrectionEntry<'_>> = site
-        .corrected()
+        .corrected_in(lang)
         .into_iter()
         .flat_map(|i| {
             let b = &site.briefings[i];
@@ -364,58 +527,82 @@ fn corrections(site: &Site) -> Vec<CorrectionEntry<'_>> {
     all
 }
 
-/// The Atom feed of the site (`None`) or of a tag.
-fn feed(site: &Site, tag: Option<&str>) -> String {
+/// The Atom feed of language `lang`: the site's (`None`) or a tag's.
+fn feed(site: &Site, lang: usize, tag: Option<&str>) -> String {
+    let config = &site.langs[lang].config;
+    let prefix = &config.lang_prefix;
     let briefings: Vec<&Briefing> = site
-        .list_items(tag)
+        .lang_items(lang, tag)
         .iter()
         .map(|&i| &site.briefings[i])
         .collect();
-    match tag.and_then(|slug| site.tags.by_slug.get(slug)) {
-        None => feeds::atom(&site.config, &site.config.title, "atom.xml", "", &briefings),
+    match tag.and_then(|slug| site.lang_tags(lang).by_slug.get(slug)) {
+        None => feeds::atom(
+            config,
+            &config.title,
+            &format!("{prefix}atom.xml"),
+            prefix,
+            &briefings,
+        ),
         Some(tag) => {
-            let dir = paths::tag(&tag.slug);
-            let title = format!("{}: {}", site.config.title, tag.name);
-            feeds::atom(
-                &site.config,
-                &title,
-                &format!("{dir}atom.xml"),
-                &dir,
-                &briefings,
-            )
+            let dir = format!("{prefix}{}", paths::tag(&tag.slug));
+            let title = format!("{}: {}", config.title, tag.name);
+            feeds::atom(config, &title, &format!("{dir}atom.xml"), &dir, &briefings)
         }
     }
 }
 
 /// `sitemap.xml`: the home page, every briefing, the tags overview and
-/// every tag's page.
+/// every tag's page, in each language, each with its editions in the
+/// other languages on a site in several.
 fn sitemap(site: &Site) -> String {
     let modified = |i: &usize| site.briefings[*i].front.modified();
-    let newest = site.list_items(None).iter().map(modified).max();
-    let mut entries = vec![SitemapEntry {
-        path: String::new(),
-        lastmod: newest,
-    }];
-    entries.extend(site.briefings.iter().map(|b| SitemapEntry {
-        path: b.url.clone(),
-        lastmod: Some(b.front.modified()),
-    }));
-    if !site.tags.by_slug.is_empty() {
-        entries.push(SitemapEntry {
-            path: "tags/".into(),
-            lastmod: newest,
-        });
-        entries.extend(site.tags.by_slug.values().map(|t| SitemapEntry {
-            path: paths::tag(&t.slug),
-            lastmod: t.pages.iter().map(modified).max(),
-        }));
+    let entry = |path: String, lastmod, page: Page<'_>| SitemapEntry {
+        path,
+        lastmod,
+        alternates: site
+            .alternates(page, "")
+            .into_iter()
+            .map(|e| (e.lang, e.href))
+            .collect(),
+    };
+    let mut entries = Vec::new();
+    for lang in 0..site.langs.len() {
+        let prefix = &site.langs[lang].config.lang_prefix;
+        let newest = site.lang_items(lang, None).iter().map(modified).max();
+        entries.push(entry(prefix.clone(), newest, Page::List(None, 1)));
+        if lang == 0 {
+            entries.extend(
+                site.briefings.iter().enumerate().map(|(i, b)| {
+                    entry(b.url.clone(), Some(b.front.modified()), Page::Briefing(i))
+                }),
+            );
+        }
+        let tags = site.lang_tags(lang);
+        if !tags.by_slug.is_empty() {
+            entries.push(entry(format!("{prefix}tags/"), newest, Page::TagsIndex));
+            entries.extend(tags.by_slug.values().map(|t| {
+                entry(
+                    format!("{prefix}{}", paths::tag(&t.slug)),
+                    t.pages.iter().map(modified).max(),
+                    Page::List(Some(&t.slug), 1),
+                )
+            }));
+        }
     }
-    let corrected = site.corrected();
-    if !corrected.is_empty() {
-        entries.push(SitemapEntry {
-            path: paths::CORRECTIONS.into(),
-            lastmod: corrected.iter().map(modified).max(),
-        });
+    for lang in 0..site.langs.len() {
+        let corrected = site.corrected_in(lang);
+        if !corrected.is_empty() {
+            entries.push(entry(
+                format!(
+                    "{}{}",
+                    site.langs[lang].config.lang_prefix,
+                    paths::CORRECTIONS
+                ),
+                corrected.iter().map(modified).max(),
+                Page::Corrections,
+            ));
+        }
     }
     feeds::sitemap(&site.config, &entries)
 }

@@ -7,6 +7,7 @@ use crate::site::{BUILTIN_STATIC, STATIC_DIR};
 use crate::slug::slugify;
 use crate::templates::{BUILTIN, TEMPLATES_DIR};
 use anyhow::{Context as _, Result, bail};
+use std::fmt::Write as _;
 use std::fs;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -164,6 +165,97 @@ pub fn new_briefing(root: &Path, title: &str, path: Option<&str>, today: Date) -
     Ok(file)
 }
 
+/// Writes the skeleton of a translation of the briefing `from` (a path
+/// inside the site, `content/mali.md`, or inside `content/`) into `lang`,
+/// one of the site's `[languages]`, beside it (`content/mali.fr.md`): the
+/// original's front matter, a draft until translated, and its headings,
+/// each over a line to replace. Never replaces a file.
+pub fn new_translation(root: &Path, from: &str, lang: &str) -> Result<PathBuf> {
+    let config = crate::config::Config::load(root)?;
+    if !config.languages.contains_key(lang) {
+        bail!(
+            "`{lang}` is not one of the site's languages\n  = help: declare it in site.toml with a [languages.{lang}] table (its title and description), then run this again"
+        );
+    }
+    let rel = from
+        .trim_start_matches("./")
+        .strip_prefix("content/")
+        .unwrap_or(from.trim_start_matches("./"));
+    let source = root.join(CONTENT_DIR).join(content_subdir(rel)?);
+    if crate::briefing::translation_of(rel, &config).is_some() {
+        bail!(
+            "`{from}` is itself a translation\n  = help: translate from the original, e.g. `{}`",
+            rel.rsplit_once('.').map_or(rel, |(a, _)| a)
+        );
+    }
+    let text = String::from_utf8(
+        crate::site_fs::read(root, &source, crate::content::MAX_FILE_BYTES, 0)
+            .with_context(|| format!("failed to read `content/{rel}`"))?,
+    )
+    .with_context(|| format!("`content/{rel}` is not UTF-8"))?;
+    let split = crate::frontmatter::split(Path::new(from), &text)?;
+    let target_rel = crate::translations::translation_path(rel, lang);
+    let target = root.join(CONTENT_DIR).join(&target_rel);
+    let skeleton = translation_text(rel, lang, split.front, split.body);
+    create_new(&target, &skeleton).map_err(|e| match e {
+        Create::Exists => anyhow::anyhow!(
+            "`content/{target_rel}` already exists; brief new never replaces a file\n  = help: edit that translation"
+        ),
+        Create::Failed(e) => e,
+    })?;
+    Ok(target)
+}
+
+/// The text of a translation skeleton of `content/{rel}` into `lang`:
+/// `front` (the original's front matter) as a draft, and the `##`
+/// headings of `body`, each over a line to replace.
+fn translation_text(rel: &str, lang: &str, front: &str, body: &str) -> String {
+    let mut out = format!(
+        "+++\n# A translation into `{lang}` of content/{rel}. Translate every text\n# field; `date` stays the original's, and `tags` name the original's\n# tags one for one in this language. Remove `draft` to publish it.\ndraft = true\n"
+    );
+    let mut in_table = false;
+    for line in front.lines() {
+        let t = line.trim_start();
+        in_table |= t.starts_with('[');
+        // The original's own `draft` gives way to the one above.
+        if !in_table
+            && t.strip_prefix("draft")
+                .is_some_and(|r| r.trim_start().starts_with('='))
+        {
+            continue;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out.push_str("+++\n");
+    let headings: Vec<&str> = {
+        let mut fence = false;
+        body.lines()
+            .filter(|l| {
+                let t = l.trim_start();
+                if t.starts_with("```") || t.starts_with("~~~") {
+                    fence = !fence;
+                }
+                !fence && (t.starts_with("# ") || t.starts_with("## ") || t.starts_with("### "))
+            })
+            .collect()
+    };
+    let intro = body
+        .lines()
+        .take_while(|l| headings.first().is_none_or(|h| l != h))
+        .any(|l| !l.trim().is_empty());
+    if intro {
+        out.push_str("\nTranslate the introduction of the original here.\n");
+    }
+    for h in headings {
+        let _ = write!(
+            out,
+            "\n{h}\n\nTranslate this section of the original here.\n"
+        );
+    }
+    out
+}
+
 /// What [`init`] did.
 #[derive(Debug, Default)]
 pub struct Initialized {
@@ -313,6 +405,11 @@ language = \"en\"
 pdf = true
 # A single-file HTML edition of every briefing, for e-mail.
 single_file = true
+# Another language: its pages go under fr/, and content/x.fr.md translates
+# content/x.md (`brief new --lang fr --from content/x.md` starts one).
+# [languages.fr]
+# title = \"Notes\"
+# description = \"\"
 ";
 
 /// The README of a new site: what its folders are for, the commands that
@@ -438,6 +535,18 @@ mod tests {
         let body = page.render_plain().unwrap();
         let ids: Vec<&str> = body.sections.iter().map(|s| s.id.as_str()).collect();
         assert_eq!(ids, ["the-request", "diplomacy", "historical-context"]);
+    }
+
+    #[test]
+    fn the_new_site_toml_parses_with_its_language_uncommented() {
+        let plain = crate::config::Config::parse(SITE_TOML).unwrap();
+        assert!(plain.languages.is_empty());
+        let uncommented = SITE_TOML
+            .replace("# [languages.fr]", "[languages.fr]")
+            .replace("# title = \"Notes\"", "title = \"Notes\"")
+            .replace("# description = \"\"", "description = \"\"");
+        let config = crate::config::Config::parse(&uncommented).unwrap();
+        assert_eq!(config.languages["fr"].title, "Notes");
     }
 
     #[test]

@@ -44,12 +44,32 @@ pub struct Tags {
 impl Tags {
     /// Indexes the tags of `pages` (which are sorted newest first).
     pub fn index(pages: &[Briefing]) -> Tags {
+        let all: Vec<usize> = (0..pages.len()).collect();
+        Tags::index_some(pages, &all, "", usize::MAX)
+    }
+
+    /// Indexes the tags of the pages at `items` (newest first), for the
+    /// language whose pages are under `prefix` (`fr/`): a tag's name is
+    /// the one its first page in language `lang` gives it, else the first.
+    pub fn index_some(pages: &[Briefing], items: &[usize], prefix: &str, lang: usize) -> Tags {
         let mut by_slug: BTreeMap<String, Tag> = BTreeMap::new();
-        for (i, page) in pages.iter().enumerate() {
+        for &i in items.iter().filter(|&&i| pages[i].lang == lang) {
+            for (name, slug) in &pages[i].tags {
+                by_slug.entry(slug.clone()).or_insert_with(|| Tag {
+                    name: name.clone(),
+                    path: paths::page(&format!("{prefix}{}", paths::tag(slug))),
+                    slug: slug.clone(),
+                    pages: Vec::new(),
+                    count: 0,
+                });
+            }
+        }
+        for &i in items {
+            let page = &pages[i];
             for (name, slug) in &page.tags {
                 let tag = by_slug.entry(slug.clone()).or_insert_with(|| Tag {
                     name: name.clone(),
-                    path: paths::page(&paths::tag(slug)),
+                    path: paths::page(&format!("{prefix}{}", paths::tag(slug))),
                     slug: slug.clone(),
                     pages: Vec::new(),
                     count: 0,

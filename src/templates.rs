@@ -52,6 +52,8 @@ struct Origin {
 pub struct FunctionData {
     /// Source path inside `content/` → (page path relative to the root, summary).
     pub by_file: HashMap<String, (String, tera::Value)>,
+    /// Every language's interface strings, for `t()` and the `date` filter.
+    pub strings: crate::i18n::Strings,
 }
 
 /// Values that cost work to make, and whether any template names them
@@ -196,6 +198,13 @@ impl Templates {
         if let Ok(mut guard) = self.data.write() {
             *guard = data;
         }
+    }
+
+    /// Whether `t()` has a string of `key` in `lang`.
+    pub fn has_string(&self, lang: &str, key: &str) -> bool {
+        self.data
+            .read()
+            .is_ok_and(|d| d.strings.get(lang, key).is_some())
     }
 
     /// Gives `get_page` and `url_for` a new summary of one briefing.
@@ -355,7 +364,58 @@ fn lower_first(s: &str) -> String {
 
 /// Filters and functions brief adds to Tera's built-ins.
 fn register(tera: &mut Tera, data: &Arc<RwLock<FunctionData>>) {
-    tera.register_filter("date", date_filter);
+    let d = Arc::clone(data);
+    tera.register_filter(
+        "date",
+        move |value: &str, kwargs: Kwargs, state: &State| -> TeraResult<String> {
+            let out = date_filter(value, kwargs, state)?;
+            let lang: Option<String> = state.get("lang")?;
+            let guard = d
+                .read()
+                .map_err(|_| tera::Error::message("site data unavailable"))?;
+            Ok(match lang {
+                Some(lang) => guard.strings.localize_months(&lang, &out),
+                None => out,
+            })
+        },
+    );
+    let d = Arc::clone(data);
+    tera.register_function(
+        "t",
+        move |kwargs: Kwargs, state: &State| -> TeraResult<String> {
+            let key: &str = kwargs.must_get("key")?;
+            let lang: String = state.get("lang")?.unwrap_or_default();
+            let guard = d
+                .read()
+                .map_err(|_| tera::Error::message("site data unavailable"))?;
+            let mut args = BTreeMap::new();
+            let mut count = None;
+            for (name, value) in kwargs.iter() {
+                let name = name.to_string();
+                if name == "key" {
+                    continue;
+                }
+                if name == "count" {
+                    count = value.as_i64();
+                }
+                args.insert(name, value.to_string());
+            }
+            let full = match count {
+                Some(n) => crate::i18n::plural_key(&lang, key, n),
+                None => key.to_string(),
+            };
+            let found = guard
+                .strings
+                .get(&lang, &full)
+                .or_else(|| guard.strings.get(&lang, key));
+            match found {
+                Some(text) => Ok(crate::i18n::fill(text, &args)),
+                None => Err(tera::Error::message(format!(
+                    "t: no interface string `{full}` in the language `{lang}`; add it under [strings.{lang}] in site.toml"
+                ))),
+            }
+        },
+    );
     let d = Arc::clone(data);
     tera.register_function(
         "get_page",

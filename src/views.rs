@@ -23,13 +23,13 @@ pub struct TagView {
     pub path: String,
 }
 
-fn tags(page: &Briefing) -> Vec<TagView> {
+fn tags(page: &Briefing, prefix: &str) -> Vec<TagView> {
     page.tags
         .iter()
         .map(|(name, slug)| TagView {
             name: name.clone(),
             slug: slug.clone(),
-            path: paths::page(&paths::tag(slug)),
+            path: paths::page(&format!("{prefix}{}", paths::tag(slug))),
         })
         .collect()
 }
@@ -102,6 +102,9 @@ pub struct Summary<'a> {
     pub reading_time: usize,
     /// Whether it is a draft.
     pub draft: bool,
+    /// The language it is written in (a list in another language shows an
+    /// untranslated original, marked with its language).
+    pub lang: &'a str,
 }
 
 impl<'a> Summary<'a> {
@@ -121,7 +124,7 @@ impl<'a> Summary<'a> {
             updated: page.front.updated,
             modified: page.front.modified(),
             authors,
-            tags: tags(page),
+            tags: tags(page, &config.lang_prefix),
             url: &page.url,
             path: paths::page(&page.url),
             permalink: if config.base_url.is_empty() {
@@ -132,6 +135,7 @@ impl<'a> Summary<'a> {
             word_count: words,
             reading_time: words.div_ceil(wpm).max(1),
             draft: page.front.draft,
+            lang: &config.language,
         }
     }
 }
@@ -143,7 +147,7 @@ impl Summary<'_> {
     /// per briefing (a big site's briefings share a few dozen tags).
     pub fn to_value(&self, tags: &TagValues) -> tera::Value {
         let value = |v: &dyn erased::Value| v.value();
-        let fields: [(&'static str, tera::Value); 13] = [
+        let fields: [(&'static str, tera::Value); 14] = [
             ("title", value(&self.title)),
             ("summary", value(&self.summary)),
             ("date", value(&self.date)),
@@ -160,6 +164,7 @@ impl Summary<'_> {
             ("word_count", value(&self.word_count)),
             ("reading_time", value(&self.reading_time)),
             ("draft", value(&self.draft)),
+            ("lang", value(&self.lang)),
         ];
         let mut map = tera::Map::with_capacity(fields.len());
         for (name, value) in fields {
@@ -179,7 +184,11 @@ impl TagValues {
     pub fn of(briefings: &[Briefing]) -> TagValues {
         let mut values = HashMap::new();
         for b in briefings {
-            for tag in tags(b) {
+            let prefix = b
+                .translation
+                .as_ref()
+                .map_or(String::new(), |t| format!("{}/", t.code));
+            for tag in tags(b, &prefix) {
                 if let std::collections::hash_map::Entry::Vacant(slot) = values.entry(tag) {
                     let value = tera::Value::from_serializable(slot.key());
                     slot.insert(value);

@@ -45,6 +45,7 @@ pub(super) fn open_table<'a>(
     events: &mut Vec<Event<'a>>,
     paragraph_start: usize,
     table: Event<'a>,
+    unnamed: &str,
 ) {
     let captioned = events
         .last()
@@ -72,7 +73,7 @@ pub(super) fn open_table<'a>(
         label = label.trim_start_matches("Table:").trim().to_string();
     }
     let label = if label.is_empty() {
-        "Table".to_string()
+        unnamed.to_string()
     } else {
         label
     };

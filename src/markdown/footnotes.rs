@@ -77,7 +77,7 @@ impl Footnotes {
 
     /// Numbers the notes never referenced (after the others), and returns
     /// the list of defined notes as HTML, or an empty string.
-    pub(super) fn finish(&mut self) -> String {
+    pub(super) fn finish(&mut self, labels: &super::Labels<'_>) -> String {
         // Referenced notes keep their reference order; unreferenced ones follow.
         let first_free = self.notes.iter().filter(|f| f.number > 0).count() + 1;
         for (n, f) in (first_free..).zip(self.notes.iter_mut().filter(|f| f.number == 0)) {
@@ -88,15 +88,20 @@ impl Footnotes {
             return String::new();
         }
         defined.sort_by_key(|f| f.number);
-        let mut s = String::from(
-            "<section class=\"footnotes\" id=\"footnotes\" aria-labelledby=\"footnotes-label\">\n<h2 id=\"footnotes-label\">Notes</h2>\n<ol>\n",
+        let mut s = format!(
+            "<section class=\"footnotes\" id=\"footnotes\" aria-labelledby=\"footnotes-label\">\n<h2 id=\"footnotes-label\">{}</h2>\n<ol>\n",
+            super::escape_text(labels.notes)
         );
         for f in defined {
             let body = f.html.as_deref().unwrap_or_default().trim_end();
             let back = if f.refs > 0 {
+                let label = labels
+                    .back_to_reference
+                    .replace("{number}", &f.number.to_string());
                 format!(
-                    " <a href=\"#fnref-{}\" class=\"footnote-back\" aria-label=\"Back to reference {}\">↩</a>",
-                    f.slug, f.number
+                    " <a href=\"#fnref-{}\" class=\"footnote-back\" aria-label=\"{}\">↩</a>",
+                    f.slug,
+                    super::escape_attr(&label)
                 )
             } else {
                 String::new()

@@ -184,6 +184,32 @@ pub struct RenderOptions<'a> {
     /// The `src` to write for an image as written, when it is not that:
     /// the single-file edition writes images as `data:` URIs.
     pub image_src: Option<&'a ImageSrc<'a>>,
+    /// The words the rendered body adds of its own, in the page's language.
+    pub labels: Labels<'a>,
+}
+
+/// The words a rendered body adds of its own: the heading of the notes,
+/// the label of a note's way back, the name of an unnamed table. English
+/// by default; the site's interface strings in its other languages.
+#[derive(Debug, Clone, Copy)]
+pub struct Labels<'a> {
+    /// The heading of the notes: "Notes".
+    pub notes: &'a str,
+    /// A note's link back to its reference, `{number}` its number:
+    /// "Back to reference {number}".
+    pub back_to_reference: &'a str,
+    /// The name of a table without a `Table:` caption: "Table".
+    pub table: &'a str,
+}
+
+impl Default for Labels<'_> {
+    fn default() -> Self {
+        Labels {
+            notes: "Notes",
+            back_to_reference: "Back to reference {number}",
+            table: "Table",
+        }
+    }
 }
 
 impl Default for RenderOptions<'_> {
@@ -194,6 +220,7 @@ impl Default for RenderOptions<'_> {
             resolve_link: &|_| Ok(None),
             line_words: None,
             image_src: None,
+            labels: Labels::default(),
         }
     }
 }

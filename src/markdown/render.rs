@@ -156,9 +156,12 @@ impl<'a, 'o> Renderer<'a, 'o> {
                     attribute_quote(&mut self.current, at);
                 }
             }
-            Event::Start(Tag::Table(_)) => {
-                open_table(&mut self.current, self.paragraph_start, event)
-            }
+            Event::Start(Tag::Table(_)) => open_table(
+                &mut self.current,
+                self.paragraph_start,
+                event,
+                self.options.labels.table,
+            ),
             Event::End(TagEnd::Table) => {
                 self.current.push(event);
                 self.current.push(Event::Html(CowStr::from("</div>\n")));
@@ -426,7 +429,7 @@ impl<'a, 'o> Renderer<'a, 'o> {
         self.out.warnings.sort_by_key(|w| w.offset);
         let from = self.section_starts.last().copied().unwrap_or(0);
         self.finish_section(self.body.len() - from);
-        self.out.footnotes_html = self.notes.finish();
+        self.out.footnotes_html = self.notes.finish(&self.options.labels);
         self.out.ids.extend(self.notes.ids());
         self.out
             .ids

@@ -9,6 +9,7 @@ use crate::briefing::Briefing;
 use crate::config::Config;
 use crate::site::Site;
 use serde::Serialize;
+use std::collections::BTreeMap;
 use typst::foundations::Bytes;
 
 /// The paper sizes `pdf_paper` offers, as Typst names them.
@@ -67,7 +68,22 @@ struct Data<'a> {
     /// The page's address, when `base_url` is set.
     url: String,
     words: usize,
+    /// The template's own words in the briefing's language (`t.key_points`:
+    /// "Key points", "Points clés"), from the site's interface strings.
+    t: BTreeMap<&'static str, &'a str>,
 }
+
+/// The interface strings the PDF template uses.
+const TEMPLATE_WORDS: &[&str] = &[
+    "by",
+    "and",
+    "updated",
+    "key_points",
+    "key_facts",
+    "actors",
+    "timeline",
+    "sources",
+];
 
 /// What one compile is given.
 #[derive(Clone)]
@@ -100,8 +116,20 @@ fn lang_region(tag: &str) -> (String, String) {
 /// The data and body of briefing `i` of `site`, with its text `body`.
 pub fn inputs(site: &Site, i: usize, body: &str) -> Inputs {
     let b = &site.briefings[i];
-    let config = &site.config;
-    let data = data(b, config);
+    let config = &site.langs[b.lang].config;
+    let code = &site.langs[b.lang].code;
+    let word = |key: &str| site.strings.get(code, key).unwrap_or_default();
+    let mut data = data(b, config, &word);
+    // Dates in the briefing's language ("5 septembre 2012").
+    let months = |text: &mut String| *text = site.strings.localize_months(code, text);
+    months(&mut data.date);
+    months(&mut data.updated);
+    months(&mut data.credit);
+    for pair in &mut data.timeline {
+        if let std::borrow::Cow::Owned(label) = &mut pair.label {
+            months(label);
+        }
+    }
     let link = |url: &str| link_target(site, b, url);
     // The converter holds the image lookup while it writes; the lookup
     // gathers the images it finds.
@@ -191,7 +219,9 @@ pub fn join(folder: &str, href: &str) -> String {
     format!("{}{rest}", parts.join("/"))
 }
 
-fn data<'a>(b: &'a Briefing, config: &'a Config) -> Data<'a> {
+/// The data of briefing `b`, its words from `word` (an interface string by
+/// key; empty when the site has none).
+fn data<'a>(b: &'a Briefing, config: &'a Config, word: &dyn Fn(&str) -> &'a str) -> Data<'a> {
     let fm = &b.front;
     let authors: Vec<&str> = if fm.authors.is_empty() {
         config.authors.iter().map(String::as_str).collect()
@@ -202,8 +232,8 @@ fn data<'a>(b: &'a Briefing, config: &'a Config) -> Data<'a> {
         .source
         .as_ref()
         .map_or_else(String::new, |s| match &s.date {
-            Some(d) => format!("Based on reporting by {}, {}", s.name, d.long()),
-            None => format!("Based on reporting by {}", s.name),
+            Some(d) => format!("{} {}, {}", word("based_on"), s.name, d.long()),
+            None => format!("{} {}", word("based_on"), s.name),
         });
     let (lang, region) = lang_region(&config.language);
     Data {
@@ -276,6 +306,7 @@ fn data<'a>(b: &'a Briefing, config: &'a Config) -> Data<'a> {
             format!("{}{}", config.base_url_slash(), b.url)
         },
         words: b.words,
+        t: TEMPLATE_WORDS.iter().map(|&key| (key, word(key))).collect(),
     }
 }
 

@@ -270,7 +270,7 @@ impl Session {
                     .map(|a| (a.source.clone(), a.rel.clone()))
                     .collect(),
             };
-            let briefing = match Briefing::load(&self.root, &source, &state.site.config) {
+            let mut briefing = match Briefing::load(&self.root, &source, &state.site.config) {
                 Ok(b) => b,
                 // Now a link (or a FIFO…): the full load skips it with a
                 // warning, as `brief build` does. Its text is never read.
@@ -282,6 +282,10 @@ impl Session {
                 || (briefing.front.date.instant() > crate::clock::now_or(self.selection.clock)
                     && !self.selection.future)
             {
+                return Ok(None);
+            }
+            // A translation takes its original's URL and tags first.
+            if !state.site.link_translation(&mut briefing) {
                 return Ok(None);
             }
             in_place &= old.same_place(&briefing);
@@ -536,8 +540,10 @@ impl State {
     fn everything(&self) -> u64 {
         let site = &self.site;
         let mut h = DefaultHasher::new();
-        for t in site.tags.by_slug.values() {
-            (&t.name, &t.slug, t.count).hash(&mut h);
+        for lang in 0..site.langs.len() {
+            for t in site.lang_tags(lang).by_slug.values() {
+                (&t.name, &t.slug, t.count).hash(&mut h);
+            }
         }
         if site.templates.use_name("briefings") || site.templates.use_name("get_page") {
             (0..site.briefings.len()).for_each(|i| self.listed(i).hash(&mut h));
@@ -589,6 +595,10 @@ fn kind_key(route: &Route, site: &Site) -> String {
         ),
         Kind::Briefing(i) => {
             let mut key = String::from("briefing");
+            // Its editions in other languages: the switch links to them.
+            for &j in site.editions(*i) {
+                key.push_str(&format!(" edition={}", site.briefings[j].url));
+            }
             for rel in &site.briefings[*i].anchors.linked {
                 let url = site
                     .links
@@ -776,6 +786,41 @@ mod tests {
         );
         assert!(changed.contains(&"b/index.html".to_string()), "{changed:?}");
         assert!(text(&rebuilt.files, "b/index.html").starts_with("B: 4 "));
+    }
+
+    #[test]
+    fn edits_of_translations_and_originals_give_what_a_full_build_gives() {
+        let later = |t: String| t.replace("2020-01-01", "2020-02-01");
+        let (dir, mut session) = served(&[
+            (
+                "site.toml",
+                "title = \"S\"\nbase_url = \"https://e.org/\"\npaginate = 1\n[languages.fr]\ntitle = \"S fr\"\n",
+            ),
+            ("content/a.md", &briefing("A", "\"x\"", "## One\n")),
+            ("content/a.fr.md", &briefing("A fr", "\"x fr\"", "## Un\n")),
+            ("content/b.md", &later(briefing("B", "\"x\"", "## Two\n"))),
+        ]);
+        for (rel, changed) in [
+            // The translation's title and body; then its tag's French name.
+            ("a.fr.md", briefing("A fr 2", "\"x fr\"", "## Un\n\nplus\n")),
+            ("a.fr.md", briefing("A fr 2", "\"x nouveau\"", "## Un\n")),
+            // Its own slug: the English page's switch follows it.
+            (
+                "a.fr.md",
+                briefing("A fr 2", "\"x nouveau\"", "## Un\n")
+                    .replace("+++\n#", "slug = \"a-fr\"\n+++\n#"),
+            ),
+            // The original, in place; then a briefing the French lists
+            // show untranslated.
+            ("a.md", briefing("A 2", "\"x\"", "## One\n")),
+            ("b.md", later(briefing("B 2", "\"x\"", "## Two\n"))),
+        ] {
+            let (rebuilt, _) = edit(&mut session, dir.path(), rel, &changed);
+            same_files(&rebuilt.files, &full_build(dir.path()));
+        }
+        assert!(text(&session.files, "fr/index.html").contains("B 2"));
+        assert!(text(&session.files, "fr/tags/x/index.html").contains("x nouveau"));
+        assert!(text(&session.files, "a/index.html").contains("href=\"../fr/a-fr/index.html\""));
     }
 
     #[test]

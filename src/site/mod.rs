@@ -5,8 +5,10 @@
 //! renders each of those files from it.
 
 mod files;
+mod langs;
 
 pub use files::{BUILTIN_STATIC, STATIC_DIR, output_path};
+pub use langs::{Edition, Lang, Page};
 
 use crate::briefing::Briefing;
 use crate::cache::DiskCache;
@@ -89,6 +91,13 @@ pub struct Site {
     /// Formatted citations kept between builds (`.brief-cache/cite/`),
     /// opened only when templates show them.
     pub cite_cache: DiskCache,
+    /// The site's languages, the default first (one on most sites).
+    pub langs: Vec<Lang>,
+    /// Every language's interface strings.
+    pub strings: crate::i18n::Strings,
+    /// The editions of each briefing in every language (see
+    /// [`Site::editions`]); empty on a one-language site.
+    editions: Vec<Vec<usize>>,
 }
 
 /// A briefing left out because the clock has not reached its `date`.
@@ -105,7 +114,7 @@ pub struct Embargoed {
 }
 
 /// Related briefings shown under each briefing.
-const RELATED: usize = 3;
+pub(crate) const RELATED: usize = 3;
 
 impl Site {
     /// Reads config, templates, static files and every briefing. Briefings
@@ -128,7 +137,9 @@ impl Site {
             content::discover(root, &root.join(CONTENT_DIR)).map_err(|e| problems(&e))?;
         let mut warnings = discovered.warnings;
         let statics = files::load_statics(root, &mut warnings);
-        let (briefings, failed, unreadable) = load_briefings(root, &discovered.files, &config);
+        let (mut briefings, mut failed, unreadable) =
+            load_briefings(root, &discovered.files, &config);
+        failed.0.extend(langs::link(&mut briefings).0);
         let pdf = config
             .pdf
             .then(|| {
@@ -153,10 +164,24 @@ impl Site {
             }
         };
         let asset_urls = files::asset_urls(&statics).map_err(|e| problems(&e))?;
-        let (briefings, drafts_skipped, embargoed) = select(briefings, &options.selection);
+        let (mut briefings, drafts_skipped, embargoed) = select(briefings, &options.selection);
+        // A translation goes where its original goes: not without it.
+        let kept: std::collections::HashSet<String> = briefings
+            .iter()
+            .filter(|b| b.translation.is_none())
+            .map(|b| b.rel.clone())
+            .collect();
+        briefings.retain(|b| {
+            b.translation
+                .as_ref()
+                .is_none_or(|t| kept.contains(&t.original))
+        });
         let future_skipped = embargoed.len();
         let mut site = Site {
             root: root.to_path_buf(),
+            langs: Lang::all(&config),
+            strings: crate::i18n::Strings::of(&config),
+            editions: Vec::new(),
             config,
             briefings: Vec::new(),
             warnings,
@@ -180,6 +205,16 @@ impl Site {
             templates,
             pdf,
         };
+        let english: Vec<&str> = crate::i18n::EN[crate::i18n::EN.len() - 12..]
+            .iter()
+            .map(|(_, v)| *v)
+            .collect();
+        for l in &mut site.langs {
+            l.localize = site
+                .strings
+                .months(&l.code)
+                .is_some_and(|m| m[..] != english[..]);
+        }
         site.links.unreadable = unreadable;
         site.links.embargoed = site
             .embargoed
@@ -200,7 +235,9 @@ impl Site {
     /// (the same file, loaded at the same time) are taken from it.
     fn index(&mut self, briefings: Vec<Briefing>, previous: Option<&[(u64, tera::Value)]>) {
         self.briefings = briefings;
-        self.all = (0..self.briefings.len()).collect();
+        self.all = (0..self.briefings.len())
+            .filter(|&i| self.briefings[i].lang == 0)
+            .collect();
         let known: HashMap<u64, &tera::Value> = previous
             .unwrap_or_default()
             .iter()
@@ -215,7 +252,11 @@ impl Site {
                         links
                     },
                     || {
-                        let tags = Tags::index(&self.briefings);
+                        let tags = if self.all.len() == self.briefings.len() {
+                            Tags::index(&self.briefings)
+                        } else {
+                            Tags::index_some(&self.briefings, &self.all, "", usize::MAX)
+                        };
                         // Worked out only for templates that show it.
                         let related = if self.templates.reads().related {
                             tags.related_all(&self.briefings, RELATED)
@@ -232,7 +273,7 @@ impl Site {
                     .par_iter()
                     .map(|b| match known.get(&b.serial) {
                         Some(v) => (*v).clone(),
-                        None => Summary::new(b, &self.config).to_value(&tags),
+                        None => Summary::new(b, &self.langs[b.lang].config).to_value(&tags),
                     })
                     .collect()
             },
@@ -259,19 +300,27 @@ impl Site {
         if unsure {
             self.targets.iter_mut().for_each(|t| *t = true);
         }
+        self.index_langs();
         self.publish();
     }
 
     /// Gives templates what they see of the whole site (`site`, `assets`,
     /// `briefings`, `tags`, `taxonomies`, `get_page`).
     fn publish(&mut self) {
+        let site = self.site_value(0);
         let templates = &mut self.templates;
-        templates.set_global("site", &self.config);
+        templates.set_global_value("site", site);
+        templates.set_global("lang", &self.config.language);
+        templates.set_global("lang_root", "");
+        templates.set_global("alternates", &Vec::<Edition>::new());
+        templates.set_global("languages", &Vec::<Edition>::new());
+        templates.set_global_value("translation_of", tera::Value::none());
         templates.set_global("assets", &self.asset_urls);
         templates.set_global("feeds", &!self.config.base_url.is_empty());
         // Tera values are reference-counted: `briefings`, `get_page` and
         // every list share the same summaries.
         templates.set_function_data(FunctionData {
+            strings: self.strings.clone(),
             by_file: self
                 .briefings
                 .iter()
@@ -289,14 +338,32 @@ impl Site {
     /// from that file. When the briefing sits where it did
     /// ([`Briefing::same_place`]) only what lists show of it is worked out
     /// again, else every index.
-    pub fn replace(&mut self, briefing: Briefing) -> bool {
+    pub fn replace(&mut self, mut briefing: Briefing) -> bool {
         let Some(i) = self.briefings.iter().position(|b| b.rel == briefing.rel) else {
             return false;
         };
-        if self.briefings[i].same_place(&briefing) {
+        if !self.link_translation(&mut briefing) {
+            return false;
+        }
+        let same = self.briefings[i].same_place(&briefing);
+        // Translations take their original's URL and tags: when it moves,
+        // load everything again.
+        let rel = &briefing.rel;
+        if !same
+            && self
+                .briefings
+                .iter()
+                .any(|b| b.translation.as_ref().is_some_and(|t| &t.original == rel))
+        {
+            return false;
+        }
+        if same {
             self.briefings[i] = briefing;
+            if self.multilingual() {
+                self.index_langs();
+            }
             let b = &self.briefings[i];
-            let summary = Summary::new(b, &self.config).to_value(&TagValues::of(&[]));
+            let summary = Summary::new(b, &self.langs[b.lang].config).to_value(&TagValues::of(&[]));
             if summary != self.summaries[i] {
                 // Tags and paths are as they were: only this summary is new
                 // to what templates see.
@@ -324,6 +391,37 @@ impl Site {
         true
     }
 
+    /// Links a new load of a translation to its original, as the site's
+    /// load did; false when that fails (the whole site must be loaded
+    /// again to report why).
+    pub fn link_translation(&self, briefing: &mut Briefing) -> bool {
+        let Some(t) = &briefing.translation else {
+            return true;
+        };
+        let Some(original) = self
+            .briefings
+            .iter()
+            .find(|b| b.translation.is_none() && b.rel == t.original)
+        else {
+            return false;
+        };
+        langs::link_one(briefing, original).is_ok()
+    }
+
+    /// What templates see as `site` on pages of language `lang`: its
+    /// settings, with `dir` (`ltr` or `rtl`).
+    pub fn site_value(&self, lang: usize) -> tera::Value {
+        let l = &self.langs[lang];
+        let value = tera::Value::from_serializable(&l.config);
+        match value.into_map() {
+            Some(mut map) => {
+                map.insert(tera::value::Key::from("dir"), tera::Value::from(l.dir));
+                tera::Value::from(map)
+            }
+            None => tera::Value::from_serializable(&l.config),
+        }
+    }
+
     /// The briefings of the home page's list (`None`) or a tag's.
     pub fn list_items(&self, tag: Option<&str>) -> &[usize] {
         match tag {
@@ -338,6 +436,17 @@ impl Site {
             .iter()
             .enumerate()
             .filter(|(_, b)| b.corrected())
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    /// The briefings of language `lang` with at least one correction, in
+    /// site order.
+    pub fn corrected_in(&self, lang: usize) -> Vec<usize> {
+        self.briefings
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| b.lang == lang && b.corrected())
             .map(|(i, _)| i)
             .collect()
     }

@@ -10,6 +10,7 @@ mod editorial;
 mod errors;
 mod help;
 mod hostile;
+mod languages;
 mod mali;
 mod many;
 mod pdf;

@@ -108,3 +108,91 @@ fn structured_facts_are_on_the_page() {
     assert!(html.contains("\"@type\":\"NewsArticle\""));
     assert!(html.contains("<meta property=\"og:title\" content=\"Mali Asks ECOWAS For Military Support – Not An Intervention\">"));
 }
+
+/// The paragraphs of each section of a Markdown body, by the section's id.
+fn paragraphs_by_section(markdown: &str) -> Vec<(String, usize)> {
+    let body = markdown.rsplit("+++").next().unwrap();
+    let mut out: Vec<(String, usize)> = Vec::new();
+    for block in body.split("\n\n").map(str::trim).filter(|b| !b.is_empty()) {
+        if let Some(heading) = block.strip_prefix("## ") {
+            let id = heading.rsplit_once("{#").unwrap().1.trim_end_matches('}');
+            out.push((id.to_string(), 0));
+        } else {
+            out.last_mut().expect("text before the first section").1 += 1;
+        }
+    }
+    out
+}
+
+#[test]
+fn the_french_edition_has_the_same_sections_and_paragraphs() {
+    let content = repo().join("content");
+    let en = std::fs::read_to_string(content.join("mali-ecowas-military-support.md")).unwrap();
+    let fr = std::fs::read_to_string(content.join("mali-ecowas-military-support.fr.md")).unwrap();
+    let (en_sections, fr_sections) = (paragraphs_by_section(&en), paragraphs_by_section(&fr));
+    assert_eq!(
+        en_sections,
+        [
+            ("request".to_string(), 1),
+            ("diplomacy".to_string(), 2),
+            ("historical-context".to_string(), 1)
+        ]
+    );
+    assert_eq!(
+        fr_sections, en_sections,
+        "same sections, same paragraph count"
+    );
+
+    let out = tempfile::tempdir().unwrap();
+    build_ok(&repo(), out.path());
+    let html = read(out.path(), "fr/mali-ecowas-military-support/index.html");
+    assert!(html.starts_with("<!doctype html>\n<html lang=\"fr\">"));
+    let headings: Vec<String> = ["request", "diplomacy", "historical-context"]
+        .iter()
+        .map(|id| {
+            let s = section(&html, id);
+            text_of(&s[s.find("<h2>").unwrap()..s.find("</h2>").unwrap()])
+                .trim_end_matches('#')
+                .trim()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(
+        headings,
+        ["La demande", "Diplomatie", "Contexte historique"]
+    );
+    for id in ["request", "diplomacy", "historical-context"] {
+        let want = en_sections.iter().find(|(s, _)| s == id).unwrap().1;
+        // The pull quote's paragraph is not the text's.
+        let s = section(&html, id);
+        let text = match (s.find("<figure"), s.find("</figure>")) {
+            (Some(a), Some(b)) => format!("{}{}", &s[..a], &s[b..]),
+            _ => s.to_string(),
+        };
+        assert_eq!(text.matches("<p>").count(), want, "#{id}");
+    }
+    // Marked as a translation of the English briefing, not of the article.
+    assert!(html.contains(
+        "<p class=\"translation-note\">Traduit de la note originale <a href=\"../../mali-ecowas-military-support/index.html\" hreflang=\"en\" rel=\"alternate\">en anglais</a>.</p>"
+    ));
+    // The structured parts are in French.
+    let text = text_of(main_of(&html));
+    for part in [
+        "Points clés",
+        "Faits essentiels",
+        "Qui est qui",
+        "Chronologie",
+        "Logistique, formation, équipement et appui aérien",
+        "Capitaine Amadou Sanogo",
+        "Début septembre 2012",
+        "5 juillet 2012",
+        "3\u{202f}000 soldats",
+    ] {
+        assert!(text.contains(part), "missing: {part}");
+    }
+    // And the English page links to it.
+    let en_html = read(out.path(), "mali-ecowas-military-support/index.html");
+    assert!(en_html.contains(
+        "<a href=\"../fr/mali-ecowas-military-support/index.html\" hreflang=\"fr\" lang=\"fr\" rel=\"alternate\">Français</a>"
+    ));
+}

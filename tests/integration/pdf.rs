@@ -163,6 +163,65 @@ fn the_bundled_briefing_has_a_whole_tagged_pdf() {
 }
 
 #[test]
+fn the_french_edition_has_its_own_pdf_in_french() {
+    let (_site, out) = bundled();
+    let pdf = out
+        .path()
+        .join("fr/mali-ecowas-military-support/mali-ecowas-military-support.pdf");
+    assert!(pdf.is_file(), "one PDF per language edition");
+    let text = text(&pdf);
+    let flat = letters(&text);
+    for label in [
+        "Points clés",
+        "Faits essentiels",
+        "Qui est qui",
+        "Chronologie",
+        "D’après les informations de",
+    ] {
+        assert!(flat.contains(&letters(label)), "{label} in the French PDF");
+    }
+    for english in [
+        "Key points",
+        "Key facts",
+        "Who’s who",
+        "Timeline",
+        "Based on reporting",
+    ] {
+        assert!(
+            !flat.contains(&letters(english)),
+            "no English label {english:?}"
+        );
+    }
+    // Dates in French.
+    assert!(
+        [
+            "janvier",
+            "février",
+            "mars",
+            "avril",
+            "mai",
+            "juin",
+            "juillet",
+            "août",
+            "septembre",
+            "octobre",
+            "novembre",
+            "décembre"
+        ]
+        .iter()
+        .any(|m| text.contains(m)),
+        "a French month name: {text}"
+    );
+    let info = tool("pdfinfo", &[], &pdf);
+    assert!(info.contains("Title:           Le Mali"), "{info}");
+    let page = read(out.path(), "fr/mali-ecowas-military-support/index.html");
+    assert!(
+        page.contains(">Télécharger le PDF ("),
+        "the French page links its PDF in French"
+    );
+}
+
+#[test]
 fn author_text_that_looks_like_typst_prints_as_written() {
     let site = copy_site(&fixture("pdf"));
     let out = tempfile::tempdir().unwrap();

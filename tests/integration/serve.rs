@@ -414,3 +414,57 @@ fn pdfs_are_made_when_requested_and_again_after_an_edit() {
     assert_eq!(again.status, 200);
     assert_eq!(cached(), 2, "made again from the edited text");
 }
+
+#[test]
+fn rebuilds_when_a_translation_or_its_original_changes() {
+    let site = copy_site(&fixture("languages"));
+    let server = Server::start(site.path(), &[]);
+    let fr = server.get("/fr/mali/");
+    assert_eq!(fr.status, 200);
+    assert!(
+        fr.body
+            .contains("<h1>Le Mali demande le soutien de la CEDEAO</h1>")
+    );
+
+    // A translation's new title: its page and its language's lists.
+    let file = site.path().join("content/mali.fr.md");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(
+        &file,
+        text.replace(
+            "title = \"Le Mali demande le soutien de la CEDEAO\"",
+            "title = \"Le Mali sollicite la CEDEAO\"",
+        ),
+    )
+    .unwrap();
+    server.wait_for("/fr/mali/", "the French page", |r| {
+        r.body.contains("<h1>Le Mali sollicite la CEDEAO</h1>")
+    });
+    server.wait_for("/fr/", "the French home page", |r| {
+        r.body.contains("Le Mali sollicite la CEDEAO")
+    });
+    assert!(
+        !server.get("/").body.contains("sollicite"),
+        "English lists are English"
+    );
+
+    // The original moves: so do its editions, which take its URL.
+    let file = site.path().join("content/mali.md");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(
+        &file,
+        text.replacen("+++\n", "+++\nslug = \"mali-request\"\n", 1),
+    )
+    .unwrap();
+    server.wait_for("/fr/mali-request/", "the French edition's new URL", |r| {
+        r.status == 200 && r.body.contains("Le Mali sollicite la CEDEAO")
+    });
+    assert_eq!(server.get("/fr/mali/").status, 404);
+    let en = server.get("/mali-request/");
+    assert!(
+        en.body
+            .contains("href=\"../fr/mali-request/index.html\" hreflang=\"fr\""),
+        "{}",
+        en.body
+    );
+}
