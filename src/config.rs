@@ -43,6 +43,10 @@ pub struct Config {
     /// briefing's publication time, and `brief check`'s list of what goes
     /// live next. `UTC` by default.
     pub timezone: String,
+    /// Build a search index and a search page (`search/index.html`), with
+    /// a search form in every page's header. Off by default, so an
+    /// existing site's pages stay as they were.
+    pub search: bool,
 }
 
 impl Default for Config {
@@ -59,6 +63,7 @@ impl Default for Config {
             image: String::new(),
             raw_html: true,
             timezone: "UTC".to_string(),
+            search: false,
         }
     }
 }

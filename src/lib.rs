@@ -44,6 +44,7 @@ mod reload;
 mod render;
 mod report;
 mod scaffold;
+mod search;
 mod serve;
 mod site;
 mod site_fs;

@@ -41,6 +41,9 @@ pub struct Facts {
     pub links: Vec<Link>,
     /// Sections with nothing under their heading: (title, line in the file).
     pub empty_sections: Vec<(String, usize)>,
+    /// Further files the route writes beside its own, by output path: the
+    /// search index's, whose names are known only once it is built.
+    pub files: Vec<(String, Contents)>,
 }
 
 /// What a render should find out beyond the bytes and what the build
@@ -112,11 +115,42 @@ pub fn render(site: &Site, route: &Route, want: Want) -> Result<Output, Vec<Sour
                 .render(&site.briefings[*i], &site.config)
                 .into_bytes(),
         )),
+        Kind::Search => {
+            let mut ctx = Context::new();
+            ctx.insert("root", &paths::root_prefix(paths::SEARCH));
+            ctx.insert("archive", &crate::search::archive(site));
+            ctx.insert("years", &crate::search::years(site));
+            template("search.html", &ctx, LIST_PAGE_CAPACITY)
+        }
+        Kind::SearchIndex => search_index(site),
         Kind::Asset(i, k) => Ok(Output {
             contents: site.briefings[*i].assets[*k].contents.clone(),
             facts: Facts::default(),
         }),
     }
+}
+
+/// The search index: its entry file as the route's, the rest beside it.
+fn search_index(site: &Site) -> Result<Output, Vec<SourceError>> {
+    let records = crate::search::records(site)?;
+    let mut files = crate::search::bundle(records).map_err(|e| vec![e])?;
+    let entry = files
+        .iter()
+        .position(|(path, _)| path == paths::SEARCH_ENTRY)
+        .ok_or_else(|| {
+            vec![SourceError::new(
+                "site.toml",
+                "the search index was built without its entry file",
+            )]
+        })?;
+    let (_, contents) = files.swap_remove(entry);
+    Ok(Output {
+        contents,
+        facts: Facts {
+            files,
+            ..Facts::default()
+        },
+    })
 }
 
 /// Where a list page's buffer starts: a page of ten cards with the
@@ -174,6 +208,7 @@ fn briefing(site: &Site, i: usize, want: Want) -> Result<Output, Vec<SourceError
             Vec::new()
         },
         links: if want.details { body.links } else { Vec::new() },
+        files: Vec::new(),
     };
     Ok(Output {
         contents: Contents::Bytes(html),

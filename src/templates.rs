@@ -34,6 +34,7 @@ pub const BUILTIN: &[(&str, &str)] = &[
         "pagination.html",
         include_str!("../templates/pagination.html"),
     ),
+    ("search.html", include_str!("../templates/search.html")),
 ];
 
 /// Where a template came from, for error messages.
