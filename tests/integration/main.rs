@@ -14,6 +14,7 @@ mod mali;
 mod many;
 mod reader;
 mod scaffold;
+mod search;
 mod serve;
 mod serve_load;
 mod site_files;
