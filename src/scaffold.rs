@@ -305,6 +305,8 @@ description = \"\"
 language = \"en\"
 # The address the site will be published at; enables canonical links, feeds and a sitemap.
 # base_url = \"https://example.org/briefings/\"
+# A search page (search/), a search form in every page's header, and the index it reads.
+search = true
 ";
 
 /// The README of a new site: what its folders are for, the commands that

@@ -21,6 +21,8 @@ use crate::site::Site;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 
+mod stable;
+
 /// One entry of the search index: a part of a briefing.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Record {
@@ -168,10 +170,14 @@ pub fn bundle(records: Vec<Record>) -> Result<Vec<(String, Contents)>, SourceErr
         index.get_files().await
     });
     let files = files.map_err(|e| failed("built", &e))?;
-    Ok(files
+    let files = files
         .into_iter()
         .map(|f| (f.filename.to_string_lossy().replace('\\', "/"), f.contents))
         .filter(|(name, _)| wanted(name))
+        .collect();
+    let files = stable::stabilise(files).map_err(|e| failed("written", &e))?;
+    Ok(files
+        .into_iter()
         .map(|(name, bytes)| {
             (
                 format!("{}{name}", paths::SEARCH_INDEX),
