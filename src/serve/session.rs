@@ -14,6 +14,7 @@ use crate::output::Contents;
 use crate::plan::{self, Kind, Route};
 use crate::reload::Plan;
 use crate::render::Want;
+use crate::search::Record;
 use crate::site::{LoadOptions, Selection, Site};
 use crate::views::Summary;
 use anyhow::Result;
@@ -35,6 +36,11 @@ pub struct Session {
     /// (whose half-applied state is not worth trusting).
     state: Option<State>,
     files: Arc<Files>,
+    /// The search index's records of each searchable briefing, by its path
+    /// inside `content/`, when the site has search on: an edit makes its
+    /// briefing's records again, and the index is built from them all in
+    /// the background ([`Rebuilt::search`]).
+    records: HashMap<String, Vec<Record>>,
 }
 
 /// A loaded site with what its last build rendered.
@@ -86,6 +92,11 @@ pub struct Rebuilt {
     pub briefings: usize,
     /// HTML pages in the site.
     pub pages: usize,
+    /// With search on, every record of the index as it now stands: the
+    /// caller builds the index from them in the background, so the pages
+    /// are served without waiting for it. The files above hold none of the
+    /// index's.
+    pub search: Option<Vec<Record>>,
 }
 
 impl Session {
@@ -96,6 +107,7 @@ impl Session {
             selection,
             state: None,
             files: Arc::new(Files::new()),
+            records: HashMap::new(),
         }
     }
 
@@ -107,8 +119,10 @@ impl Session {
             ..LoadOptions::default()
         };
         let (site, mut problems) = Site::load(&self.root, &load)?;
-        let (routes, clashes) = plan::plan(&site);
+        let (mut routes, clashes) = plan::plan(&site);
         problems.0.extend(clashes.0);
+        // The search index is built in the background, from the records.
+        routes.retain(|r| r.kind != Kind::SearchIndex);
         // Rendered even when loading found problems, so that one rebuild
         // reports every problem, as `brief build` does.
         let files = Mutex::new(Files::with_capacity(routes.len()));
@@ -122,6 +136,20 @@ impl Session {
         problems.0.extend(rendering.problems.0.iter().cloned());
         problems.0.extend(rendering.anchor_problems(&site));
         problems.or_ok(())?;
+        self.records = if site.config.search {
+            let indexed = crate::search::indexed(&site);
+            let made: Vec<Result<Vec<Record>, SourceError>> = indexed
+                .par_iter()
+                .map(|&i| crate::search::records_of(&site, i))
+                .collect();
+            let mut records = HashMap::new();
+            for (&i, made) in indexed.iter().zip(made) {
+                records.insert(site.briefings[i].rel.clone(), made.map_err(Problems::from)?);
+            }
+            records
+        } else {
+            HashMap::new()
+        };
         let mut state = State::new(site);
         for (i, facts) in rendering.facts {
             state.keep(i, facts.anchored, facts.targets);
@@ -146,6 +174,7 @@ impl Session {
             warnings,
             briefings: self.state.as_ref().map_or(0, |s| s.site.briefings.len()),
             pages,
+            search: self.search_records(),
         })
     }
 
@@ -242,8 +271,9 @@ impl Session {
             shown.dedup();
             shown
         } else {
-            let (routes, clashes) = plan::plan(&state.site);
+            let (mut routes, clashes) = plan::plan(&state.site);
             clashes.or_ok(())?;
+            routes.retain(|r| r.kind != Kind::SearchIndex);
             state.replan(routes);
             (0..state.routes.len()).collect()
         };
@@ -300,6 +330,15 @@ impl Session {
             state.keep(i, facts.anchored, facts.targets);
         }
         state.check_anchors().or_ok(())?;
+        if state.site.config.search {
+            for rel in rels {
+                let made = match state.site.links.index_of(rel) {
+                    Some(i) => crate::search::records_of(&state.site, i).map_err(Problems::from)?,
+                    None => Vec::new(),
+                };
+                self.records.insert(rel.clone(), made);
+            }
+        }
         let mut files: Files = if in_place {
             (*self.files).clone()
         } else {
@@ -334,7 +373,22 @@ impl Session {
             warnings: rendering.warnings,
             briefings,
             pages,
+            search: self.search_records(),
         }))
+    }
+
+    /// Every record of the search index, briefings in site order, when
+    /// the loaded site has search on.
+    fn search_records(&self) -> Option<Vec<Record>> {
+        let site = &self.state.as_ref()?.site;
+        site.config.search.then(|| {
+            site.briefings
+                .iter()
+                .filter_map(|b| self.records.get(&b.rel))
+                .flatten()
+                .cloned()
+                .collect()
+        })
     }
 }
 
