@@ -241,3 +241,119 @@ pub fn years(site: &Site) -> Vec<i32> {
     years.dedup();
     years
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::site::{LoadOptions, Selection};
+
+    fn site(files: &[(&str, &str)], drafts_and_future: bool) -> (tempfile::TempDir, Site) {
+        let dir = tempfile::tempdir().unwrap();
+        for (rel, text) in files {
+            let path = dir.path().join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        let options = LoadOptions {
+            selection: Selection {
+                drafts: drafts_and_future,
+                future: drafts_and_future,
+                clock: Some("2026-12-01T00:00:00Z".parse().unwrap()),
+            },
+            ..LoadOptions::default()
+        };
+        let (site, problems) = Site::load(dir.path(), &options).unwrap();
+        assert!(problems.0.is_empty(), "{problems:?}");
+        (dir, site)
+    }
+
+    const FILES: &[(&str, &str)] = &[
+        ("site.toml", "search = true\nlanguage = \"fr\"\n"),
+        (
+            "content/a.md",
+            "+++\ntitle = \"A\"\ndate = 2026-11-02\ntags = [\"Mali\"]\n+++\n\nIntro.\n\n## One {#one}\n\nFirst *part*.\n",
+        ),
+        (
+            "content/b.md",
+            "+++\ntitle = \"B\"\ndate = 2025-11-20\n+++\n\n## Two\n\nSecond.\n",
+        ),
+        (
+            "content/c.md",
+            "+++\ntitle = \"C\"\ndate = 2026-11-01\ndraft = true\n+++\n\n## Draft\n\nHidden.\n",
+        ),
+        (
+            "content/d.md",
+            "+++\ntitle = \"D\"\ndate = 2026-12-24\n+++\n\n## Later\n\nEmbargoed.\n",
+        ),
+    ];
+
+    #[test]
+    fn records_are_the_top_and_each_section_of_published_briefings_only() {
+        // Even when the build shows drafts and future briefings.
+        let (_dir, site) = site(FILES, true);
+        assert_eq!(site.briefings.len(), 4);
+        let records = records(&site).unwrap();
+        let urls: Vec<&str> = records.iter().map(|r| r.url.as_str()).collect();
+        assert_eq!(
+            urls,
+            [
+                "a/index.html",
+                "a/index.html#one",
+                "b/index.html",
+                "b/index.html#two"
+            ]
+        );
+        let one = &records[1];
+        assert_eq!(one.content, "One. First part.");
+        assert_eq!(one.language, "fr");
+        assert_eq!(one.meta["title"], "One");
+        assert_eq!(one.meta["briefing"], "A");
+        assert_eq!(one.meta["date"], "2026-11-02");
+        assert_eq!(one.filters["tag"], ["Mali"]);
+        assert_eq!(one.filters["year"], ["2026"]);
+        assert_eq!(records[0].content, "A. Intro.");
+        // No tags, no tag filter.
+        assert!(!records[2].filters.contains_key("tag"));
+    }
+
+    #[test]
+    fn the_archive_groups_the_home_list_by_month_newest_first() {
+        let (_dir, site) = site(FILES, false);
+        let months = archive(&site);
+        let shown: Vec<(&str, &str, usize)> = months
+            .iter()
+            .map(|m| (m.month.as_str(), m.label.as_str(), m.pages.len()))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                ("2026-11", "November 2026", 1),
+                ("2025-11", "November 2025", 1)
+            ]
+        );
+        assert_eq!(years(&site), [2026, 2025]);
+    }
+
+    #[test]
+    fn only_the_files_the_search_page_reads_are_written() {
+        for name in [
+            "pagefind.js",
+            "pagefind-worker.js",
+            "pagefind-entry.json",
+            "wasm.en.pagefind",
+            "fragment/en_1.pf_fragment",
+            "pagefind.en_1.pf_meta",
+        ] {
+            assert!(wanted(name), "{name}");
+        }
+        for name in [
+            "pagefind-ui.js",
+            "pagefind-ui.css",
+            "pagefind-modular-ui.js",
+            "pagefind-component-ui.css",
+            "pagefind-highlight.js",
+        ] {
+            assert!(!wanted(name), "{name}");
+        }
+    }
+}
