@@ -191,10 +191,11 @@ pub fn bundle(records: Vec<Record>) -> Result<Vec<(String, Contents)>, SourceErr
 /// (`pagefind-ui.js`, `pagefind-component-ui.css`…) and highlighting script
 /// are left out, since the search page has its own small script.
 fn wanted(name: &str) -> bool {
-    !name.ends_with(".css")
-        && !(name.starts_with("pagefind-")
+    let own_interface = name.ends_with(".css")
+        || (name.starts_with("pagefind-")
             && name != "pagefind-worker.js"
-            && name != "pagefind-entry.json")
+            && name != "pagefind-entry.json");
+    !own_interface
 }
 
 /// One month of the search page's archive, for readers without the index.
