@@ -150,7 +150,13 @@ impl Route {
                 site_lists: true,
                 ..Deps::default()
             },
-            Kind::TagsIndex | Kind::NotFound | Kind::Search => Deps {
+            // The search page's archive lists every briefing of the home list.
+            Kind::Search => Deps {
+                listed: site.list_items(None).to_vec(),
+                site_lists: true,
+                ..Deps::default()
+            },
+            Kind::TagsIndex | Kind::NotFound => Deps {
                 site_lists: true,
                 ..Deps::default()
             },

@@ -693,6 +693,49 @@ mod tests {
     }
 
     #[test]
+    fn with_search_a_title_edit_renders_the_search_page_and_new_records_a_body_edit_only_records() {
+        let (dir, mut session) = served(&[
+            ("site.toml", "search = true\n"),
+            ("content/a.md", &briefing("A", "\"x\"", "## One\n\nalpha\n")),
+            ("content/b.md", &briefing("B", "\"x\"", "## Two\n\nb\n")),
+        ]);
+        // The index is never among the files: serve builds it aside.
+        assert!(!session.files.keys().any(|p| p.starts_with("pagefind/")));
+        assert!(session.files.contains_key("search/index.html"));
+        let (rebuilt, changed) = edit(
+            &mut session,
+            dir.path(),
+            "a.md",
+            &briefing("A", "\"x\"", "## One\n\nzebra crossing\n"),
+        );
+        assert_eq!(changed, ["a/index.html"]);
+        let records = rebuilt.search.expect("search is on");
+        let urls: Vec<&str> = records.iter().map(|r| r.url.as_str()).collect();
+        assert_eq!(
+            urls,
+            [
+                "a/index.html",
+                "a/index.html#one",
+                "b/index.html",
+                "b/index.html#two"
+            ]
+        );
+        assert_eq!(records[1].content, "One. zebra crossing");
+        // The archive on the search page shows titles.
+        let (_, changed) = edit(
+            &mut session,
+            dir.path(),
+            "a.md",
+            &briefing("A renamed", "\"x\"", "## One\n\nzebra crossing\n"),
+        );
+        assert!(
+            changed.contains(&"search/index.html".to_string()),
+            "{changed:?}"
+        );
+        assert!(text(&session.files, "search/index.html").contains("A renamed"));
+    }
+
+    #[test]
     fn an_edit_no_other_page_shows_renders_one_page() {
         // Same reading time and summary: only the page itself can differ.
         let (dir, mut session) = served(&[
