@@ -53,6 +53,6 @@ for n in "$@"; do
     printf '%-4s wall %6.3f s  peak RSS %7.1f MB\n' "$label" "$wall" "$(echo "$rss / 1024" | bc -l)"
   done
   echo "records: $(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['languages']['en']['page_count'])" "$WORK/on/pagefind/pagefind-entry.json") in brief's index, $(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['languages']['en']['page_count'])" "$WORK/off/pagefind/pagefind-entry.json") pages in the CLI's"
-  echo "index size: brief $(du -sk "$WORK/on/pagefind" | cut -f1) KB, CLI $(du -sk "$WORK/off/pagefind" | cut -f1) KB; search page $(wc -c <"$WORK/on/search/index.html") bytes"
+  echo "index size: brief $(du -sk --apparent-size "$WORK/on/pagefind" | cut -f1) KB, CLI $(du -sk --apparent-size "$WORK/off/pagefind" | cut -f1) KB; search page $(wc -c <"$WORK/on/search/index.html") bytes"
   if [ -n "${KEEP:-}" ]; then cp -r "$WORK/on" "$KEEP-$n"; fi
 done

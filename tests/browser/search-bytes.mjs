@@ -1,11 +1,9 @@
 #!/usr/bin/env node
 // The bytes a browser fetches to search a built site for one word:
 //
-//   node bench/search-bytes.mjs <built-site-dir> <word> [<word>...]
+//   node tests/browser/search-bytes.mjs <built-site-dir> <word> [<word>...]
 //
-// (run with tests/browser's node_modules, e.g. from tests/browser:
-//  NODE_PATH is not read by ES modules, so: cd tests/browser && node
-//  ../../bench/search-bytes.mjs …). Serves the site with python3's
+// A measurement, not a test (run-all.sh does not run it). Serves the site with python3's
 // http.server on 127.0.0.1, opens search/index.html in Debian's Chromium,
 // types the word and waits for the results, then prints every response by
 // path with its size, the search page's own HTML and CSS apart from what
@@ -17,7 +15,7 @@ import { chromium } from 'playwright-core';
 
 const [dir, ...words] = process.argv.slice(2);
 if (!dir || words.length === 0) {
-  console.error('usage: node bench/search-bytes.mjs <built-site-dir> <word>...');
+  console.error('usage: node tests/browser/search-bytes.mjs <built-site-dir> <word>...');
   process.exit(2);
 }
 const server = spawn('python3', ['-u', '-m', 'http.server', '--bind', '127.0.0.1', '0', '--directory', dir],
