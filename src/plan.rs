@@ -26,6 +26,10 @@ pub mod paths {
     /// The folder of the search page.
     pub const SEARCH: &str = "search/";
 
+    /// The folder of the archive: every briefing by month, for readers
+    /// whom the search page cannot serve.
+    pub const ARCHIVE: &str = "archive/";
+
     /// The folder of the search index (Pagefind's files).
     pub const SEARCH_INDEX: &str = "pagefind/";
 
@@ -92,6 +96,9 @@ pub enum Kind {
     Cite(usize, crate::citation::Format),
     /// `search/index.html`, the search page (only with `search = true`).
     Search,
+    /// `archive/index.html`: every briefing by month, linked from the
+    /// search page for readers without JavaScript (only with `search = true`).
+    Archive,
     /// The search index, `pagefind/`: planned at its entry file, with its
     /// other files (named by their contents) written beside it.
     SearchIndex,
@@ -150,13 +157,13 @@ impl Route {
                 site_lists: true,
                 ..Deps::default()
             },
-            // The search page's archive lists every briefing of the home list.
-            Kind::Search => Deps {
+            // The archive lists every briefing of the home list.
+            Kind::Archive => Deps {
                 listed: site.list_items(None).to_vec(),
                 site_lists: true,
                 ..Deps::default()
             },
-            Kind::TagsIndex | Kind::NotFound => Deps {
+            Kind::TagsIndex | Kind::NotFound | Kind::Search => Deps {
                 site_lists: true,
                 ..Deps::default()
             },
@@ -234,6 +241,10 @@ pub fn plan(site: &Site) -> (Vec<Route>, Problems) {
         routes.push(Route {
             path: paths::page(paths::SEARCH),
             kind: Kind::Search,
+        });
+        routes.push(Route {
+            path: paths::page(paths::ARCHIVE),
+            kind: Kind::Archive,
         });
         routes.push(Route {
             path: paths::SEARCH_ENTRY.into(),
@@ -386,6 +397,7 @@ fn owner(site: &Site, kind: &Kind) -> String {
         Kind::Robots => "robots.txt".into(),
         Kind::NotFound => "the 404 page".into(),
         Kind::Search => "the search page".into(),
+        Kind::Archive => "the archive".into(),
         Kind::SearchIndex => "the search index".into(),
     }
 }

@@ -118,9 +118,14 @@ pub fn render(site: &Site, route: &Route, want: Want) -> Result<Output, Vec<Sour
         Kind::Search => {
             let mut ctx = Context::new();
             ctx.insert("root", &paths::root_prefix(paths::SEARCH));
-            ctx.insert("archive", &crate::search::archive(site));
             ctx.insert("years", &crate::search::years(site));
             template("search.html", &ctx, LIST_PAGE_CAPACITY)
+        }
+        Kind::Archive => {
+            let mut ctx = Context::new();
+            ctx.insert("root", &paths::root_prefix(paths::ARCHIVE));
+            ctx.insert("archive", &crate::search::archive(site));
+            template("archive.html", &ctx, LIST_PAGE_CAPACITY)
         }
         Kind::SearchIndex => search_index(site),
         Kind::Asset(i, k) => Ok(Output {

@@ -198,7 +198,8 @@ fn wanted(name: &str) -> bool {
     !own_interface
 }
 
-/// One month of the search page's archive, for readers without the index.
+/// One month of the archive (`archive/index.html`), which the search page
+/// links to for readers without the index.
 #[derive(Debug, serde::Serialize)]
 pub struct Month {
     /// `2026-12`, also the heading's id (`archive-2026-12`).
@@ -210,7 +211,8 @@ pub struct Month {
 }
 
 /// Every briefing the home page lists, grouped by month, newest first:
-/// what the search page offers when the index cannot be loaded.
+/// the archive page, which the search page offers when the index cannot
+/// be loaded.
 pub fn archive(site: &Site) -> Vec<Month> {
     let mut months: Vec<Month> = Vec::new();
     for &i in site.list_items(None) {

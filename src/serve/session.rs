@@ -693,7 +693,7 @@ mod tests {
     }
 
     #[test]
-    fn with_search_a_title_edit_renders_the_search_page_and_new_records_a_body_edit_only_records() {
+    fn with_search_a_title_edit_renders_the_archive_and_a_body_edit_only_new_records() {
         let (dir, mut session) = served(&[
             ("site.toml", "search = true\n"),
             ("content/a.md", &briefing("A", "\"x\"", "## One\n\nalpha\n")),
@@ -721,7 +721,7 @@ mod tests {
             ]
         );
         assert_eq!(records[1].content, "One. zebra crossing");
-        // The archive on the search page shows titles.
+        // The archive shows titles.
         let (_, changed) = edit(
             &mut session,
             dir.path(),
@@ -729,10 +729,14 @@ mod tests {
             &briefing("A renamed", "\"x\"", "## One\n\nzebra crossing\n"),
         );
         assert!(
-            changed.contains(&"search/index.html".to_string()),
+            changed.contains(&"archive/index.html".to_string()),
             "{changed:?}"
         );
-        assert!(text(&session.files, "search/index.html").contains("A renamed"));
+        assert!(
+            !changed.contains(&"search/index.html".to_string()),
+            "{changed:?}"
+        );
+        assert!(text(&session.files, "archive/index.html").contains("A renamed"));
     }
 
     #[test]

@@ -168,10 +168,18 @@ fn the_search_page_works_at_the_root_and_under_a_sub_path() {
             ),
             base.is_some()
         );
-        // The fallback: every topic and every briefing by month, newest first.
-        let archive = &page[page.find("id=\"archive\"").unwrap()..];
+        // The fallback: every topic, and the archive of every briefing
+        // by month, newest first, on a page of its own.
+        for link in [
+            "../tags/chad/index.html",
+            "../tags/ecowas/index.html",
+            "../archive/index.html",
+        ] {
+            assert!(page.contains(&format!("href=\"{link}\"")), "{link}");
+        }
+        let archive = read(out.path(), "archive/index.html");
         let months: Vec<&str> = archive
-            .match_indices("<h3 id=\"archive-")
+            .match_indices("<h2 id=\"archive-")
             .map(|(i, _)| &archive[i + 16..i + 23])
             .collect();
         assert_eq!(months, ["2026-11", "2025-06", "2025-02"]);
@@ -179,10 +187,16 @@ fn the_search_page_works_at_the_root_and_under_a_sub_path() {
             "../mali/index.html",
             "../niger/index.html",
             "../chad/index.html",
-            "../tags/chad/index.html",
         ] {
-            assert!(page.contains(&format!("href=\"{link}\"")), "{link}");
+            assert!(archive.contains(&format!("href=\"{link}\"")), "{link}");
         }
+        assert!(!archive.contains("draft/") && !archive.contains("embargoed/"));
+        assert_eq!(
+            archive.contains(
+                "<link rel=\"canonical\" href=\"https://example.org/briefings/archive/\">"
+            ),
+            base.is_some()
+        );
         assert!(page.contains("<option>2026</option><option>2025</option>"));
         if base.is_some() {
             // Sitemap and 404 page are written, and the sitemap does not
