@@ -150,7 +150,8 @@ rm -rf "$sites"
 ./target/release/brief build --quiet --output "$sites/mali"
 ./target/release/brief build --quiet --base-url https://briefings.example.org/mali/ --output "$sites/mali-published"
 ./target/release/brief build --quiet --root tests/fixtures/minimal --output "$sites/minimal"
+./target/release/brief build --quiet --root tests/fixtures/search --output "$sites/search"
 
 echo "== Real-browser suite (Chromium, axe-core, Nu HTML Checker)"
 BRIEF_BROWSER_ARGS='--expect-headings "mali-ecowas-military-support=The request|Diplomacy|Historical context" --expect-headings "fr_mali-ecowas-military-support=La demande|Diplomatie|Contexte historique"' \
-  tests/browser/run-all.sh "$sites/mali" "$sites/mali-published" "$sites/minimal"
+  tests/browser/run-all.sh "$sites/mali" "$sites/mali-published" "$sites/minimal" "$sites/search"

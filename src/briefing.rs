@@ -399,6 +399,19 @@ impl Briefing {
         image_src: Option<&markdown::ImageSrc<'_>>,
         labels: markdown::Labels<'_>,
     ) -> Result<(Rendered, Vec<SourceError>, Text<'_>), SourceError> {
+        self.render_body_with(image_size, resolve_link, image_src, labels, false)
+    }
+
+    /// [`Briefing::render_body`], also giving the plain text of the intro
+    /// and of each section when `plain_text` (for the search index).
+    pub fn render_body_with(
+        &self,
+        image_size: &dyn Fn(&str) -> Option<(u32, u32)>,
+        resolve_link: &dyn Fn(&str) -> Result<Option<String>, LinkProblem>,
+        image_src: Option<&markdown::ImageSrc<'_>>,
+        labels: markdown::Labels<'_>,
+        plain_text: bool,
+    ) -> Result<(Rendered, Vec<SourceError>, Text<'_>), SourceError> {
         let text = self.text()?;
         let options = RenderOptions {
             raw_html: self.raw_html,
@@ -407,6 +420,7 @@ impl Briefing {
             line_words: Some(&self.line_words),
             image_src,
             labels,
+            plain_text,
         };
         let (body, problems) = markdown::render_anyway(text.body(), &options);
         let problems = problems.into_iter().map(|e| text.located(e)).collect();

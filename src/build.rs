@@ -229,8 +229,15 @@ pub fn render_routes(
                 _ => false,
             };
             let want = Want { targets, ..want };
-            let out = render::render(site, route, want)?;
+            let mut out = render::render(site, route, want)?;
             sink(route, out.contents).map_err(|e| flatten(&e))?;
+            for (path, contents) in std::mem::take(&mut out.facts.files) {
+                let beside = Route {
+                    path,
+                    kind: route.kind.clone(),
+                };
+                sink(&beside, contents).map_err(|e| flatten(&e))?;
+            }
             Ok(out.facts)
         })
         .collect();

@@ -45,7 +45,7 @@ pub enum Command {
     /// Print the help of a command, or a topic of the documentation.
     Help {
         /// A command (`build`, `serve`, `check`, `new`, `init`) or a topic:
-        /// cli, content, front-matter, site-toml, templates, hosting.
+        /// cli, content, front-matter, site-toml, templates, search, hosting.
         #[arg(value_name = "COMMAND|TOPIC")]
         topic: Option<String>,
     },

@@ -63,6 +63,10 @@ pub struct Config {
     /// language; set on the per-language copies the site makes.
     #[serde(skip)]
     pub lang_prefix: String,
+    /// Build a search index and a search page (`search/index.html`), with
+    /// a search form in every page's header. Off by default, so an
+    /// existing site's pages stay as they were.
+    pub search: bool,
 }
 
 /// One of the site's other languages, `[languages.fr]` in `site.toml`.
@@ -112,6 +116,7 @@ impl Default for Config {
             fallback: Fallback::Show,
             strings: BTreeMap::new(),
             lang_prefix: String::new(),
+            search: false,
         }
     }
 }

@@ -69,6 +69,11 @@ const TOPICS: &[Topic] = &[
         parts: &[Part::Whole("## Templates")],
     },
     Topic {
+        name: "search",
+        about: "the search page, its index and the header's search form",
+        parts: &[Part::Whole("## Search")],
+    },
+    Topic {
         name: "hosting",
         about: "publishing the output folder on a web server or from disk",
         parts: &[Part::Whole("## Hosting the output")],

@@ -46,6 +46,7 @@ mod reload;
 mod render;
 mod report;
 mod scaffold;
+mod search;
 mod serve;
 mod single;
 mod site;

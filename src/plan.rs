@@ -23,6 +23,20 @@ pub mod paths {
     /// The folder of the site's corrections page.
     pub const CORRECTIONS: &str = "corrections/";
 
+    /// The folder of the search page.
+    pub const SEARCH: &str = "search/";
+
+    /// The folder of the archive: every briefing by month, for readers
+    /// whom the search page cannot serve.
+    pub const ARCHIVE: &str = "archive/";
+
+    /// The folder of the search index (Pagefind's files).
+    pub const SEARCH_INDEX: &str = "pagefind/";
+
+    /// The file of the search index its route is planned at; the index's
+    /// other files are written beside it.
+    pub const SEARCH_ENTRY: &str = "pagefind/pagefind-entry.json";
+
     /// The folder of a tag's list: `tags/mali/`.
     pub fn tag(slug: &str) -> String {
         format!("tags/{slug}/")
@@ -111,6 +125,14 @@ pub enum Kind {
     Pdf(usize),
     /// The single-file HTML edition of a briefing.
     SingleFile(usize),
+    /// `search/index.html`, the search page (only with `search = true`).
+    Search,
+    /// `archive/index.html`: every briefing by month, linked from the
+    /// search page for readers without JavaScript (only with `search = true`).
+    Archive,
+    /// The search index, `pagefind/`: planned at its entry file, with its
+    /// other files (named by their contents) written beside it.
+    SearchIndex,
 }
 
 /// One page of a list of briefings.
@@ -168,7 +190,13 @@ impl Route {
                 site_lists: true,
                 ..Deps::default()
             },
-            Kind::TagsIndex(_) | Kind::NotFound => Deps {
+            // The archive lists every briefing of the home list.
+            Kind::Archive => Deps {
+                listed: site.list_items(None).to_vec(),
+                site_lists: true,
+                ..Deps::default()
+            },
+            Kind::TagsIndex(_) | Kind::NotFound | Kind::Search => Deps {
                 site_lists: true,
                 ..Deps::default()
             },
@@ -185,6 +213,10 @@ impl Route {
                 ..Deps::default()
             },
             Kind::Robots | Kind::Static(_) => Deps::default(),
+            Kind::SearchIndex => Deps {
+                whole: crate::search::indexed(site),
+                ..Deps::default()
+            },
             Kind::Asset(i, _) | Kind::Pdf(i) => Deps {
                 whole: vec![*i],
                 ..Deps::default()
@@ -245,6 +277,20 @@ pub fn plan(site: &Site) -> (Vec<Route>, Problems) {
             });
         }
     }
+    if site.config.search {
+        routes.push(Route {
+            path: paths::page(paths::SEARCH),
+            kind: Kind::Search,
+        });
+        routes.push(Route {
+            path: paths::page(paths::ARCHIVE),
+            kind: Kind::Archive,
+        });
+        routes.push(Route {
+            path: paths::SEARCH_ENTRY.into(),
+            kind: Kind::SearchIndex,
+        });
+    }
     if site.feeds() {
         for lang in 0..site.langs.len() {
             let prefix = &site.langs[lang].config.lang_prefix;
@@ -287,7 +333,10 @@ pub fn plan(site: &Site) -> (Vec<Route>, Problems) {
         path: path.clone(),
         kind: Kind::Static(path.clone()),
     }));
-    let clashes = check_unique(site, &routes);
+    let mut clashes = check_unique(site, &routes);
+    if site.config.search {
+        clashes.0.extend(search_clashes(site));
+    }
     (routes, clashes)
 }
 
@@ -307,6 +356,32 @@ fn language_lists(site: &Site, lang: usize, routes: &mut Vec<Route>) {
         let base = format!("{prefix}{}", paths::tag(&tag.slug));
         lists(routes, lang, Some(&tag.slug), &base, &tag.pages, per);
     }
+}
+
+/// Static files and briefings inside `pagefind/`, where the search
+/// index's files go under names known only once it is built.
+fn search_clashes(site: &Site) -> Vec<SourceError> {
+    let help = "move it out of `pagefind/`, or set `search = false` in site.toml";
+    let statics = site
+        .statics
+        .keys()
+        .filter(|k| k.starts_with(paths::SEARCH_INDEX))
+        .map(|k| {
+            SourceError::new(
+                format!("static/{k}"),
+                format!(
+                    "this static file would be copied into `{}`, where the search index goes",
+                    paths::SEARCH_INDEX
+                ),
+            )
+            .with_help(help)
+        });
+    let briefings = site
+        .briefings
+        .iter()
+        .filter(|b| b.url.starts_with(paths::SEARCH_INDEX))
+        .map(|b| briefing_clash(b, &paths::page(&b.url), "the search index (`pagefind/`)"));
+    statics.chain(briefings).collect()
 }
 
 /// The pages of a list of `items` (briefing indexes) whose first page is
@@ -411,6 +486,9 @@ fn owner(site: &Site, kind: &Kind) -> String {
         Kind::Sitemap => "the sitemap".into(),
         Kind::Robots => "robots.txt".into(),
         Kind::NotFound => "the 404 page".into(),
+        Kind::Search => "the search page".into(),
+        Kind::Archive => "the archive".into(),
+        Kind::SearchIndex => "the search index".into(),
     }
 }
 

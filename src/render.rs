@@ -41,6 +41,9 @@ pub struct Facts {
     pub links: Vec<Link>,
     /// Sections with nothing under their heading: (title, line in the file).
     pub empty_sections: Vec<(String, usize)>,
+    /// Further files the route writes beside its own, by output path: the
+    /// search index's, whose names are known only once it is built.
+    pub files: Vec<(String, Contents)>,
 }
 
 /// What a render should find out beyond the bytes and what the build
@@ -129,6 +132,19 @@ pub fn render(site: &Site, route: &Route, want: Want) -> Result<Output, Vec<Sour
                 format.render(b, &site.langs[b.lang].config).into_bytes(),
             ))
         }
+        Kind::Search => {
+            let mut ctx = Context::new();
+            ctx.insert("root", &paths::root_prefix(paths::SEARCH));
+            ctx.insert("years", &crate::search::years(site));
+            template("search.html", &ctx, LIST_PAGE_CAPACITY)
+        }
+        Kind::Archive => {
+            let mut ctx = Context::new();
+            ctx.insert("root", &paths::root_prefix(paths::ARCHIVE));
+            ctx.insert("archive", &crate::search::archive(site));
+            template("archive.html", &ctx, LIST_PAGE_CAPACITY)
+        }
+        Kind::SearchIndex => search_index(site),
         Kind::Asset(i, k) => Ok(Output {
             contents: site.briefings[*i].assets[*k].contents.clone(),
             facts: Facts::default(),
@@ -160,6 +176,29 @@ fn lang_context(site: &Site, ctx: &mut Context, lang: usize, page: Page<'_>, roo
     ctx.insert("lang_root", &l.config.lang_prefix);
     ctx.insert("alternates", &site.alternates(page, root));
     ctx.insert("languages", &site.switch(lang, page, root));
+}
+
+/// The search index: its entry file as the route's, the rest beside it.
+fn search_index(site: &Site) -> Result<Output, Vec<SourceError>> {
+    let records = crate::search::records(site)?;
+    let mut files = crate::search::bundle(records).map_err(|e| vec![e])?;
+    let entry = files
+        .iter()
+        .position(|(path, _)| path == paths::SEARCH_ENTRY)
+        .ok_or_else(|| {
+            vec![SourceError::new(
+                "site.toml",
+                "the search index was built without its entry file",
+            )]
+        })?;
+    let (_, contents) = files.swap_remove(entry);
+    Ok(Output {
+        contents,
+        facts: Facts {
+            files,
+            ..Facts::default()
+        },
+    })
 }
 
 /// Where a list page's buffer starts: a page of ten cards with the
@@ -314,6 +353,7 @@ fn briefing(site: &Site, i: usize, want: Want, single: bool) -> Result<Output, V
             Vec::new()
         },
         links: if want.details { body.links } else { Vec::new() },
+        files: Vec::new(),
     };
     Ok(Output {
         contents: Contents::Bytes(html),

@@ -405,6 +405,8 @@ language = \"en\"
 pdf = true
 # A single-file HTML edition of every briefing, for e-mail.
 single_file = true
+# A search page (search/), a search form in every page's header, and the index it reads.
+search = true
 # Another language: its pages go under fr/, and content/x.fr.md translates
 # content/x.md (`brief new --lang fr --from content/x.md` starts one).
 # [languages.fr]

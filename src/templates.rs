@@ -34,6 +34,8 @@ pub const BUILTIN: &[(&str, &str)] = &[
         "pagination.html",
         include_str!("../templates/pagination.html"),
     ),
+    ("search.html", include_str!("../templates/search.html")),
+    ("archive.html", include_str!("../templates/archive.html")),
 ];
 
 /// Where a template came from, for error messages.

@@ -66,6 +66,10 @@ pub struct Section {
     pub words: usize,
     /// 1-based line of the heading in the Markdown body.
     pub line: usize,
+    /// The section's body as plain text, for the search index; empty
+    /// unless [`RenderOptions::plain_text`] asked for it.
+    #[serde(skip)]
+    pub text: String,
 }
 
 /// A heading, for the table of contents.
@@ -97,6 +101,9 @@ pub struct Link {
 pub struct Rendered {
     /// HTML before the first `## ` heading (often empty).
     pub intro_html: String,
+    /// The intro as plain text, when [`RenderOptions::plain_text`] asked.
+    #[serde(skip)]
+    pub intro_text: String,
     /// The sections in order.
     pub sections: Vec<Section>,
     /// Headings as a tree: sections with their sub-headings.
@@ -186,6 +193,9 @@ pub struct RenderOptions<'a> {
     pub image_src: Option<&'a ImageSrc<'a>>,
     /// The words the rendered body adds of its own, in the page's language.
     pub labels: Labels<'a>,
+    /// Also give each section's text as plain text (for the search index):
+    /// the words readers see, without markup, raw HTML or note markers.
+    pub plain_text: bool,
 }
 
 /// The words a rendered body adds of its own: the heading of the notes,
@@ -221,6 +231,7 @@ impl Default for RenderOptions<'_> {
             line_words: None,
             image_src: None,
             labels: Labels::default(),
+            plain_text: false,
         }
     }
 }

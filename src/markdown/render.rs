@@ -272,6 +272,7 @@ impl<'a, 'o> Renderer<'a, 'o> {
             html: String::new(),
             words: 0,
             line,
+            text: String::new(),
         });
     }
 
@@ -293,13 +294,22 @@ impl<'a, 'o> Renderer<'a, 'o> {
     /// which its HTML is a little longer than.
     fn finish_section(&mut self, source_len: usize) {
         let mut html_out = String::with_capacity(source_len + source_len / 4);
+        let text = if self.options.plain_text {
+            plain_text(&self.current, source_len)
+        } else {
+            String::new()
+        };
         html::push_html(&mut html_out, self.current.drain(..));
         match self.open_section.take() {
             Some(mut s) => {
                 s.html = html_out;
+                s.text = text;
                 self.out.sections.push(s);
             }
-            None => self.out.intro_html = html_out,
+            None => {
+                self.out.intro_html = html_out;
+                self.out.intro_text = text;
+            }
         }
     }
 
@@ -456,4 +466,45 @@ impl<'a, 'o> Renderer<'a, 'o> {
         }
         (self.out, errors)
     }
+}
+
+/// The words of `events` as plain text: text and code as written, a space
+/// for each line break and between blocks; raw HTML, footnote markers and
+/// markup left out. Runs of white space become one space.
+fn plain_text(events: &[Event<'_>], capacity: usize) -> String {
+    let mut out = String::with_capacity(capacity);
+    let space = |out: &mut String| {
+        if !out.is_empty() && !out.ends_with(' ') {
+            out.push(' ');
+        }
+    };
+    for event in events {
+        match event {
+            Event::Text(t) | Event::Code(t) => {
+                for (k, word) in t.split_whitespace().enumerate() {
+                    if k > 0 || t.starts_with(char::is_whitespace) {
+                        space(&mut out);
+                    }
+                    out.push_str(word);
+                }
+                if t.ends_with(char::is_whitespace) {
+                    space(&mut out);
+                }
+            }
+            Event::SoftBreak | Event::HardBreak | Event::Rule => space(&mut out),
+            Event::End(
+                TagEnd::Paragraph
+                | TagEnd::Heading(_)
+                | TagEnd::Item
+                | TagEnd::TableCell
+                | TagEnd::BlockQuote(_)
+                | TagEnd::CodeBlock
+                | TagEnd::Image,
+            ) => space(&mut out),
+            _ => {}
+        }
+    }
+    let end = out.trim_end().len();
+    out.truncate(end);
+    out
 }

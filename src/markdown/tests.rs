@@ -610,3 +610,23 @@ fn sections_counted_from_the_line_counts_match_counting_them_here() {
     assert_eq!(counts(&with), counts(&without));
     assert_eq!(with.words, count_words(body));
 }
+
+#[test]
+fn plain_text_is_the_words_readers_see_only_when_asked() {
+    let body = "Intro *words*.\n\n## First {#first}\n\nSome **bold** and `code`, a [link](https://x.org) and <span>raw</span> HTML.[^n]\n\n- one\n- two\n\n| a | b |\n|---|---|\n| c | d |\n\n### Deeper\n\nLine one\nline two.\n\n[^n]: A note.\n\n## Second\n\n> Quoted.\n";
+    let asked = RenderOptions {
+        plain_text: true,
+        ..RenderOptions::default()
+    };
+    let r = render_with(body, &asked).unwrap();
+    assert_eq!(r.intro_text, "Intro words.");
+    assert_eq!(
+        r.sections[0].text,
+        "Some bold and code, a link and raw HTML. one two a b c d Deeper Line one line two."
+    );
+    assert_eq!(r.sections[1].text, "Quoted.");
+    // Not asked: nothing gathered, and the HTML is the same either way.
+    let plain = render(body).unwrap();
+    assert!(plain.intro_text.is_empty() && plain.sections.iter().all(|s| s.text.is_empty()));
+    assert_eq!(plain.full_html(), r.full_html());
+}

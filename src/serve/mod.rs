@@ -56,6 +56,12 @@ struct Shared {
     error: Mutex<Option<String>>,
     /// Tells open pages about rebuilds.
     notices: broadcast::Sender<Notice>,
+    /// The search index's files, from the latest index built in the
+    /// background; laid over every build published.
+    index: Mutex<Arc<Files>>,
+    /// Hands the records of each rebuild to the thread that builds the
+    /// index (see [`index_thread`]).
+    index_jobs: Mutex<Option<std::sync::mpsc::Sender<Vec<crate::search::Record>>>>,
 }
 
 /// What open pages are told.
@@ -83,6 +89,7 @@ impl Shared {
     }
 
     fn publish(&self, files: Arc<Files>, pdfs: Arc<Pdfs>) {
+        let files = with_index(files, &self.index());
         match self.files.write() {
             Ok(mut f) => *f = files,
             Err(poisoned) => *poisoned.into_inner() = files,
@@ -94,6 +101,44 @@ impl Shared {
         self.set_error(None);
         // No open page is not an error.
         let _ = self.notices.send(Notice::Reload);
+    }
+
+    /// The latest search index's files.
+    fn index(&self) -> Arc<Files> {
+        match self.index.lock() {
+            Ok(i) => Arc::clone(&i),
+            Err(poisoned) => Arc::clone(&poisoned.into_inner()),
+        }
+    }
+
+    /// A new search index, laid over the build being served. Open pages
+    /// are not reloaded for it: the page an author is looking at has not
+    /// changed, and the search page reads the new index on its next load.
+    fn publish_index(&self, index: Files) {
+        let index = Arc::new(index);
+        // The index lock is held while the build is swapped, so a build
+        // published meanwhile cannot miss this index.
+        let mut current = match self.index.lock() {
+            Ok(i) => i,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        *current = Arc::clone(&index);
+        let mut files = match self.files.write() {
+            Ok(f) => f,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        *files = with_index(Arc::clone(&files), &index);
+    }
+
+    /// Starts building the index from `records` in the background; a newer
+    /// request made before it starts replaces it.
+    fn want_index(&self, records: Option<Vec<crate::search::Record>>) {
+        let Some(records) = records else { return };
+        if let Ok(jobs) = self.index_jobs.lock()
+            && let Some(jobs) = jobs.as_ref()
+        {
+            let _ = jobs.send(records);
+        }
     }
 
     fn fail(&self, text: String) {
@@ -149,7 +194,10 @@ pub fn serve(options: &ServeOptions, report: Reporter) -> Result<()> {
             pdfs: RwLock::new(Arc::new(Pdfs::default())),
             error: Mutex::new(None),
             notices,
+            index: Mutex::new(Arc::new(Files::new())),
+            index_jobs: Mutex::new(None),
         });
+        index_thread(&shared)?;
         let mut session = Session::new(root.clone(), options.selection.clone());
         let started = Instant::now();
         match session.full() {
@@ -162,6 +210,7 @@ pub fn serve(options: &ServeOptions, report: Reporter) -> Result<()> {
                     started.elapsed().as_millis()
                 );
                 shared.publish(built.files, built.pdfs);
+                shared.want_index(built.search);
             }
             Err(e) => report_failure(&shared, report, &e),
         }
@@ -192,6 +241,60 @@ pub fn serve(options: &ServeOptions, report: Reporter) -> Result<()> {
         }
         Ok(())
     })
+}
+
+/// `files` with the search index's files in place of any it held
+/// (`pagefind/…`); `files` itself when there is no index.
+fn with_index(files: Arc<Files>, index: &Files) -> Arc<Files> {
+    if index.is_empty() {
+        return files;
+    }
+    let mut merged: Files = files
+        .iter()
+        .filter(|(path, _)| !path.starts_with(crate::plan::paths::SEARCH_INDEX))
+        .map(|(path, contents)| (path.clone(), Arc::clone(contents)))
+        .collect();
+    merged.extend(index.iter().map(|(p, c)| (p.clone(), Arc::clone(c))));
+    Arc::new(merged)
+}
+
+/// Starts the thread that builds the search index from the records each
+/// build hands over ([`Shared::want_index`]), one at a time, skipping to
+/// the newest when several wait, and lays it over the build served.
+fn index_thread(shared: &Arc<Shared>) -> Result<()> {
+    let (tx, rx) = std::sync::mpsc::channel::<Vec<crate::search::Record>>();
+    if let Ok(mut jobs) = shared.index_jobs.lock() {
+        *jobs = Some(tx);
+    }
+    let shared = Arc::clone(shared);
+    std::thread::Builder::new()
+        .name("search index".into())
+        .spawn(move || {
+            while let Ok(mut records) = rx.recv() {
+                while let Ok(newer) = rx.try_recv() {
+                    records = newer;
+                }
+                let started = Instant::now();
+                match crate::search::bundle(records) {
+                    Ok(files) => {
+                        let count = files.len();
+                        shared.publish_index(
+                            files
+                                .into_iter()
+                                .map(|(path, contents)| (path, Arc::new(contents)))
+                                .collect(),
+                        );
+                        println!(
+                            "Search index: {count} files in {} ms",
+                            started.elapsed().as_millis()
+                        );
+                    }
+                    Err(e) => eprintln!("error: {}", e.message),
+                }
+            }
+        })
+        .context("failed to start the search index thread")?;
+    Ok(())
 }
 
 /// Raises the soft limit on open files to the hard limit: each connection

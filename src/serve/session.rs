@@ -14,6 +14,7 @@ use crate::output::Contents;
 use crate::plan::{self, Kind, Route};
 use crate::reload::Plan;
 use crate::render::Want;
+use crate::search::Record;
 use crate::site::{LoadOptions, Selection, Site};
 use crate::views::Summary;
 use anyhow::Result;
@@ -95,6 +96,11 @@ pub struct Session {
     state: Option<State>,
     files: Arc<Files>,
     pdfs: Arc<Pdfs>,
+    /// The search index's records of each searchable briefing, by its path
+    /// inside `content/`, when the site has search on: an edit makes its
+    /// briefing's records again, and the index is built from them all in
+    /// the background ([`Rebuilt::search`]).
+    records: HashMap<String, Vec<Record>>,
 }
 
 /// A loaded site with what its last build rendered.
@@ -148,6 +154,11 @@ pub struct Rebuilt {
     pub briefings: usize,
     /// HTML pages in the site.
     pub pages: usize,
+    /// With search on, every record of the index as it now stands: the
+    /// caller builds the index from them in the background, so the pages
+    /// are served without waiting for it. The files above hold none of the
+    /// index's.
+    pub search: Option<Vec<Record>>,
 }
 
 impl Session {
@@ -159,6 +170,7 @@ impl Session {
             state: None,
             files: Arc::new(Files::new()),
             pdfs: Arc::new(Pdfs::default()),
+            records: HashMap::new(),
         }
     }
 
@@ -171,8 +183,10 @@ impl Session {
             ..LoadOptions::default()
         };
         let (site, mut problems) = Site::load(&self.root, &load)?;
-        let (routes, clashes) = plan::plan(&site);
+        let (mut routes, clashes) = plan::plan(&site);
         problems.0.extend(clashes.0);
+        // The search index is built in the background, from the records.
+        routes.retain(|r| r.kind != Kind::SearchIndex);
         // PDFs are made when requested; the rest now.
         let (pdf_routes, pages): (Vec<&Route>, Vec<&Route>) =
             routes.iter().partition(|r| matches!(r.kind, Kind::Pdf(_)));
@@ -192,6 +206,20 @@ impl Session {
         problems.0.extend(rendering.problems.0.iter().cloned());
         problems.0.extend(rendering.anchor_problems(&site));
         problems.or_ok(())?;
+        self.records = if site.config.search {
+            let indexed = crate::search::indexed(&site);
+            let made: Vec<Result<Vec<Record>, SourceError>> = indexed
+                .par_iter()
+                .map(|&i| crate::search::records_of(&site, i))
+                .collect();
+            let mut records = HashMap::new();
+            for (&i, made) in indexed.iter().zip(made) {
+                records.insert(site.briefings[i].rel.clone(), made.map_err(Problems::from)?);
+            }
+            records
+        } else {
+            HashMap::new()
+        };
         let mut state = State::new(site);
         for (i, facts) in rendering.facts {
             state.keep(i, facts.anchored, facts.targets);
@@ -218,6 +246,7 @@ impl Session {
             warnings,
             briefings: self.state.as_ref().map_or(0, |s| s.site.briefings.len()),
             pages,
+            search: self.search_records(),
         })
     }
 
@@ -318,8 +347,9 @@ impl Session {
             shown.dedup();
             shown
         } else {
-            let (routes, clashes) = plan::plan(&state.site);
+            let (mut routes, clashes) = plan::plan(&state.site);
             clashes.or_ok(())?;
+            routes.retain(|r| r.kind != Kind::SearchIndex);
             state.replan(routes);
             (0..state.routes.len()).collect()
         };
@@ -386,6 +416,15 @@ impl Session {
             state.keep(i, facts.anchored, facts.targets);
         }
         state.check_anchors().or_ok(())?;
+        if state.site.config.search {
+            for rel in rels {
+                let made = match state.site.links.index_of(rel) {
+                    Some(i) => crate::search::records_of(&state.site, i).map_err(Problems::from)?,
+                    None => Vec::new(),
+                };
+                self.records.insert(rel.clone(), made);
+            }
+        }
         let mut files: Files = if in_place {
             (*self.files).clone()
         } else {
@@ -422,7 +461,22 @@ impl Session {
             warnings: rendering.warnings,
             briefings,
             pages,
+            search: self.search_records(),
         }))
+    }
+
+    /// Every record of the search index, briefings in site order, when
+    /// the loaded site has search on.
+    fn search_records(&self) -> Option<Vec<Record>> {
+        let site = &self.state.as_ref()?.site;
+        site.config.search.then(|| {
+            site.briefings
+                .iter()
+                .filter_map(|b| self.records.get(&b.rel))
+                .flatten()
+                .cloned()
+                .collect()
+        })
     }
 }
 
@@ -730,6 +784,53 @@ mod tests {
         );
         assert!(text(&rebuilt.files, "a/index.html").contains("new words here"));
         same_files(&rebuilt.files, &full_build(dir.path()));
+    }
+
+    #[test]
+    fn with_search_a_title_edit_renders_the_archive_and_a_body_edit_only_new_records() {
+        let (dir, mut session) = served(&[
+            ("site.toml", "search = true\n"),
+            ("content/a.md", &briefing("A", "\"x\"", "## One\n\nalpha\n")),
+            ("content/b.md", &briefing("B", "\"x\"", "## Two\n\nb\n")),
+        ]);
+        // The index is never among the files: serve builds it aside.
+        assert!(!session.files.keys().any(|p| p.starts_with("pagefind/")));
+        assert!(session.files.contains_key("search/index.html"));
+        let (rebuilt, changed) = edit(
+            &mut session,
+            dir.path(),
+            "a.md",
+            &briefing("A", "\"x\"", "## One\n\nzebra crossing\n"),
+        );
+        assert_eq!(changed, ["a/index.html"]);
+        let records = rebuilt.search.expect("search is on");
+        let urls: Vec<&str> = records.iter().map(|r| r.url.as_str()).collect();
+        assert_eq!(
+            urls,
+            [
+                "a/index.html",
+                "a/index.html#one",
+                "b/index.html",
+                "b/index.html#two"
+            ]
+        );
+        assert_eq!(records[1].content, "One. zebra crossing");
+        // The archive shows titles.
+        let (_, changed) = edit(
+            &mut session,
+            dir.path(),
+            "a.md",
+            &briefing("A renamed", "\"x\"", "## One\n\nzebra crossing\n"),
+        );
+        assert!(
+            changed.contains(&"archive/index.html".to_string()),
+            "{changed:?}"
+        );
+        assert!(
+            !changed.contains(&"search/index.html".to_string()),
+            "{changed:?}"
+        );
+        assert!(text(&session.files, "archive/index.html").contains("A renamed"));
     }
 
     #[test]

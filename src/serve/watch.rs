@@ -96,6 +96,7 @@ pub(super) fn watch(
                             plural(rebuilt.rendered, "file")
                         );
                         shared.publish(rebuilt.files, rebuilt.pdfs);
+                        shared.want_index(rebuilt.search);
                     }
                     Err(e) => report_failure(&shared, report, &e),
                 }

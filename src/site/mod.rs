@@ -71,6 +71,9 @@ pub struct Site {
     pub future_skipped: usize,
     /// The briefings under embargo (left out), soonest first.
     pub embargoed: Vec<Embargoed>,
+    /// The build's clock: briefings dated after it are never searchable,
+    /// even when `--future` shows them.
+    pub now: jiff::Timestamp,
     /// Every tag, with the briefings that carry it.
     pub tags: Tags,
     /// The related briefings of each briefing, by index.
@@ -191,6 +194,7 @@ impl Site {
             drafts_skipped,
             future_skipped,
             embargoed,
+            now: crate::clock::now_or(options.selection.clock),
             tags: Tags::default(),
             related: Vec::new(),
             links: LinkIndex::default(),

@@ -5,7 +5,8 @@
 #                 Chromium, Java, python3, Node 20, the pinned npm packages;
 # 2. selftest   — proves every check catches its deliberate fault in
 #                 fixtures/broken and that fixtures/clean passes;
-# 3. run.mjs    — checks each built site given as an argument.
+# 3. run.mjs    — checks each built site given as an argument;
+# 4. search.mjs — search in the browser, on the sites with search-fixture.json.
 # Extra run.mjs options can be passed through BRIEF_BROWSER_ARGS, e.g.
 #   BRIEF_BROWSER_ARGS='--expect-headings "mali-ecowas-military-support=The request|Diplomacy|Historical context"'
 # Exits non-zero if any step fails.
@@ -23,4 +24,10 @@ echo "== browser suite: self-test (fixtures)"
 node "$here/selftest.mjs"
 echo "== browser suite: built site(s)"
 eval "extra=(${BRIEF_BROWSER_ARGS:-})"
-node "$here/run.mjs" "${extra[@]}" "$@"
+status=0
+node "$here/run.mjs" "${extra[@]}" "$@" || status=1
+# Search as a reader uses it, on the sites that ship search-fixture.json
+# (tests/fixtures/search); the others are skipped.
+echo "== browser suite: search"
+node "$here/search.mjs" "$@" || status=1
+exit "$status"

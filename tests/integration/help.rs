@@ -47,6 +47,7 @@ fn help_topics_print_their_part_of_the_readme() {
         ("content", "### The body and its sections"),
         ("templates", "## Templates"),
         ("hosting", "## Hosting the output"),
+        ("search", "## Search"),
         ("cli", "## Command line"),
         ("site-toml", "## site.toml"),
     ] {

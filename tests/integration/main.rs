@@ -16,6 +16,7 @@ mod many;
 mod pdf;
 mod reader;
 mod scaffold;
+mod search;
 mod serve;
 mod serve_load;
 mod site_files;

@@ -468,3 +468,51 @@ fn rebuilds_when_a_translation_or_its_original_changes() {
         en.body
     );
 }
+
+#[test]
+fn serves_a_search_index_rebuilt_in_the_background_after_an_edit() {
+    let site = copy_site(&fixture("search"));
+    let server = Server::start(site.path(), &[]);
+    let entry = server.wait_for("/pagefind/pagefind-entry.json", "the first index", |r| {
+        r.status == 200
+    });
+    assert!(entry.body.contains("\"page_count\":9"), "{}", entry.body);
+    let meta_of = |body: &str| {
+        let hash = body
+            .split("\"hash\":\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap();
+        format!("/pagefind/pagefind.{hash}.pf_meta")
+    };
+    let old_meta = meta_of(&entry.body);
+    assert_eq!(server.get(&old_meta).status, 200);
+    assert_eq!(server.get("/search/").status, 200);
+    let js = server.get("/pagefind/pagefind.js");
+    assert_eq!(js.status, 200);
+    assert_eq!(
+        js.header("content-type"),
+        Some("text/javascript; charset=utf-8")
+    );
+    // A new section: the page shows it at once, the index a moment later.
+    let file = site.path().join("content/chad.md");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(
+        &file,
+        format!("{text}\n## Fishing {{#fishing}}\n\nNets and boats.\n"),
+    )
+    .unwrap();
+    server.wait_for("/chad/", "the edit", |r| r.body.contains("id=\"fishing\""));
+    let entry = server.wait_for(
+        "/pagefind/pagefind-entry.json",
+        "the index after the edit",
+        |r| r.body.contains("\"page_count\":10"),
+    );
+    // Every file the new index names is served, the old ones are gone.
+    assert_eq!(server.get(&meta_of(&entry.body)).status, 200);
+    assert_eq!(server.get(&old_meta).status, 404);
+    let out = server.stdout_with("Rebuilt content/chad.md");
+    assert!(out.contains("Search index: "), "{out}");
+}
