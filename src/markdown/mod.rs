@@ -270,7 +270,7 @@ fn escape_attr(s: &str) -> String {
 }
 
 /// `s` escaped for HTML text.
-fn escape_text(s: &str) -> String {
+pub(crate) fn escape_text(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")

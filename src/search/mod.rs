@@ -29,8 +29,10 @@ pub struct Record {
     /// The part's address relative to the site root:
     /// `sahel/mali/index.html#request`.
     pub url: String,
-    /// What is searched: the heading, then the text.
-    pub content: String,
+    /// The part's heading: the headline for the top, else the section's.
+    pub title: String,
+    /// The part's text as readers see it, markup gone.
+    pub text: String,
     /// The language of the text (a BCP 47 tag, `en`, `fr-FR`).
     pub language: String,
     /// Shown with each result: `title` (the section's heading, or the
@@ -86,15 +88,10 @@ pub fn records_of(site: &Site, i: usize) -> Result<Vec<Record>, SourceError> {
         meta.insert("date".to_string(), day.to_string());
         meta.insert("date_label".to_string(), day.long());
         meta.insert("tags".to_string(), tags.join(", "));
-        let mut content = String::with_capacity(title.len() + text.len() + 2);
-        content.push_str(title);
-        if !text.is_empty() {
-            content.push_str(". ");
-            content.push_str(text);
-        }
         Record {
             url,
-            content,
+            title: title.to_string(),
+            text: text.to_string(),
             language: site.config.language.clone(),
             meta,
             filters: filters.clone(),
@@ -147,6 +144,12 @@ pub fn records(site: &Site) -> Result<Vec<Record>, Vec<SourceError>> {
 /// filters, the search library and its WebAssembly. Pagefind's indexer is
 /// asynchronous; it runs here on a small runtime of its own, started only
 /// when a site has search on.
+///
+/// Each briefing's records go to Pagefind as one page ([`page_html`]):
+/// its sections become the page's sub-results, found by their headings'
+/// anchors, so the index holds one entry a briefing rather than one a
+/// section. That keeps the metadata every search fetches a quarter of the
+/// size, and Pagefind's per-entry work with it.
 pub fn bundle(records: Vec<Record>) -> Result<Vec<(String, Contents)>, SourceError> {
     let failed = |what: &str, e: &dyn std::fmt::Display| {
         SourceError::new("site.toml", format!("the search index could not be {what}: {e}"))
@@ -156,22 +159,15 @@ pub fn bundle(records: Vec<Record>) -> Result<Vec<(String, Contents)>, SourceErr
         .enable_all()
         .build()
         .map_err(|e| failed("started", &e))?;
+    let pages = pages(&records);
+    drop(records);
     let files = runtime.block_on(async move {
         let options = pagefind::options::PagefindServiceConfig::builder()
             .keep_index_url(true)
             .build();
         let mut index = pagefind::api::PagefindIndex::new(Some(options))?;
-        for r in records {
-            index
-                .add_custom_record(
-                    r.url,
-                    r.content,
-                    r.language,
-                    Some(r.meta),
-                    Some(r.filters),
-                    None,
-                )
-                .await?;
+        for (url, html) in pages {
+            index.add_html_file(None, Some(url), html).await?;
         }
         index.get_files().await
     });
@@ -191,6 +187,109 @@ pub fn bundle(records: Vec<Record>) -> Result<Vec<(String, Contents)>, SourceErr
             )
         })
         .collect())
+}
+
+/// `records` grouped by page (a briefing's records are consecutive, its
+/// top first), each page as the HTML Pagefind reads: `(url, html)`.
+fn pages(records: &[Record]) -> Vec<(String, String)> {
+    let mut pages = Vec::new();
+    let mut start = 0;
+    while start < records.len() {
+        let page = page_of(&records[start].url);
+        let end = records[start..]
+            .iter()
+            .position(|r| page_of(&r.url) != page)
+            .map_or(records.len(), |n| start + n);
+        pages.push((page.to_string(), page_html(&records[start..end])));
+        start = end;
+    }
+    pages
+}
+
+/// The page part of a record's URL (`mali/index.html#request` →
+/// `mali/index.html`).
+fn page_of(url: &str) -> &str {
+    url.split_once('#').map_or(url, |(page, _)| page)
+}
+
+/// One briefing's records as a small HTML document for Pagefind: never
+/// the page brief wrote, but the records' own text, escaped. The top is
+/// the page's `<h1>` and text; each section an `<h2>` with its anchor's id,
+/// which Pagefind turns into a sub-result linking to that section. What
+/// results show and are filtered by is in `<meta>` elements, so it is not
+/// searched as text.
+fn page_html(records: &[Record]) -> String {
+    let mut html = String::with_capacity(
+        records
+            .iter()
+            .map(|r| r.title.len() + r.text.len() + 32)
+            .sum::<usize>()
+            + 512,
+    );
+    let lang = records.first().map_or("", |r| r.language.as_str());
+    html.push_str("<!DOCTYPE html><html lang=\"");
+    html.push_str(&attr(lang));
+    html.push_str("\"><head>");
+    if let Some(top) = records.first() {
+        for (key, value) in &top.meta {
+            // The top's title is the headline; each section's is its heading.
+            html.push_str(&format!(
+                "<meta data-pagefind-meta=\"{}[content]\" content=\"{}\">",
+                attr(key),
+                attr(value)
+            ));
+        }
+        for (key, values) in &top.filters {
+            for value in values {
+                html.push_str(&format!(
+                    "<meta data-pagefind-filter=\"{}[content]\" content=\"{}\">",
+                    attr(key),
+                    attr(value)
+                ));
+            }
+        }
+    }
+    html.push_str("</head><body>");
+    for r in records {
+        match r.url.split_once('#') {
+            None => html.push_str(&format!("<h1>{}</h1>", text(&r.title))),
+            Some((_, id)) => {
+                html.push_str(&format!("<h2 id=\"{}\">{}</h2>", attr(id), text(&r.title)))
+            }
+        }
+        if !r.text.is_empty() {
+            html.push_str(&format!("<p>{}</p>", text(&r.text)));
+        }
+    }
+    html.push_str("</body></html>");
+    html
+}
+
+/// Author text for Pagefind's HTML: markup characters escaped, and no
+/// word starting with `_`, the way Pagefind's own markers start
+/// (`___PAGEFIND_ANCHOR___…`, `___PAGEFIND_WEIGHT___…`, which its indexer
+/// reads as anchors and weights, never as words): such a word gets a
+/// zero-width space in front, which the indexer drops after that check,
+/// so it is searched and shown as written, and no text can move a
+/// result's anchor or hide words from search.
+fn text(s: &str) -> String {
+    let escaped = crate::markdown::escape_text(s);
+    let mut out = String::with_capacity(escaped.len());
+    let mut word_start = true;
+    for c in escaped.chars() {
+        if c == '_' && word_start {
+            out.push('\u{200B}');
+        }
+        word_start = c.is_whitespace();
+        out.push(c);
+    }
+    out
+}
+
+/// `s` for a double-quoted attribute (metadata and filters, which
+/// Pagefind never reads for markers).
+fn attr(s: &str) -> String {
+    crate::markdown::escape_text(s).replace('"', "&quot;")
 }
 
 /// Whether a file of Pagefind's bundle is written: its default interfaces
@@ -313,14 +412,17 @@ mod tests {
             ]
         );
         let one = &records[1];
-        assert_eq!(one.content, "One. First part.");
+        assert_eq!(
+            (one.title.as_str(), one.text.as_str()),
+            ("One", "First part.")
+        );
         assert_eq!(one.language, "fr");
         assert_eq!(one.meta["title"], "One");
         assert_eq!(one.meta["briefing"], "A");
         assert_eq!(one.meta["date"], "2026-11-02");
         assert_eq!(one.filters["tag"], ["Mali"]);
         assert_eq!(one.filters["year"], ["2026"]);
-        assert_eq!(records[0].content, "A. Intro.");
+        assert_eq!(records[0].text, "Intro.");
         // No tags, no tag filter.
         assert!(!records[2].filters.contains_key("tag"));
     }
@@ -341,6 +443,81 @@ mod tests {
             ]
         );
         assert_eq!(years(&site), [2026, 2025]);
+    }
+
+    /// The fragment Pagefind wrote for `page` (gzipped JSON after a
+    /// `pagefind_dcd` marker).
+    fn fragment(files: &[(String, Contents)], page: &str) -> serde_json::Value {
+        use std::io::Read;
+        files
+            .iter()
+            .filter(|(name, _)| name.contains("/fragment/"))
+            .map(|(_, contents)| {
+                let Contents::Bytes(bytes) = contents else {
+                    panic!("a fragment is bytes")
+                };
+                let mut text = String::new();
+                flate2::read::GzDecoder::new(&bytes[..])
+                    .read_to_string(&mut text)
+                    .unwrap();
+                serde_json::from_str::<serde_json::Value>(
+                    text.strip_prefix("pagefind_dcd").expect("marker"),
+                )
+                .unwrap()
+            })
+            .find(|f| f["url"] == page)
+            .unwrap_or_else(|| panic!("no fragment for {page}"))
+    }
+
+    #[test]
+    fn each_briefing_is_one_page_of_the_index_with_its_sections_as_anchors() {
+        let (_dir, site) = site(FILES, false);
+        let files = bundle(records(&site).unwrap()).unwrap();
+        let a = fragment(&files, "a/index.html");
+        assert_eq!(a["meta"]["title"], "A");
+        assert_eq!(a["meta"]["briefing"], "A");
+        assert_eq!(a["meta"]["date"], "2026-11-02");
+        assert_eq!(a["filters"]["tag"], serde_json::json!(["Mali"]));
+        assert_eq!(a["filters"]["year"], serde_json::json!(["2026"]));
+        let anchors: Vec<(&str, &str, &str)> = a["anchors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| {
+                (
+                    x["element"].as_str().unwrap(),
+                    x["id"].as_str().unwrap(),
+                    x["text"].as_str().unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(anchors, [("h2", "one", "One")]);
+        assert_eq!(a["content"], "A. Intro. One. First part.");
+        // Metadata is shown, not searched as the page's text.
+        assert!(!a["content"].as_str().unwrap().contains("2026"));
+    }
+
+    #[test]
+    fn text_cannot_pass_for_pagefinds_markers() {
+        // Pagefind reads words like these, in the text it indexes, as
+        // anchors and weights; written by an author they are words.
+        let written = "___PAGEFIND_ANCHOR___h2:0:evil ___PAGEFIND_WEIGHT___0 zanzibarite \
+                       ___END_PAGEFIND_WEIGHT___ ___PAGEFIND_AUTO_WEIGHT___9 <b>&amp;";
+        let record = Record {
+            url: "x/index.html".into(),
+            title: "X".into(),
+            text: written.into(),
+            language: "en".into(),
+            meta: BTreeMap::from([("title".to_string(), "X".to_string())]),
+            filters: BTreeMap::new(),
+        };
+        let html = page_html(std::slice::from_ref(&record));
+        assert!(!html.contains(" ___") && !html.contains(">___"), "{html}");
+        assert!(html.contains("&lt;b&gt;&amp;amp;"), "{html}");
+        let files = bundle(vec![record]).unwrap();
+        let x = fragment(&files, "x/index.html");
+        assert_eq!(x["anchors"], serde_json::json!([]));
+        assert_eq!(x["content"], format!("X. {written}"));
     }
 
     #[test]

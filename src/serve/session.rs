@@ -814,7 +814,7 @@ mod tests {
                 "b/index.html#two"
             ]
         );
-        assert_eq!(records[1].content, "One. zebra crossing");
+        assert_eq!(records[1].text, "zebra crossing");
         // The archive shows titles.
         let (_, changed) = edit(
             &mut session,
