@@ -94,6 +94,43 @@ pub const EN: &[(&str, &str)] = &[
     ("see_all", "See all briefings"),
     ("or", "or"),
     ("browse_by_topic", "browse by topic"),
+    ("search_title", "Search"),
+    ("search_description", "Search the briefings of {site}."),
+    ("search_words", "Words to find"),
+    ("search_topic", "Topic"),
+    ("search_year", "Year"),
+    ("all_years", "All years"),
+    ("search_more", "Show more results"),
+    (
+        "search_note",
+        "Search as you type needs JavaScript, and a web server: browsers block the search index on a page opened from disk. Every topic is listed below, and every briefing, by month, in the archive.",
+    ),
+    ("archive_link", "Every briefing, by month"),
+    ("search_loading", "Loading the search index…"),
+    (
+        "search_failed",
+        "The search index could not be loaded. Every topic is listed below, and every briefing in the archive.",
+    ),
+    (
+        "search_from_disk",
+        "Search does not work on a page opened from disk: browsers block the search index there. Every topic is listed below, and every briefing in the archive.",
+    ),
+    ("search_results_zero", "No briefings"),
+    ("search_results_one", "{count} briefing"),
+    ("search_results_other", "{count} briefings"),
+    ("search_summary", "{results} for {term}."),
+    (
+        "search_summary_within",
+        "{results} for {term} in {filters}.",
+    ),
+    ("search_term", "“{term}”"),
+    ("search_everything", "everything"),
+    ("archive_title", "Archive"),
+    (
+        "archive_description",
+        "Every briefing of {site}, by month, newest first.",
+    ),
+    ("archive_intro", "Every briefing, by month, newest first."),
     ("month_1", "January"),
     ("month_2", "February"),
     ("month_3", "March"),
@@ -109,7 +146,7 @@ pub const EN: &[(&str, &str)] = &[
 ];
 
 /// The French interface strings (French typography: a no-break space
-/// before `:`).
+/// before `:` and inside « »).
 pub const FR: &[(&str, &str)] = &[
     ("language_name", "Français"),
     ("languages", "Langues"),
@@ -194,6 +231,46 @@ pub const FR: &[(&str, &str)] = &[
     ("see_all", "Voir toutes les notes"),
     ("or", "ou"),
     ("browse_by_topic", "parcourir par thème"),
+    ("search_title", "Recherche"),
+    ("search_description", "Rechercher dans les notes de {site}."),
+    ("search_words", "Mots à rechercher"),
+    ("search_topic", "Thème"),
+    ("search_year", "Année"),
+    ("all_years", "Toutes les années"),
+    ("search_more", "Afficher plus de résultats"),
+    (
+        "search_note",
+        "La recherche instantanée nécessite JavaScript et un serveur web\u{a0}: les navigateurs bloquent l’index de recherche sur une page ouverte depuis le disque. Tous les thèmes sont listés ci-dessous, et toutes les notes, mois par mois, dans les archives.",
+    ),
+    ("archive_link", "Toutes les notes, mois par mois"),
+    ("search_loading", "Chargement de l’index de recherche…"),
+    (
+        "search_failed",
+        "L’index de recherche n’a pas pu être chargé. Tous les thèmes sont listés ci-dessous, et toutes les notes dans les archives.",
+    ),
+    (
+        "search_from_disk",
+        "La recherche ne fonctionne pas sur une page ouverte depuis le disque\u{a0}: les navigateurs y bloquent l’index de recherche. Tous les thèmes sont listés ci-dessous, et toutes les notes dans les archives.",
+    ),
+    ("search_results_zero", "Aucune note"),
+    ("search_results_one", "{count}\u{a0}note"),
+    ("search_results_other", "{count}\u{a0}notes"),
+    ("search_summary", "{results} pour {term}."),
+    (
+        "search_summary_within",
+        "{results} pour {term} ({filters}).",
+    ),
+    ("search_term", "«\u{a0}{term}\u{a0}»"),
+    ("search_everything", "l’ensemble des notes"),
+    ("archive_title", "Archives"),
+    (
+        "archive_description",
+        "Toutes les notes de {site}, mois par mois, les plus récentes d’abord.",
+    ),
+    (
+        "archive_intro",
+        "Toutes les notes, mois par mois, les plus récentes d’abord.",
+    ),
     ("month_1", "janvier"),
     ("month_2", "février"),
     ("month_3", "mars"),

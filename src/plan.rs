@@ -23,12 +23,26 @@ pub mod paths {
     /// The folder of the site's corrections page.
     pub const CORRECTIONS: &str = "corrections/";
 
-    /// The folder of the search page.
+    /// The folder of the search page, under a language's folder
+    /// ([`search`]).
     pub const SEARCH: &str = "search/";
 
-    /// The folder of the archive: every briefing by month, for readers
-    /// whom the search page cannot serve.
+    /// The folder of the archive (every briefing by month, for readers
+    /// whom the search page cannot serve), under a language's folder
+    /// ([`archive`]).
     pub const ARCHIVE: &str = "archive/";
+
+    /// The folder of the search page of the language whose folder is
+    /// `prefix` (`""` for the default language, `fr/`): `fr/search/`.
+    pub fn search(prefix: &str) -> String {
+        format!("{prefix}{SEARCH}")
+    }
+
+    /// The folder of the archive of the language whose folder is `prefix`:
+    /// `fr/archive/`.
+    pub fn archive(prefix: &str) -> String {
+        format!("{prefix}{ARCHIVE}")
+    }
 
     /// The folder of the search index (Pagefind's files).
     pub const SEARCH_INDEX: &str = "pagefind/";
@@ -125,11 +139,13 @@ pub enum Kind {
     Pdf(usize),
     /// The single-file HTML edition of a briefing.
     SingleFile(usize),
-    /// `search/index.html`, the search page (only with `search = true`).
-    Search,
-    /// `archive/index.html`: every briefing by month, linked from the
-    /// search page for readers without JavaScript (only with `search = true`).
-    Archive,
+    /// `search/index.html` (`fr/search/index.html`…), the search page of
+    /// a language, which searches its briefings (only with `search = true`).
+    Search(usize),
+    /// `archive/index.html` (`fr/archive/index.html`…): every briefing of
+    /// a language's home list by month, linked from its search page for
+    /// readers without JavaScript (only with `search = true`).
+    Archive(usize),
     /// The search index, `pagefind/`: planned at its entry file, with its
     /// other files (named by their contents) written beside it.
     SearchIndex,
@@ -190,13 +206,16 @@ impl Route {
                 site_lists: true,
                 ..Deps::default()
             },
-            // The archive lists every briefing of the home list.
-            Kind::Archive => Deps {
-                listed: site.list_items(None).to_vec(),
+            // The archive lists every briefing of its language's home list.
+            Kind::Archive(lang) => Deps {
+                listed: site.lang_items(*lang, None).to_vec(),
                 site_lists: true,
                 ..Deps::default()
             },
-            Kind::TagsIndex(_) | Kind::NotFound | Kind::Search => Deps {
+            // The search page shows its language's tags and the years of
+            // its briefings, not the briefings: `serve` keys it by its
+            // years ([`crate::search::years`]).
+            Kind::TagsIndex(_) | Kind::NotFound | Kind::Search(_) => Deps {
                 site_lists: true,
                 ..Deps::default()
             },
@@ -278,14 +297,17 @@ pub fn plan(site: &Site) -> (Vec<Route>, Problems) {
         }
     }
     if site.config.search {
-        routes.push(Route {
-            path: paths::page(paths::SEARCH),
-            kind: Kind::Search,
-        });
-        routes.push(Route {
-            path: paths::page(paths::ARCHIVE),
-            kind: Kind::Archive,
-        });
+        for lang in 0..site.langs.len() {
+            let prefix = &site.langs[lang].config.lang_prefix;
+            routes.push(Route {
+                path: paths::page(&paths::search(prefix)),
+                kind: Kind::Search(lang),
+            });
+            routes.push(Route {
+                path: paths::page(&paths::archive(prefix)),
+                kind: Kind::Archive(lang),
+            });
+        }
         routes.push(Route {
             path: paths::SEARCH_ENTRY.into(),
             kind: Kind::SearchIndex,
@@ -486,8 +508,8 @@ fn owner(site: &Site, kind: &Kind) -> String {
         Kind::Sitemap => "the sitemap".into(),
         Kind::Robots => "robots.txt".into(),
         Kind::NotFound => "the 404 page".into(),
-        Kind::Search => "the search page".into(),
-        Kind::Archive => "the archive".into(),
+        Kind::Search(lang) => format!("the search page{}", in_lang(site, *lang)),
+        Kind::Archive(lang) => format!("the archive{}", in_lang(site, *lang)),
         Kind::SearchIndex => "the search index".into(),
     }
 }

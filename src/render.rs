@@ -132,16 +132,23 @@ pub fn render(site: &Site, route: &Route, want: Want) -> Result<Output, Vec<Sour
                 format.render(b, &site.langs[b.lang].config).into_bytes(),
             ))
         }
-        Kind::Search => {
+        Kind::Search(lang) => {
             let mut ctx = Context::new();
-            ctx.insert("root", &paths::root_prefix(paths::SEARCH));
-            ctx.insert("years", &crate::search::years(site));
+            let prefix = &site.langs[*lang].config.lang_prefix;
+            let root = paths::root_prefix(&paths::search(prefix));
+            lang_context(site, &mut ctx, *lang, Page::Search, &root);
+            ctx.insert("root", &root);
+            ctx.insert("years", &crate::search::years(site, *lang));
+            ctx.insert("search_tags", &crate::search::tag_names(site, *lang));
             template("search.html", &ctx, LIST_PAGE_CAPACITY)
         }
-        Kind::Archive => {
+        Kind::Archive(lang) => {
             let mut ctx = Context::new();
-            ctx.insert("root", &paths::root_prefix(paths::ARCHIVE));
-            ctx.insert("archive", &crate::search::archive(site));
+            let prefix = &site.langs[*lang].config.lang_prefix;
+            let root = paths::root_prefix(&paths::archive(prefix));
+            lang_context(site, &mut ctx, *lang, Page::Archive, &root);
+            ctx.insert("root", &root);
+            ctx.insert("archive", &crate::search::archive(site, *lang));
             template("archive.html", &ctx, LIST_PAGE_CAPACITY)
         }
         Kind::SearchIndex => search_index(site),

@@ -11,7 +11,10 @@
 //! The index itself is Pagefind's ([`pagefind::api::PagefindIndex`]): its
 //! files go under `pagefind/` through the build's output like any other
 //! route's, and the search page loads its `pagefind.js`. Each record
-//! carries its language, so one bundle can hold one index per language.
+//! carries its briefing's language (the page's `<html lang>`), so one
+//! bundle holds one index per language, and Pagefind's script picks the
+//! one of the search page that loads it: each language has its own search
+//! page (`search/`, `fr/search/`) and archive (`archive/`, `fr/archive/`).
 
 use crate::briefing::Briefing;
 use crate::diagnostics::SourceError;
@@ -75,6 +78,9 @@ pub fn records_of(site: &Site, i: usize) -> Result<Vec<Record>, SourceError> {
     )?;
     let page = paths::page(&b.url);
     let day = b.front.date.day;
+    let lang = &site.langs[b.lang];
+    // The date as the briefing's page shows it (`27 novembre 2026`).
+    let date_label = site.strings.localize_months(&lang.code, &day.long());
     let tags: Vec<String> = b.tags.iter().map(|(name, _)| name.clone()).collect();
     let mut filters = BTreeMap::new();
     if !tags.is_empty() {
@@ -86,13 +92,13 @@ pub fn records_of(site: &Site, i: usize) -> Result<Vec<Record>, SourceError> {
         meta.insert("title".to_string(), title.to_string());
         meta.insert("briefing".to_string(), b.front.title.clone());
         meta.insert("date".to_string(), day.to_string());
-        meta.insert("date_label".to_string(), day.long());
+        meta.insert("date_label".to_string(), date_label.clone());
         meta.insert("tags".to_string(), tags.join(", "));
         Record {
             url,
             title: title.to_string(),
             text: text.to_string(),
-            language: site.config.language.clone(),
+            language: lang.config.language.clone(),
             meta,
             filters: filters.clone(),
         }
@@ -303,51 +309,78 @@ fn wanted(name: &str) -> bool {
     !own_interface
 }
 
-/// One month of the archive (`archive/index.html`), which the search page
-/// links to for readers without the index.
+/// One month of an archive (`archive/index.html`, `fr/archive/index.html`),
+/// which the search page of its language links to for readers without the
+/// index.
 #[derive(Debug, serde::Serialize)]
 pub struct Month {
     /// `2026-12`, also the heading's id (`archive-2026-12`).
     pub month: String,
-    /// `December 2026`.
+    /// `December 2026`, in the archive's language (`Décembre 2026`).
     pub label: String,
     /// The month's briefings, newest first, as list summaries.
     pub pages: Vec<tera::Value>,
 }
 
-/// Every briefing the home page lists, grouped by month, newest first:
-/// the archive page, which the search page offers when the index cannot
-/// be loaded.
-pub fn archive(site: &Site) -> Vec<Month> {
+/// Every briefing the home page of language `lang` lists (its own, and
+/// with `fallback = "show"` the originals not translated into it), grouped
+/// by month, newest first: the archive page, which the search page offers
+/// when the index cannot be loaded.
+pub fn archive(site: &Site, lang: usize) -> Vec<Month> {
+    let names = site.strings.months(&site.langs[lang].code);
     let mut months: Vec<Month> = Vec::new();
-    for &i in site.list_items(None) {
+    for &i in site.lang_items(lang, None) {
         let day = site.briefings[i].front.date.day;
         let month = format!("{:04}-{:02}", day.year, day.month);
         if months.last().is_none_or(|m| m.month != month) {
+            let name = names.map_or(day.month_name(), |n| n[usize::from(day.month) - 1]);
             months.push(Month {
-                label: format!("{} {}", day.month_name(), day.year),
+                label: format!("{} {}", capitalised(name), day.year),
                 month,
                 pages: Vec::new(),
             });
         }
         if let Some(last) = months.last_mut() {
-            last.pages.push(site.summaries[i].clone());
+            last.pages.push(site.summary_in(lang, i));
         }
     }
     months
 }
 
-/// The years briefings were published in, newest first, for the search
-/// page's year filter.
-pub fn years(site: &Site) -> Vec<i32> {
+/// `name` with its first letter upper case, as a heading begins: French
+/// month names are lower case in a date (`5 novembre`), not as a heading.
+fn capitalised(name: &str) -> String {
+    let mut chars = name.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
+}
+
+/// The years the briefings of language `lang` were published in, newest
+/// first, for its search page's year filter. Originals another language
+/// lists untranslated are not in its index, so they add no year.
+pub fn years(site: &Site, lang: usize) -> Vec<i32> {
     let mut years: Vec<i32> = site
-        .list_items(None)
+        .lang_items(lang, None)
         .iter()
+        .filter(|&&i| site.briefings[i].lang == lang)
         .map(|&i| site.briefings[i].front.date.day.year)
         .collect();
     years.sort_unstable_by(|a, b| b.cmp(a));
     years.dedup();
     years
+}
+
+/// The names of the tags of language `lang` that its index can narrow
+/// results to (a tag of its own briefings, as its pages name it), sorted
+/// as its tags overview sorts them, for its search page's topic filter.
+pub fn tag_names(site: &Site, lang: usize) -> Vec<&str> {
+    site.lang_tags(lang)
+        .sorted()
+        .into_iter()
+        .filter(|t| t.pages.iter().any(|&i| site.briefings[i].lang == lang))
+        .map(|t| t.name.as_str())
+        .collect()
 }
 
 #[cfg(test)]
@@ -429,8 +462,10 @@ mod tests {
 
     #[test]
     fn the_archive_groups_the_home_list_by_month_newest_first() {
+        // A one-language French site: its month names are French, as its
+        // dates are.
         let (_dir, site) = site(FILES, false);
-        let months = archive(&site);
+        let months = archive(&site, 0);
         let shown: Vec<(&str, &str, usize)> = months
             .iter()
             .map(|m| (m.month.as_str(), m.label.as_str(), m.pages.len()))
@@ -438,11 +473,114 @@ mod tests {
         assert_eq!(
             shown,
             [
-                ("2026-11", "November 2026", 1),
-                ("2025-11", "November 2025", 1)
+                ("2026-11", "Novembre 2026", 1),
+                ("2025-11", "Novembre 2025", 1)
             ]
         );
-        assert_eq!(years(&site), [2026, 2025]);
+        assert_eq!(years(&site, 0), [2026, 2025]);
+        assert_eq!(
+            records(&site).unwrap()[0].meta["date_label"],
+            "2 novembre 2026"
+        );
+    }
+
+    fn json(value: &tera::Value) -> serde_json::Value {
+        serde_json::to_value(value).unwrap()
+    }
+
+    /// English by default and French: `a` is translated, `b` is not.
+    const BILINGUAL: &[(&str, &str)] = &[
+        (
+            "site.toml",
+            "search = true\n\n[languages.fr]\ntitle = \"Notes\"\n",
+        ),
+        (
+            "content/a.md",
+            "+++\ntitle = \"Ports\"\ndate = 2026-11-02\ntags = [\"Trade\", \"Mali\"]\n+++\n\n## Docks {#docks}\n\nCranes.\n",
+        ),
+        (
+            "content/a.fr.md",
+            "+++\ntitle = \"Les ports\"\ndate = 2026-11-02\ntags = [\"Commerce\", \"Mali\"]\n+++\n\n## Quais {#docks}\n\nGrues.\n",
+        ),
+        (
+            "content/b.md",
+            "+++\ntitle = \"Roads\"\ndate = 2025-03-20\ntags = [\"Roads\"]\n+++\n\n## Tolls\n\nFees.\n",
+        ),
+    ];
+
+    #[test]
+    fn records_carry_their_briefings_language() {
+        let (_dir, site) = site(BILINGUAL, false);
+        let records = records(&site).unwrap();
+        let shown: Vec<(&str, &str)> = records
+            .iter()
+            .map(|r| (r.url.as_str(), r.language.as_str()))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                ("fr/a/index.html", "fr"),
+                ("fr/a/index.html#docks", "fr"),
+                ("a/index.html", "en"),
+                ("a/index.html#docks", "en"),
+                ("b/index.html", "en"),
+                ("b/index.html#tolls", "en"),
+            ]
+        );
+        let french = &records[1];
+        assert_eq!(
+            (french.title.as_str(), french.text.as_str()),
+            ("Quais", "Grues.")
+        );
+        assert_eq!(french.meta["date_label"], "2 novembre 2026");
+        assert_eq!(french.filters["tag"], ["Commerce", "Mali"]);
+        assert_eq!(records[3].meta["date_label"], "2 November 2026");
+    }
+
+    #[test]
+    fn each_language_has_its_archive_years_and_topics() {
+        let (_dir, site) = site(BILINGUAL, false);
+        let titles = |lang: usize| -> Vec<(String, Vec<String>)> {
+            archive(&site, lang)
+                .into_iter()
+                .map(|m| {
+                    let pages = m
+                        .pages
+                        .iter()
+                        .map(|p| json(p)["title"].to_string())
+                        .collect();
+                    (m.label, pages)
+                })
+                .collect()
+        };
+        assert_eq!(
+            titles(0),
+            [
+                ("November 2026".to_string(), vec!["\"Ports\"".to_string()]),
+                ("March 2025".to_string(), vec!["\"Roads\"".to_string()]),
+            ]
+        );
+        // The French archive: the translation, then the original not yet
+        // translated, marked with its language.
+        assert_eq!(
+            titles(1),
+            [
+                (
+                    "Novembre 2026".to_string(),
+                    vec!["\"Les ports\"".to_string()]
+                ),
+                ("Mars 2025".to_string(), vec!["\"Roads\"".to_string()]),
+            ]
+        );
+        let french = archive(&site, 1);
+        assert_eq!(json(&french[0].pages[0])["lang"], "fr");
+        assert_eq!(json(&french[1].pages[0])["lang"], "en");
+        // The French index holds only French records: the untranslated
+        // original adds no year and no topic to filter by.
+        assert_eq!(years(&site, 0), [2026, 2025]);
+        assert_eq!(years(&site, 1), [2026]);
+        assert_eq!(tag_names(&site, 0), ["Mali", "Roads", "Trade"]);
+        assert_eq!(tag_names(&site, 1), ["Commerce", "Mali"]);
     }
 
     /// The fragment Pagefind wrote for `page` (gzipped JSON after a

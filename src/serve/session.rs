@@ -662,6 +662,12 @@ fn kind_key(route: &Route, site: &Site) -> String {
             }
             key
         }
+        // Its year filter: the years of its language's briefings.
+        Kind::Search(lang) => format!(
+            "search {lang} {:?} {:?}",
+            crate::search::years(site, *lang),
+            crate::search::tag_names(site, *lang)
+        ),
         other => format!("{other:?}"),
     }
 }
@@ -831,6 +837,64 @@ mod tests {
             "{changed:?}"
         );
         assert!(text(&session.files, "archive/index.html").contains("A renamed"));
+    }
+
+    #[test]
+    fn with_search_in_two_languages_each_search_page_and_archive_follows_its_own() {
+        let dated = |title: &str, date: &str| {
+            format!("+++\ntitle = \"{title}\"\ndate = {date}\n+++\n## One\n\nx\n")
+        };
+        let (dir, mut session) = served(&[
+            (
+                "site.toml",
+                "search = true\n\n[languages.fr]\ntitle = \"Notes\"\n",
+            ),
+            ("content/a.md", &dated("A", "2020-01-01")),
+            ("content/a.fr.md", &dated("A en français", "2020-01-01")),
+            ("content/b.md", &dated("B", "2020-01-01")),
+        ]);
+        let pages = [
+            "search/index.html",
+            "archive/index.html",
+            "fr/search/index.html",
+            "fr/archive/index.html",
+        ];
+        for page in pages {
+            assert!(session.files.contains_key(page), "{page}");
+        }
+        // A French title: the French archive shows it, nothing else of these.
+        let (_, changed) = edit(
+            &mut session,
+            dir.path(),
+            "a.fr.md",
+            &dated("A renommé", "2020-01-01"),
+        );
+        let shown: Vec<&str> = pages
+            .into_iter()
+            .filter(|p| changed.iter().any(|c| c == p))
+            .collect();
+        assert_eq!(shown, ["fr/archive/index.html"], "{changed:?}");
+        // An untranslated original moves to another year: the English
+        // search page (its years) and both archives (the French one lists
+        // it untranslated) change; the French search page, whose index has
+        // no English record, does not.
+        let (rebuilt, changed) = edit(&mut session, dir.path(), "b.md", &dated("B", "2021-06-01"));
+        let shown: Vec<&str> = pages
+            .into_iter()
+            .filter(|p| changed.iter().any(|c| c == p))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                "search/index.html",
+                "archive/index.html",
+                "fr/archive/index.html"
+            ],
+            "{changed:?}"
+        );
+        assert!(text(&rebuilt.files, "search/index.html").contains("<option>2021</option>"));
+        assert!(!text(&rebuilt.files, "fr/search/index.html").contains("<option>2021</option>"));
+        same_files(&rebuilt.files, &full_build(dir.path()));
     }
 
     #[test]

@@ -112,6 +112,10 @@ pub enum Page<'a> {
     TagsIndex,
     /// The corrections page.
     Corrections,
+    /// The search page (with `search = true`, every language has one).
+    Search,
+    /// The archive of every briefing by month (with `search = true`).
+    Archive,
     /// A page that exists in the default language only.
     Only,
 }
@@ -404,6 +408,8 @@ impl Site {
             }
             Page::Corrections => (!self.corrected_in(lang).is_empty())
                 .then(|| format!("{prefix}{}", paths::CORRECTIONS)),
+            Page::Search => self.config.search.then(|| paths::search(prefix)),
+            Page::Archive => self.config.search.then(|| paths::archive(prefix)),
             Page::Only => (lang == 0).then(String::new),
         }
     }

@@ -15,6 +15,10 @@
 //   * markup in a heading or code shows as text, never as elements;
 //   * words only a draft and an embargoed briefing have give no result;
 //   * the header's search form leads to the search page with the word;
+//   * the French search page (fixture's `french`) finds the word only the
+//     French translation has, announces it in French, finds nothing for an
+//     English-only word, and a French page's header form leads to it; the
+//     English page does not find the French word;
 //   * with JavaScript off, and from file://, the page says search cannot
 //     run, lists every topic and links to the archive of every briefing;
 //   * no request leaves the local server; no console error.
@@ -113,7 +117,7 @@ async function served(browser, site, base, label) {
       JSON.stringify(list));
     check(`[${label}] the match is highlighted`, list[0]?.marks.includes(fx.unique.word), JSON.stringify(list[0]?.marks));
     check(`[${label}] the aria-live region announces it`,
-      (await page.textContent('#search-status')).startsWith('1 result'),
+      (await page.textContent('#search-status')).startsWith('1 briefing'),
       await page.textContent('#search-status'));
     // Tab from the search box reaches the result (past the filters and button).
     await page.focus('#search-q');
@@ -186,6 +190,58 @@ async function served(browser, site, base, label) {
   await context.close();
 }
 
+// The French search page: the French index only, its words French.
+async function french(browser, site, base, label) {
+  const fx = site.fixture.french;
+  if (!fx) return;
+  const { origin } = new URL(base);
+  const context = await browser.newContext();
+  const { page, problems } = await open(context, origin);
+  const quoted = (w) => `«\u00a0${w}\u00a0»`;
+  const waitFor = (w) => page.waitForFunction(
+    (q) => document.getElementById('search-status').textContent.includes(q), quoted(w), { timeout: WAIT });
+  await page.goto(`${base}${fx.page}`);
+  await page.waitForFunction(() => !document.querySelector('.search-filter').hidden, null, { timeout: WAIT }).catch(() => {});
+  check(`[${label}] the French page's filters show once its index loads`, await page.isVisible('#search-tag'));
+  let ok = true;
+  await page.type('#search-q', fx.word, { delay: 30 });
+  await waitFor(fx.word).catch((e) => { ok = false; check(`[${label}] French results for “${fx.word}”`, false, e.message); });
+  if (ok) {
+    const list = await results(page);
+    const want = new URL(fx.url, base);
+    check(`[${label}] “${fx.word}” on the French page gives its French section`,
+      list.length === 1 && list[0].href === `${want.pathname}${want.hash}` && list[0].title === fx.title,
+      JSON.stringify(list));
+    const status = await page.textContent('#search-status');
+    check(`[${label}] the French status says it in French`,
+      status === `1\u00a0note pour ${quoted(fx.word)}.`, status);
+  }
+  ok = true;
+  await page.fill('#search-q', '');
+  await page.type('#search-q', fx.english, { delay: 30 });
+  await waitFor(fx.english).catch((e) => { ok = false; check(`[${label}] French status for “${fx.english}”`, false, e.message); });
+  if (ok) {
+    const status = await page.textContent('#search-status');
+    check(`[${label}] an English-only word gives nothing on the French page`,
+      (await results(page)).length === 0 && status.startsWith('Aucune note'), status);
+  }
+  // A French page's header form leads to the French search page.
+  await page.goto(`${base}${fx.home}`);
+  await page.fill('#site-search-q', fx.word);
+  await Promise.all([page.waitForURL(/fr\/search\/index\.html\?q=/), page.press('#site-search-q', 'Enter')]);
+  await page.waitForFunction(() => document.querySelectorAll('#search-results li').length > 0, null, { timeout: WAIT }).catch(() => {});
+  check(`[${label}] a French page's header form searches the French index`, (await results(page)).length === 1, page.url());
+  // The English page does not find the French word.
+  await page.goto(`${base}search/index.html?q=${fx.word}`);
+  await page.waitForFunction((w) => document.getElementById('search-status').textContent.includes(`“${w}”`), fx.word, { timeout: WAIT })
+    .catch(() => {});
+  const status = await page.textContent('#search-status');
+  check(`[${label}] the English page does not find the French word`,
+    (await results(page)).length === 0 && status.startsWith('No briefings'), status);
+  check(`[${label}] no request to another host, no console error (French)`, problems.length === 0, problems.join('; '));
+  await context.close();
+}
+
 async function fallback(browser, site, url, label, javaScript) {
   const context = await browser.newContext({ javaScriptEnabled: javaScript });
   const { page, problems } = await open(context, url.startsWith('file:') ? 'file://' : new URL(url).origin);
@@ -232,6 +288,8 @@ try {
     const sub = await serve(tmp); closers.push(sub.close);
     await served(browser, site, `${root.origin}/`, 'root');
     await served(browser, site, `${sub.origin}/briefings/`, '/briefings/');
+    await french(browser, site, `${root.origin}/`, 'root');
+    await french(browser, site, `${sub.origin}/briefings/`, '/briefings/');
     await fallback(browser, site, `${root.origin}/search/index.html?q=${fixture.unique.word}`, 'no JavaScript', false);
     await fallback(browser, site, pathToFileURL(path.join(dir, 'search/index.html')).href, 'file://', true);
   }

@@ -1,21 +1,28 @@
 //! Search: the index over the `search` fixture (what it holds and leaves
 //! out, and that every record leads to an anchor on a page), the search
-//! page at the root and under a sub-path, and the header form only when
-//! search is on.
+//! page at the root and under a sub-path, the header form only when
+//! search is on, and the fixture's French edition: its own search page,
+//! archive and index.
 
 use crate::support::*;
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::Path;
 
-/// The index's records as Pagefind wrote them (gzipped JSON after a
-/// `pagefind_dcd` marker), by URL.
-fn records(out: &Path) -> BTreeMap<String, serde_json::Value> {
+/// The records of language `lang`'s index as Pagefind wrote them
+/// (gzipped JSON after a `pagefind_dcd` marker, in files named after
+/// their language: `fragment/fr_….pf_fragment`), by URL.
+fn records(out: &Path, lang: &str) -> BTreeMap<String, serde_json::Value> {
     let dir = out.join("pagefind/fragment");
     std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .map(|e| {
-            let bytes = std::fs::read(e.unwrap().path()).unwrap();
+        .map(|e| e.unwrap().path())
+        .filter(|path| {
+            let name = path.file_name().unwrap().to_str().unwrap();
+            name.starts_with(&format!("{lang}_"))
+        })
+        .map(|path| {
+            let bytes = std::fs::read(path).unwrap();
             let mut text = String::new();
             flate2::read::GzDecoder::new(&bytes[..])
                 .read_to_string(&mut text)
@@ -29,8 +36,28 @@ fn records(out: &Path) -> BTreeMap<String, serde_json::Value> {
 
 /// Every file of the index, decompressed where gzipped, as one text.
 fn all_index_text(out: &Path) -> String {
+    index_text(out, |_| true)
+}
+
+/// The files of the index language `lang` reads (its words, records,
+/// filters and metadata: `index/fr_…`, `fragment/fr_…`, `filter/fr_…`,
+/// `pagefind.fr_….pf_meta`), decompressed, as one text.
+fn language_index_text(out: &Path, lang: &str) -> String {
+    let mine = |rel: &str| {
+        let name = rel.rsplit('/').next().unwrap();
+        name.starts_with(&format!("{lang}_")) || name.starts_with(&format!("pagefind.{lang}_"))
+    };
+    index_text(out, mine)
+}
+
+/// The files of the index that `wanted` names, decompressed where
+/// gzipped, as one lower-case text.
+fn index_text(out: &Path, wanted: impl Fn(&str) -> bool) -> String {
     let mut all = String::new();
     for (rel, bytes) in snapshot_dir(&out.join("pagefind")) {
+        if !wanted(&rel) {
+            continue;
+        }
         let mut text = Vec::new();
         if flate2::read::GzDecoder::new(&bytes[..])
             .read_to_end(&mut text)
@@ -70,7 +97,7 @@ fn the_index_holds_each_briefing_with_its_sections_as_anchors() {
         serde_json::from_str(&read(out.path(), "pagefind/pagefind-entry.json")).unwrap();
     // One entry a published briefing: Mali, Niger and Chad.
     assert_eq!(entry["languages"]["en"]["page_count"], 3, "{entry}");
-    let records = records(out.path());
+    let records = records(out.path(), "en");
     let urls: Vec<&str> = records.keys().map(String::as_str).collect();
     assert_eq!(
         urls,
@@ -217,14 +244,22 @@ fn the_search_page_works_at_the_root_and_under_a_sub_path() {
 #[test]
 fn the_header_form_is_on_every_page_only_with_search_on_and_scripts_only_on_the_search_page() {
     let out = build(&fixture("search"), &[]);
+    let mut french = 0;
     for (rel, html) in snapshot_dir(out.path()) {
         if !rel.ends_with(".html") {
             continue;
         }
         let html = String::from_utf8(html).unwrap();
         let root = "../".repeat(rel.matches('/').count());
+        // Each language's pages search that language's index.
+        let (label, lang_root) = if rel.starts_with("fr/") {
+            french += 1;
+            ("Recherche sur le site", "fr/")
+        } else {
+            ("Site search", "")
+        };
         assert!(
-            html.contains(&format!("<form class=\"site-search\" role=\"search\" aria-label=\"Site search\" action=\"{root}search/index.html\" method=\"get\"")),
+            html.contains(&format!("<form class=\"site-search\" role=\"search\" aria-label=\"{label}\" action=\"{root}{lang_root}search/index.html\" method=\"get\"")),
             "{rel}"
         );
         // JSON-LD is data; any other script is code.
@@ -232,8 +267,10 @@ fn the_header_form_is_on_every_page_only_with_search_on_and_scripts_only_on_the_
             - html
                 .matches("<script type=\"application/ld+json\">")
                 .count();
-        assert_eq!(code > 0, rel == "search/index.html", "{rel}");
+        let search_page = rel == "search/index.html" || rel == "fr/search/index.html";
+        assert_eq!(code > 0, search_page, "{rel}");
     }
+    assert!(french >= 5, "{french} French pages");
     // Off: no form, no search page, no index.
     let site = copy_site(&fixture("search"));
     let toml = site.path().join("site.toml");
@@ -258,4 +295,135 @@ fn a_static_file_inside_the_index_folder_is_refused() {
         err.contains("static/pagefind/pagefind.js") && err.contains("where the search index goes"),
         "{err}"
     );
+}
+
+#[test]
+fn each_language_has_its_own_index_search_page_and_archive() {
+    let out = build(
+        &fixture("search"),
+        &["--base-url", "https://example.org/briefings/"],
+    );
+    // One bundle, one index per language: the French one holds the French
+    // translation, the English one its own three briefings.
+    let entry: serde_json::Value =
+        serde_json::from_str(&read(out.path(), "pagefind/pagefind-entry.json")).unwrap();
+    let languages = entry["languages"].as_object().unwrap();
+    let counts: Vec<(&str, u64)> = languages
+        .iter()
+        .map(|(lang, l)| (lang.as_str(), l["page_count"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(counts, [("en", 3), ("fr", 1)], "{entry}");
+    assert!(out.path().join("pagefind/wasm.fr.pagefind").is_file());
+    let french = records(out.path(), "fr");
+    let urls: Vec<&str> = french.keys().map(String::as_str).collect();
+    assert_eq!(urls, ["fr/niger/index.html"]);
+    let niger = &french["fr/niger/index.html"];
+    let anchors: Vec<(&str, &str)> = niger["anchors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| (a["id"].as_str().unwrap(), a["text"].as_str().unwrap()))
+        .collect();
+    assert_eq!(anchors[0], ("mines", "Les mines"), "{anchors:?}");
+    assert_eq!(anchors.len(), 2, "{anchors:?}");
+    assert_eq!(niger["meta"]["date_label"], "10 juin 2025");
+    assert_eq!(niger["filters"]["tag"], serde_json::json!(["Niger"]));
+    assert!(
+        records(out.path(), "en")
+            .keys()
+            .all(|u| !u.starts_with("fr/"))
+    );
+    // The French-only word is in the French index alone; the English
+    // index's words stay out of the French one.
+    let (en, fr) = (
+        language_index_text(out.path(), "en"),
+        language_index_text(out.path(), "fr"),
+    );
+    assert!(fr.contains("orpailleurs") && en.contains("quartermaster"));
+    assert!(
+        !en.contains("orpaill"),
+        "the English index holds the French word"
+    );
+    assert!(!fr.contains("quartermaster"));
+
+    // The French search page: French throughout, searching from fr/.
+    let page = read(out.path(), "fr/search/index.html");
+    assert!(
+        page.starts_with("<!doctype html>\n<html lang=\"fr\">"),
+        "{page}"
+    );
+    for french in [
+        "<title>Recherche · Recherche, site d’essai</title>",
+        "<h1>Recherche</h1>",
+        "<label for=\"search-q\">Mots à rechercher</label>",
+        "<label for=\"search-tag\">Thème</label>",
+        "<label for=\"search-year\">Année</label>",
+        "<button type=\"submit\">Rechercher</button>",
+        "Afficher plus de résultats",
+        // Its topic and year filters are its own index's.
+        "<option value=\"\">Tous les thèmes</option><option>Niger</option></select>",
+        "<option value=\"\">Toutes les années</option><option>2025</option></select>",
+        "<h2 id=\"topics\">Thèmes</h2>",
+        "<a href=\"../../fr/archive/index.html\">Toutes les notes, mois par mois</a>",
+        "action=\"../../fr/search/index.html\"",
+        "data-root=\"../../\"",
+        // The script's words, as data.
+        "data-loading=\"Chargement de l’index de recherche…\"",
+        "data-results-zero=\"Aucune note\"",
+        "data-results-other=\"{count}\u{a0}notes\"",
+        "data-term=\"«\u{a0}{term}\u{a0}»\"",
+        "<link rel=\"canonical\" href=\"https://example.org/briefings/fr/search/\">",
+        // The switch leads to the English search page.
+        "<a href=\"../../search/index.html\" hreflang=\"en\" lang=\"en\" rel=\"alternate\">English</a>",
+    ] {
+        assert!(page.contains(french), "{french} in {page}");
+    }
+    for english in [
+        "Words to find",
+        "No results",
+        "Loading the search index",
+        "All years",
+    ] {
+        assert!(!page.contains(english), "{english}");
+    }
+    let en_page = read(out.path(), "search/index.html");
+    assert!(en_page.contains(
+        "<a href=\"../fr/search/index.html\" hreflang=\"fr\" lang=\"fr\" rel=\"alternate\">Français</a>"
+    ));
+    assert!(en_page.contains("data-results-zero=\"No briefings\""));
+    assert!(en_page.contains("<option>2026</option><option>2025</option></select>"));
+
+    // The French archive: the translation, and the originals not yet
+    // translated, marked as English; French month names.
+    let archive = read(out.path(), "fr/archive/index.html");
+    assert!(archive.starts_with("<!doctype html>\n<html lang=\"fr\">"));
+    for french in [
+        "<h1>Archives</h1>",
+        "<h2 id=\"archive-2025-06\">Juin 2025</h2>",
+        "<h2 id=\"archive-2026-11\">Novembre 2026</h2>",
+        "<a href=\"../../fr/niger/index.html\">Les exportations d’uranium du Niger</a> <time datetime=\"2025-06-10\">10 juin 2025</time>",
+        "<a href=\"../../mali/index.html\" lang=\"en\" hreflang=\"en\">Mali asks ECOWAS for support</a> <span class=\"fallback-label\">(en anglais)</span>",
+        "<link rel=\"canonical\" href=\"https://example.org/briefings/fr/archive/\">",
+    ] {
+        assert!(archive.contains(french), "{french} in {archive}");
+    }
+    assert!(
+        !archive.contains("../../niger/index.html"),
+        "the original of a translation"
+    );
+    let en_archive = read(out.path(), "archive/index.html");
+    assert!(!en_archive.contains("fr/niger"));
+    assert!(en_archive.contains("<h2 id=\"archive-2025-06\">June 2025</h2>"));
+
+    // No English interface word on any French page (lists show untranslated
+    // briefings' own English text by design).
+    let pages: BTreeMap<String, String> = snapshot_dir(out.path())
+        .into_iter()
+        .filter(|(p, _)| p.starts_with("fr/") && p.ends_with(".html"))
+        .map(|(p, b)| (p, String::from_utf8(b).unwrap()))
+        .collect();
+    assert!(
+        pages.contains_key("fr/search/index.html") && pages.contains_key("fr/archive/index.html")
+    );
+    crate::languages::assert_no_english_interface(&pages);
 }
