@@ -35,6 +35,18 @@ struct Cited<'a> {
     publisher: &'a str,
 }
 
+/// A UN document the briefing cites (`[[documents]]`), linked to UN
+/// Documents.
+#[derive(Debug, Serialize)]
+struct UnDocument<'a> {
+    symbol: &'a str,
+    /// Its title, or empty.
+    title: &'a str,
+    url: String,
+    /// When it was issued ("5 July 2012"), or empty.
+    date: String,
+}
+
 /// The briefing as the template reads it.
 #[derive(Debug, Serialize)]
 struct Data<'a> {
@@ -55,6 +67,7 @@ struct Data<'a> {
     actors: Vec<Pair<'a>>,
     timeline: Vec<Pair<'a>>,
     sources: Vec<Cited<'a>>,
+    documents: Vec<UnDocument<'a>>,
     pull_quote: &'a str,
     pull_quote_cite: &'a str,
     tags: Vec<&'a str>,
@@ -83,6 +96,8 @@ const TEMPLATE_WORDS: &[&str] = &[
     "actors",
     "timeline",
     "sources",
+    "documents",
+    "pdf_online",
 ];
 
 /// What one compile is given.
@@ -125,6 +140,9 @@ pub fn inputs(site: &Site, i: usize, body: &str) -> Inputs {
     months(&mut data.date);
     months(&mut data.updated);
     months(&mut data.credit);
+    for doc in &mut data.documents {
+        months(&mut doc.date);
+    }
     for pair in &mut data.timeline {
         if let std::borrow::Cow::Owned(label) = &mut pair.label {
             months(label);
@@ -287,6 +305,16 @@ fn data<'a>(b: &'a Briefing, config: &'a Config, word: &dyn Fn(&str) -> &'a str)
                 title: &s.title,
                 url: &s.url.0,
                 publisher: s.publisher.as_deref().unwrap_or(""),
+            })
+            .collect(),
+        documents: fm
+            .documents
+            .iter()
+            .map(|d| UnDocument {
+                symbol: &d.symbol,
+                title: d.title.as_deref().unwrap_or_default(),
+                url: crate::undocs::url(&d.symbol),
+                date: d.date.map(|d| d.long()).unwrap_or_default(),
             })
             .collect(),
         pull_quote: fm.pull_quote.as_ref().map_or("", |q| q.text.as_str()),

@@ -68,6 +68,11 @@ fn article_paragraphs() -> Vec<String> {
 /// The bundled site built once into a temporary folder (a copy, so the
 /// repository gets no cache folder).
 fn bundled() -> (tempfile::TempDir, tempfile::TempDir) {
+    bundled_with(&[])
+}
+
+/// The bundled site built with `extra` arguments.
+fn bundled_with(extra: &[&str]) -> (tempfile::TempDir, tempfile::TempDir) {
     let site = tempfile::tempdir().unwrap();
     for part in ["content", "templates", "static"] {
         let copy = copy_site(&repo().join(part));
@@ -75,7 +80,10 @@ fn bundled() -> (tempfile::TempDir, tempfile::TempDir) {
     }
     std::fs::copy(repo().join("site.toml"), site.path().join("site.toml")).unwrap();
     let out = tempfile::tempdir().unwrap();
-    build_ok(site.path(), out.path());
+    let mut args = vec!["build", "--output", out.path().to_str().unwrap()];
+    args.extend_from_slice(extra);
+    let o = brief(site.path(), &args);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     (site, out)
 }
 
@@ -103,6 +111,9 @@ fn the_bundled_briefing_has_a_whole_tagged_pdf() {
         "Key points",
         "Who’s who",
         "Timeline",
+        // The UN documents, linked to UN Documents.
+        "Documents",
+        "Security Council resolution 2056 (2012) on the situation in Mali (S/RES/2056(2012)), 5 July 2012",
     ] {
         assert!(flat.contains(&letters(fact)), "{fact} in the PDF");
     }
@@ -164,7 +175,7 @@ fn the_bundled_briefing_has_a_whole_tagged_pdf() {
 
 #[test]
 fn the_french_edition_has_its_own_pdf_in_french() {
-    let (_site, out) = bundled();
+    let (_site, out) = bundled_with(&["--base-url", "https://example.org/"]);
     let pdf = out
         .path()
         .join("fr/mali-ecowas-military-support/mali-ecowas-military-support.pdf");
@@ -177,6 +188,9 @@ fn the_french_edition_has_its_own_pdf_in_french() {
         "Qui est qui",
         "Chronologie",
         "D’après les informations de",
+        "Documents officiels",
+        "5 juillet 2012",
+        "En ligne : https://example.org/fr/mali-ecowas-military-support/",
     ] {
         assert!(flat.contains(&letters(label)), "{label} in the French PDF");
     }
@@ -186,6 +200,7 @@ fn the_french_edition_has_its_own_pdf_in_french() {
         "Who’s who",
         "Timeline",
         "Based on reporting",
+        "Online",
     ] {
         assert!(
             !flat.contains(&letters(english)),
