@@ -375,6 +375,10 @@ pub fn missing_strings(config: &Config) -> Vec<(String, Vec<String>)> {
 pub struct Strings {
     by_lang: HashMap<String, HashMap<String, String>>,
     default: String,
+    /// Each language's month names where they differ from English, found
+    /// once: dates are localised for every briefing a list shows, and a
+    /// language with English names has nothing to replace.
+    months: HashMap<String, Option<[String; 12]>>,
 }
 
 impl Strings {
@@ -395,10 +399,24 @@ impl Strings {
             }
             by_lang.insert(code.to_string(), table);
         }
-        Strings {
+        let mut strings = Strings {
             by_lang,
             default: config.language.clone(),
-        }
+            months: HashMap::new(),
+        };
+        let months = strings
+            .by_lang
+            .keys()
+            .map(|code| {
+                let names = strings
+                    .months(code)
+                    .filter(|m| m.iter().zip(english_months()).any(|(a, b)| *a != b))
+                    .map(|m| m.map(str::to_string));
+                (code.clone(), names)
+            })
+            .collect();
+        strings.months = months;
+        strings
     }
 
     /// The string of `key` in `lang` (the default language when the site
@@ -422,17 +440,28 @@ impl Strings {
 
     /// `text` (made with English month names) with `lang`'s month names.
     pub fn localize_months(&self, lang: &str, text: &str) -> String {
-        let Some(months) = self.months(lang) else {
+        let names = match self.months.get(lang) {
+            Some(names) => names.as_ref(),
+            // A language the site does not have: the default's.
+            None => self.months.get(&self.default).and_then(Option::as_ref),
+        };
+        let Some(names) = names else {
             return text.to_string();
         };
         let mut out = text.to_string();
-        for (k, english) in EN[EN.len() - 12..].iter().enumerate() {
-            if english.1 != months[k] && out.contains(english.1) {
-                out = out.replace(english.1, months[k]);
+        for (english, name) in english_months().zip(names) {
+            if english != name && out.contains(english) {
+                out = out.replace(english, name);
             }
         }
         out
     }
+}
+
+/// The English month names, January first (the built-in table's last
+/// twelve strings).
+fn english_months() -> impl Iterator<Item = &'static str> {
+    EN[EN.len() - 12..].iter().map(|(_, name)| *name)
 }
 
 /// Fills `{name}` in `template` from `args`.
