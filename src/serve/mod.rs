@@ -61,7 +61,7 @@ struct Shared {
     index: Mutex<Arc<Files>>,
     /// Hands the records of each rebuild to the thread that builds the
     /// index (see [`index_thread`]).
-    index_jobs: Mutex<Option<std::sync::mpsc::Sender<Vec<crate::search::Record>>>>,
+    index_jobs: Mutex<Option<std::sync::mpsc::Sender<IndexJob>>>,
 }
 
 /// What open pages are told.
@@ -132,7 +132,7 @@ impl Shared {
 
     /// Starts building the index from `records` in the background; a newer
     /// request made before it starts replaces it.
-    fn want_index(&self, records: Option<Vec<crate::search::Record>>) {
+    fn want_index(&self, records: Option<IndexJob>) {
         let Some(records) = records else { return };
         if let Ok(jobs) = self.index_jobs.lock()
             && let Some(jobs) = jobs.as_ref()
@@ -258,11 +258,20 @@ fn with_index(files: Arc<Files>, index: &Files) -> Arc<Files> {
     Arc::new(merged)
 }
 
+/// The records the search index is built from, a shared list a briefing.
+type IndexJob = Vec<Arc<[crate::search::Record]>>;
+
 /// Starts the thread that builds the search index from the records each
 /// build hands over ([`Shared::want_index`]), one at a time, skipping to
 /// the newest when several wait, and lays it over the build served.
+///
+/// The preview comes first: the thread and the workers it starts run at a
+/// lower priority (a nice value of 10), and Pagefind's parallel work runs
+/// on a pool of its own with one worker, not on the pool that renders
+/// pages, so an edit saved while the index is being made is served as soon
+/// as without search.
 fn index_thread(shared: &Arc<Shared>) -> Result<()> {
-    let (tx, rx) = std::sync::mpsc::channel::<Vec<crate::search::Record>>();
+    let (tx, rx) = std::sync::mpsc::channel::<IndexJob>();
     if let Ok(mut jobs) = shared.index_jobs.lock() {
         *jobs = Some(tx);
     }
@@ -270,12 +279,26 @@ fn index_thread(shared: &Arc<Shared>) -> Result<()> {
     std::thread::Builder::new()
         .name("search index".into())
         .spawn(move || {
-            while let Ok(mut records) = rx.recv() {
+            // Threads started from here inherit the priority.
+            lower_priority();
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(1)
+                .thread_name(|_| "search index worker".into())
+                .build()
+                .ok();
+            while let Ok(mut job) = rx.recv() {
                 while let Ok(newer) = rx.try_recv() {
-                    records = newer;
+                    job = newer;
                 }
                 let started = Instant::now();
-                match crate::search::bundle(records) {
+                let records: Vec<crate::search::Record> =
+                    job.iter().flat_map(|r| r.iter().cloned()).collect();
+                drop(job);
+                let made = match &pool {
+                    Some(pool) => pool.install(|| crate::search::bundle(records)),
+                    None => crate::search::bundle(records),
+                };
+                match made {
                     Ok(files) => {
                         let count = files.len();
                         shared.publish_index(
@@ -295,6 +318,18 @@ fn index_thread(shared: &Arc<Shared>) -> Result<()> {
         })
         .context("failed to start the search index thread")?;
     Ok(())
+}
+
+/// Gives the calling thread a lower scheduling priority (nice 10), so the
+/// work it does waits for the preview's; where that cannot be done, the
+/// thread keeps its priority.
+fn lower_priority() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: `setpriority` takes plain integers; on Linux, `who` 0 with
+    // PRIO_PROCESS is the calling thread only.
+    unsafe {
+        libc::setpriority(libc::PRIO_PROCESS, 0, 10);
+    }
 }
 
 /// Raises the soft limit on open files to the hard limit: each connection

@@ -100,7 +100,7 @@ pub struct Session {
     /// inside `content/`, when the site has search on: an edit makes its
     /// briefing's records again, and the index is built from them all in
     /// the background ([`Rebuilt::search`]).
-    records: HashMap<String, Vec<Record>>,
+    records: HashMap<String, Arc<[Record]>>,
 }
 
 /// A loaded site with what its last build rendered.
@@ -154,11 +154,12 @@ pub struct Rebuilt {
     pub briefings: usize,
     /// HTML pages in the site.
     pub pages: usize,
-    /// With search on, every record of the index as it now stands: the
+    /// With search on, every record of the index as it now stands, a
+    /// shared list a briefing (handing them over copies nothing): the
     /// caller builds the index from them in the background, so the pages
     /// are served without waiting for it. The files above hold none of the
     /// index's.
-    pub search: Option<Vec<Record>>,
+    pub search: Option<Vec<Arc<[Record]>>>,
 }
 
 impl Session {
@@ -214,7 +215,10 @@ impl Session {
                 .collect();
             let mut records = HashMap::new();
             for (&i, made) in indexed.iter().zip(made) {
-                records.insert(site.briefings[i].rel.clone(), made.map_err(Problems::from)?);
+                records.insert(
+                    site.briefings[i].rel.clone(),
+                    Arc::from(made.map_err(Problems::from)?),
+                );
             }
             records
         } else {
@@ -422,7 +426,7 @@ impl Session {
                     Some(i) => crate::search::records_of(&state.site, i).map_err(Problems::from)?,
                     None => Vec::new(),
                 };
-                self.records.insert(rel.clone(), made);
+                self.records.insert(rel.clone(), Arc::from(made));
             }
         }
         let mut files: Files = if in_place {
@@ -467,14 +471,13 @@ impl Session {
 
     /// Every record of the search index, briefings in site order, when
     /// the loaded site has search on.
-    fn search_records(&self) -> Option<Vec<Record>> {
+    fn search_records(&self) -> Option<Vec<Arc<[Record]>>> {
         let site = &self.state.as_ref()?.site;
         site.config.search.then(|| {
             site.briefings
                 .iter()
                 .filter_map(|b| self.records.get(&b.rel))
-                .flatten()
-                .cloned()
+                .map(Arc::clone)
                 .collect()
         })
     }
@@ -809,7 +812,12 @@ mod tests {
             &briefing("A", "\"x\"", "## One\n\nzebra crossing\n"),
         );
         assert_eq!(changed, ["a/index.html"]);
-        let records = rebuilt.search.expect("search is on");
+        let records: Vec<Record> = rebuilt
+            .search
+            .expect("search is on")
+            .iter()
+            .flat_map(|r| r.iter().cloned())
+            .collect();
         let urls: Vec<&str> = records.iter().map(|r| r.url.as_str()).collect();
         assert_eq!(
             urls,
