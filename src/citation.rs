@@ -210,11 +210,7 @@ fn resolve<'t>(lang: &str, tags: &'t [String]) -> Option<&'t str> {
         .or_else(longer)
         .or_else(|| find(primary))
         .or_else(main)
-        .or_else(|| {
-            tags.iter()
-                .find(|t| starts(t, primary))
-                .map(String::as_str)
-        })
+        .or_else(|| tags.iter().find(|t| starts(t, primary)).map(String::as_str))
 }
 
 /// The tag of each of hayagriva's bundled locales, in the order of

@@ -79,7 +79,10 @@ pub const EN: &[(&str, &str)] = &[
     ("original_article", "original article"),
     ("cite_title", "Cite this briefing"),
     ("cite_apa", "APA (7th edition)"),
-    ("cite_chicago", "Chicago (18th edition, notes and bibliography)"),
+    (
+        "cite_chicago",
+        "Chicago (18th edition, notes and bibliography)",
+    ),
     ("cite_mla", "MLA (9th edition)"),
     ("download_reference", "Download the reference:"),
     ("download_pdf", "Download PDF"),
@@ -234,7 +237,10 @@ pub const FR: &[(&str, &str)] = &[
     ("original_article", "article original"),
     ("cite_title", "Citer cette note"),
     ("cite_apa", "APA (7e édition)"),
-    ("cite_chicago", "Chicago (18e édition, notes et bibliographie)"),
+    (
+        "cite_chicago",
+        "Chicago (18e édition, notes et bibliographie)",
+    ),
     ("cite_mla", "MLA (9e édition)"),
     ("download_reference", "Télécharger la référence\u{a0}:"),
     ("download_pdf", "Télécharger le PDF"),

@@ -256,8 +256,21 @@ fn cite_block(page: &str) -> &str {
 
 /// Every English month name, whole and as the styles abbreviate them.
 const ENGLISH_MONTHS: [&str; 15] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December", "Nov.", "Sept.", "Oct.",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+    "Nov.",
+    "Sept.",
+    "Oct.",
 ];
 
 #[test]
@@ -265,7 +278,10 @@ fn the_bundled_french_briefing_is_cited_in_french_and_the_english_one_as_before(
     let (_site, out) = bundled();
     let fr = read(out.path(), "fr/mali-ecowas-military-support/index.html");
     let block = cite_block(&fr);
-    assert!(block.contains("<h2 id=\"cite-title\">Citer cette note</h2>"), "{block}");
+    assert!(
+        block.contains("<h2 id=\"cite-title\">Citer cette note</h2>"),
+        "{block}"
+    );
     assert_eq!(block.matches("<dd>").count(), 3, "{block}");
     for style in FRENCH_STYLES {
         assert!(block.contains(style), "{style}\n{block}");
