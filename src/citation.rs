@@ -247,13 +247,15 @@ fn decode(bytes: &[u8]) -> Option<Locale> {
     ciborium::from_reader::<Locale, _>(bytes).ok()
 }
 
+/// The locale files decoded so far in this run, by the tag they are for.
+static DECODED: Mutex<Vec<(String, Arc<[Locale]>)>> = Mutex::new(Vec::new());
+
 /// The locale files for references in `tag`: its own locale, then en-US
 /// (CSL's fallback for a term a locale lacks). Each is decoded the first
 /// time a reference needs it and kept for the rest of the run, so a build
 /// decodes only the locales of its languages. None if `tag`'s own locale
 /// cannot be read.
 fn locale_files(tag: &str) -> Option<Arc<[Locale]>> {
-    static DECODED: Mutex<Vec<(String, Arc<[Locale]>)>> = Mutex::new(Vec::new());
     let mut decoded = DECODED.lock().unwrap_or_else(PoisonError::into_inner);
     if let Some((_, files)) = decoded.iter().find(|(t, _)| t == tag) {
         return Some(Arc::clone(files));
@@ -842,6 +844,12 @@ mod tests {
         // Asked again, the same decoded locales.
         assert!(Arc::ptr_eq(&french, &locale_files("fr-FR").unwrap()));
         assert!(locale_files("xx-XX").is_none());
+        // The tests format in these two only: nothing else was decoded.
+        let decoded = DECODED.lock().unwrap();
+        for (tag, files) in decoded.iter() {
+            assert!(["fr-FR", EN_US].contains(&tag.as_str()), "{tag}");
+            assert!(codes(files).iter().all(|c| c == "fr-FR" || c == EN_US));
+        }
     }
 
     #[test]
