@@ -361,7 +361,14 @@ fn readable(html: &str) -> String {
         }
     }
     out.push_str(rest);
-    out.replace("&#x27;", "'").replace("&amp;", "&")
+    // Web addresses (a reference's URL) are not interface text: a site at
+    // `…/briefings/` is not an English word on a French page.
+    out.replace("&#x27;", "'")
+        .replace("&amp;", "&")
+        .split(' ')
+        .filter(|w| !w.starts_with("https://") && !w.starts_with("http://"))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// `needle` in `text` as a whole phrase, not inside a longer word.
@@ -405,6 +412,13 @@ fn french_pages_hold_no_english_interface_string() {
     }
     let caught = std::panic::catch_unwind(|| assert_no_english_interface(&broken));
     assert!(caught.is_err());
+    // An address is not interface text, even at `…/briefings/`.
+    broken.insert(
+        "fr/x.html".to_string(),
+        "<a href=\"https://example.org/briefings/\">https://example.org/briefings/</a>."
+            .to_string(),
+    );
+    assert_no_english_interface(&broken);
 }
 
 #[test]
