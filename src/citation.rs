@@ -18,7 +18,7 @@ use hayagriva::{
 };
 use serde::Serialize;
 use std::fmt::Write as _;
-use std::sync::OnceLock;
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 /// The files written beside each briefing's page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -127,27 +127,30 @@ fn split_name(name: &str) -> (String, String) {
 /// One formatted reference, as the page shows it.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct Styled {
-    /// The style's name for readers: "APA (7th edition)".
-    pub name: &'static str,
+    /// The style's name for readers, in the page's language: "APA (7th
+    /// edition)" (the interface string `cite_apa`).
+    pub name: String,
     /// The reference as HTML, every piece of text escaped.
     pub html: String,
 }
 
-/// The styles offered, as (name for readers, hayagriva's name).
+/// The styles offered, as (the interface string naming it, hayagriva's
+/// name).
 const STYLES: [(&str, &str); 3] = [
-    ("APA (7th edition)", "apa"),
-    (
-        "Chicago (18th edition, notes and bibliography)",
-        "chicago-notes",
-    ),
-    ("MLA (9th edition)", "modern-language-association"),
+    ("cite_apa", "apa"),
+    ("cite_chicago", "chicago-notes"),
+    ("cite_mla", "modern-language-association"),
 ];
 
-/// The bundled styles and locales, decoded once per run.
-fn archive() -> &'static (Vec<IndependentStyle>, Vec<Locale>) {
-    static ARCHIVE: OnceLock<(Vec<IndependentStyle>, Vec<Locale>)> = OnceLock::new();
-    ARCHIVE.get_or_init(|| {
-        let styles = STYLES
+/// The locale CSL falls back to for a term another locale lacks, and the
+/// one the three styles are written for.
+const EN_US: &str = "en-US";
+
+/// The bundled styles, decoded once per run.
+fn styles() -> &'static [IndependentStyle] {
+    static STYLES_DECODED: OnceLock<Vec<IndependentStyle>> = OnceLock::new();
+    STYLES_DECODED.get_or_init(|| {
+        STYLES
             .iter()
             .filter_map(
                 |(_, name)| match hayagriva::archive::ArchivedStyle::by_name(name)?.get() {
@@ -155,37 +158,138 @@ fn archive() -> &'static (Vec<IndependentStyle>, Vec<Locale>) {
                     Style::Dependent(_) => None,
                 },
             )
-            .collect();
-        (styles, english())
+            .collect()
     })
 }
 
-/// The en-US locale the three styles are written for (its terms: month
-/// names, "n.d."). Decoding every one of hayagriva's 63 locales costs about
-/// 100 ms a run, so only this one is read, found by its tag near the start
-/// of its data; every locale is decoded only if that ever fails.
-fn english() -> Vec<Locale> {
-    let tagged = |bytes: &&&[u8]| {
-        bytes[..bytes.len().min(256)]
-            .windows(5)
-            .any(|w| w == b"en-US")
-    };
-    hayagriva::archive::LOCALES
-        .iter()
-        .filter(tagged)
-        .filter_map(|bytes| ciborium::from_reader::<Locale, _>(*bytes).ok())
-        .find(|l| l.lang.as_ref().is_some_and(|code| code.0 == "en-US"))
-        .map_or_else(hayagriva::archive::locales, |l| vec![l])
+/// The CSL locale a page in `lang` (a BCP 47 tag) has its references
+/// formatted in: the bundled locale of its language (see [`csl_locale`]),
+/// else en-US where the page's interface is English (`english`). None
+/// leaves the formatted styles off the page rather than show English
+/// terms in another language.
+pub fn locale_for(lang: &str, english: bool) -> Option<&'static str> {
+    csl_locale(lang).or(english.then_some(EN_US))
 }
 
-/// The reference to `briefing` in each style, for the page: from `cache`
-/// when the same reference was formatted before (formatting three styles
-/// takes hayagriva about 2 ms of CPU per briefing), else formatted and
-/// kept there.
-pub fn styled(briefing: &Briefing, config: &Config, cache: &DiskCache) -> Vec<Styled> {
+/// The bundled CSL locale of `lang`: the same tag (`fr-CA`), else a longer
+/// one of it (`sr-Latn` → `sr-Latn-RS`), else the language's own (`ar`),
+/// else its main region's as CSL names it (`fr` → `fr-FR`, `pt` →
+/// `pt-PT`), else any region's. None when hayagriva has no locale for the
+/// language.
+pub fn csl_locale(lang: &str) -> Option<&'static str> {
+    resolve(lang, locale_tags())
+}
+
+/// [`csl_locale`] among `tags`.
+fn resolve<'t>(lang: &str, tags: &'t [String]) -> Option<&'t str> {
+    let primary = lang.split('-').next().unwrap_or(lang);
+    if primary.is_empty() {
+        return None;
+    }
+    let find = |want: &str| {
+        tags.iter()
+            .find(|t| t.eq_ignore_ascii_case(want))
+            .map(String::as_str)
+    };
+    let starts = |t: &str, head: &str| {
+        t.get(..head.len())
+            .is_some_and(|h| h.eq_ignore_ascii_case(head))
+            && t.as_bytes().get(head.len()) == Some(&b'-')
+    };
+    let longer = || {
+        (lang.len() > primary.len())
+            .then(|| tags.iter().find(|t| starts(t, lang)))
+            .flatten()
+            .map(String::as_str)
+    };
+    let main = || {
+        let code = hayagriva::citationberg::LocaleCode(primary.to_ascii_lowercase());
+        find(&code.fallback()?.0)
+    };
+    find(lang)
+        .or_else(longer)
+        .or_else(|| find(primary))
+        .or_else(main)
+        .or_else(|| tags.iter().find(|t| starts(t, primary)).map(String::as_str))
+}
+
+/// The tag of each of hayagriva's bundled locales, in the order of
+/// `hayagriva::archive::LOCALES`: read from the head of its data, so no
+/// locale is decoded to find one (decoding all 63 costs about 100 ms).
+fn locale_tags() -> &'static [String] {
+    static TAGS: OnceLock<Vec<String>> = OnceLock::new();
+    TAGS.get_or_init(|| {
+        hayagriva::archive::LOCALES
+            .iter()
+            .map(|bytes| {
+                head_tag(bytes)
+                    .map(str::to_string)
+                    .or_else(|| decode(bytes)?.lang.map(|code| code.0))
+                    .unwrap_or_default()
+            })
+            .collect()
+    })
+}
+
+/// The `@xml:lang` tag a CBOR-encoded locale starts with: its data is a map
+/// whose first key is the text `@xml:lang`, its value a short text. None
+/// if the data is laid out otherwise.
+fn head_tag(bytes: &[u8]) -> Option<&str> {
+    const KEY: &[u8] = b"\x69@xml:lang";
+    let head = &bytes[..bytes.len().min(32)];
+    let at = head.windows(KEY.len()).position(|w| w == KEY)? + KEY.len();
+    let len = usize::from(bytes.get(at)?.checked_sub(0x60).filter(|&n| n < 24)?);
+    std::str::from_utf8(bytes.get(at + 1..at + 1 + len)?).ok()
+}
+
+/// One locale decoded from hayagriva's data.
+fn decode(bytes: &[u8]) -> Option<Locale> {
+    ciborium::from_reader::<Locale, _>(bytes).ok()
+}
+
+/// The locale files decoded so far in this run, by the tag they are for.
+static DECODED: Mutex<Vec<(String, Arc<[Locale]>)>> = Mutex::new(Vec::new());
+
+/// The locale files for references in `tag`: its own locale, then en-US
+/// (CSL's fallback for a term a locale lacks). Each is decoded the first
+/// time a reference needs it and kept for the rest of the run, so a build
+/// decodes only the locales of its languages. None if `tag`'s own locale
+/// cannot be read.
+fn locale_files(tag: &str) -> Option<Arc<[Locale]>> {
+    let mut decoded = DECODED.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some((_, files)) = decoded.iter().find(|(t, _)| t == tag) {
+        return Some(Arc::clone(files));
+    }
+    let read = |tag: &str| {
+        let at = locale_tags().iter().position(|t| t == tag)?;
+        decode(hayagriva::archive::LOCALES[at])
+            .filter(|l| l.lang.as_ref().is_some_and(|code| code.0 == tag))
+    };
+    let mut files = vec![read(tag)?];
+    if tag != EN_US {
+        files.extend(read(EN_US));
+    }
+    let files: Arc<[Locale]> = files.into();
+    decoded.push((tag.to_string(), Arc::clone(&files)));
+    Some(files)
+}
+
+/// The reference to `briefing` in each style, for the page, with the CSL
+/// locale `locale` (from [`locale_for`]) and each style's name from
+/// `label` (given the interface string's key): from `cache` when the same
+/// reference was formatted before (formatting three styles takes
+/// hayagriva about 2 ms of CPU per briefing), else formatted and kept
+/// there.
+pub fn styled(
+    briefing: &Briefing,
+    config: &Config,
+    cache: &DiskCache,
+    locale: &str,
+    label: impl Fn(&str) -> String,
+) -> Vec<Styled> {
     let work = Work::of(briefing, config);
     let key = crate::cache::key(&(
-        "cite-v1",
+        "cite-v2",
         &work.key,
         work.title,
         work.authors,
@@ -193,67 +297,72 @@ pub fn styled(briefing: &Briefing, config: &Config, cache: &DiskCache) -> Vec<St
         work.site,
         &work.url,
         work.language,
+        locale,
     ));
-    if let Some(styled) = cache.get(key).and_then(|bytes| from_cache(&bytes)) {
-        return styled;
-    }
-    let styled = format(&work);
-    if let Ok(bytes) = serde_json::to_vec(
-        &styled
-            .iter()
-            .map(|s| (s.name, s.html.as_str()))
-            .collect::<Vec<_>>(),
-    ) {
-        cache.put(key, &bytes);
-    }
-    styled
-}
-
-/// References kept by [`styled`]: each style's name and HTML. `None` for
-/// anything else (a file cut short, a style brief no longer offers).
-fn from_cache(bytes: &[u8]) -> Option<Vec<Styled>> {
-    let kept: Vec<(String, String)> = serde_json::from_slice(bytes).ok()?;
+    let kept = match cache.get(key).and_then(|bytes| from_cache(&bytes)) {
+        Some(kept) => kept,
+        None => {
+            let formatted = format(&work, locale);
+            if let Ok(bytes) = serde_json::to_vec(&formatted) {
+                cache.put(key, &bytes);
+            }
+            formatted
+        }
+    };
     kept.into_iter()
-        .map(|(name, html)| {
-            let name = STYLES.iter().find(|(n, _)| *n == name)?.0;
-            Some(Styled { name, html })
+        .map(|(key, html)| Styled {
+            name: label(key),
+            html,
         })
         .collect()
 }
 
-/// `work` formatted in each style by hayagriva.
-fn format(work: &Work<'_>) -> Vec<Styled> {
+/// References kept by [`styled`]: each style's key and HTML. `None` for
+/// anything else (a file cut short, a style brief no longer offers).
+fn from_cache(bytes: &[u8]) -> Option<Vec<(&'static str, String)>> {
+    let kept: Vec<(String, String)> = serde_json::from_slice(bytes).ok()?;
+    kept.into_iter()
+        .map(|(key, html)| Some((STYLES.iter().find(|(k, _)| *k == key)?.0, html)))
+        .collect()
+}
+
+/// `work` formatted in each style by hayagriva, with the CSL locale
+/// `locale`, as (the style's key, HTML). Empty if the locale cannot be
+/// read.
+fn format(work: &Work<'_>, locale: &str) -> Vec<(&'static str, String)> {
     let Some(library) = library(work) else {
         return Vec::new();
     };
     let Some(entry) = library.iter().next() else {
         return Vec::new();
     };
-    let (styles, locales) = archive();
+    let Some(files) = locale_files(locale) else {
+        return Vec::new();
+    };
+    let code = hayagriva::citationberg::LocaleCode(locale.to_string());
     STYLES
         .iter()
-        .zip(styles)
-        .filter_map(|((name, _), style)| {
+        .zip(styles())
+        .filter_map(|((key, _), style)| {
             let mut driver = BibliographyDriver::new();
-            driver.citation(CitationRequest::from_items(
+            driver.citation(CitationRequest::new(
                 vec![CitationItem::with_entry(entry)],
                 style,
-                locales,
+                Some(code.clone()),
+                &files,
+                None,
             ));
             let rendered = driver.finish(BibliographyRequest {
                 style,
-                locale: None,
-                locale_files: locales,
+                locale: Some(code.clone()),
+                locale_files: &files,
             });
             let item = rendered.bibliography?.items.into_iter().next()?;
             let mut html = String::new();
             for child in &item.content.0 {
                 escape_child(child, &mut html);
             }
-            Some(Styled {
-                name,
-                html: html.trim().to_string(),
-            })
+            Some((*key, html.trim().to_string()))
         })
         .collect()
 }
@@ -547,6 +656,26 @@ mod tests {
         }
     }
 
+    fn french() -> Config {
+        Config {
+            language: "fr".into(),
+            ..config()
+        }
+    }
+
+    /// A style's name from the built-in English table.
+    fn english(key: &str) -> String {
+        crate::i18n::EN
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map_or_else(|| panic!("no string `{key}`"), |(_, v)| v.to_string())
+    }
+
+    /// `briefing`'s references in English.
+    fn styled_en(b: &Briefing, config: &Config, cache: &DiskCache) -> Vec<Styled> {
+        styled(b, config, cache, EN_US, english)
+    }
+
     #[test]
     fn names_split_at_the_last_word_or_a_comma() {
         assert_eq!(
@@ -567,7 +696,7 @@ mod tests {
         let b = briefing(
             "title = \"Mali asks ECOWAS\"\ndate = 2026-11-27\nauthors = [\"Ann Analyst\"]",
         );
-        let first = styled(&b, &config(), &cache);
+        let first = styled_en(&b, &config(), &cache);
         assert_eq!(first.len(), 3);
         let dir = site.path().join(".brief-cache/cite");
         let files: Vec<_> = std::fs::read_dir(&dir)
@@ -575,7 +704,7 @@ mod tests {
             .map(|e| e.unwrap().path())
             .collect();
         assert_eq!(files.len(), 1, "{files:?}");
-        assert_eq!(styled(&b, &config(), &cache), first);
+        assert_eq!(styled_en(&b, &config(), &cache), first);
         // What the cache holds is what the page gets: a kept file changed
         // by hand shows, so the second call did not format again.
         let kept: Vec<(String, String)> =
@@ -586,16 +715,16 @@ mod tests {
             .collect();
         std::fs::write(&files[0], serde_json::to_vec(&changed).unwrap()).unwrap();
         assert!(
-            styled(&b, &config(), &cache)
+            styled_en(&b, &config(), &cache)
                 .iter()
                 .all(|s| s.html == "kept")
         );
         // A file that is not a list of known styles is formatted again.
         std::fs::write(&files[0], "[[\"Harvard\", \"x\"]]").unwrap();
-        assert_eq!(styled(&b, &config(), &cache), first);
+        assert_eq!(styled_en(&b, &config(), &cache), first);
         // Another title is another reference.
         let other = briefing("title = \"Niger\"\ndate = 2026-11-27");
-        styled(&other, &config(), &cache);
+        styled_en(&other, &config(), &cache);
         assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 2);
     }
 
@@ -604,8 +733,8 @@ mod tests {
         let b = briefing(
             "title = \"Mali asks ECOWAS for support\"\ndate = 2026-11-27\nauthors = [\"Ann Analyst\"]",
         );
-        let styled = styled(&b, &config(), &DiskCache::default());
-        let names: Vec<&str> = styled.iter().map(|s| s.name).collect();
+        let styled = styled_en(&b, &config(), &DiskCache::default());
+        let names: Vec<&str> = styled.iter().map(|s| s.name.as_str()).collect();
         assert_eq!(
             names,
             [
@@ -639,7 +768,7 @@ mod tests {
         let b = briefing(
             "title = '</script><script>alert(1)</script> \"} {\\x} @x'\ndate = 2026-11-27\nauthors = ['A \"B\" <i>C</i>']",
         );
-        for s in styled(&b, &config(), &DiskCache::default()) {
+        for s in styled_en(&b, &config(), &DiskCache::default()) {
             assert!(!s.html.contains("<script"), "{}: {}", s.name, s.html);
             assert!(!s.html.contains("<i>C</i>"), "{}: {}", s.name, s.html);
         }
@@ -661,13 +790,105 @@ mod tests {
     }
 
     #[test]
-    fn only_the_english_locale_is_decoded() {
-        let english = english();
-        assert_eq!(english.len(), 1);
-        assert_eq!(
-            english[0].lang.as_ref().map(|c| c.0.as_str()),
-            Some("en-US")
+    fn locale_tags_read_from_the_data_are_the_decoded_ones() {
+        let tags = locale_tags();
+        assert_eq!(tags.len(), hayagriva::archive::LOCALES.len());
+        for (tag, bytes) in tags.iter().zip(hayagriva::archive::LOCALES) {
+            assert!(head_tag(bytes).is_some(), "{tag} read from its head");
+            let decoded = decode(bytes).and_then(|l| l.lang).map(|c| c.0);
+            assert_eq!(decoded.as_deref(), Some(tag.as_str()));
+        }
+        assert_eq!(head_tag(b"\xa1\x64lang\x62fr"), None);
+    }
+
+    #[test]
+    fn a_page_language_finds_the_nearest_bundled_locale() {
+        let tags: Vec<String> = ["ar", "en-GB", "en-US", "fr-CA", "fr-FR", "pt-BR", "pt-PT"]
+            .map(String::from)
+            .into();
+        let tags = &tags;
+        assert_eq!(resolve("fr", tags), Some("fr-FR"));
+        assert_eq!(resolve("fr-CA", tags), Some("fr-CA"));
+        assert_eq!(resolve("fr-ca", tags), Some("fr-CA"));
+        assert_eq!(resolve("fr-BE", tags), Some("fr-FR"));
+        assert_eq!(resolve("en", tags), Some("en-US"));
+        assert_eq!(resolve("ar-EG", tags), Some("ar"));
+        assert_eq!(resolve("pt", tags), Some("pt-PT"));
+        assert_eq!(resolve("de", tags), None);
+        assert_eq!(resolve("", tags), None);
+        // A language CSL names no main region for takes any of its own.
+        let tags: Vec<String> = ["sr-Cyrl-RS", "sr-Latn-RS"].map(String::from).into();
+        assert_eq!(resolve("sr-Latn", &tags), Some("sr-Latn-RS"));
+        assert_eq!(resolve("sr", &tags), Some("sr-Cyrl-RS"));
+        // Over hayagriva's own locales.
+        assert_eq!(csl_locale("fr"), Some("fr-FR"));
+        assert_eq!(csl_locale("fr-CA"), Some("fr-CA"));
+        assert_eq!(csl_locale("de-LU"), Some("de-DE"));
+        assert_eq!(csl_locale("sw"), None);
+        assert_eq!(locale_for("sw", true), Some(EN_US));
+        assert_eq!(locale_for("sw", false), None);
+        assert_eq!(locale_for("fr", false), Some("fr-FR"));
+    }
+
+    #[test]
+    fn only_the_locales_asked_for_are_decoded_each_with_en_us_behind_it() {
+        let codes = |files: &[Locale]| -> Vec<String> {
+            files
+                .iter()
+                .filter_map(|l| l.lang.as_ref().map(|c| c.0.clone()))
+                .collect()
+        };
+        let french = locale_files("fr-FR").unwrap();
+        assert_eq!(codes(&french), ["fr-FR", "en-US"]);
+        assert_eq!(codes(&locale_files(EN_US).unwrap()), ["en-US"]);
+        // Asked again, the same decoded locales.
+        assert!(Arc::ptr_eq(&french, &locale_files("fr-FR").unwrap()));
+        assert!(locale_files("xx-XX").is_none());
+        // The tests format in these two only: nothing else was decoded.
+        let decoded = DECODED.lock().unwrap();
+        for (tag, files) in decoded.iter() {
+            assert!(["fr-FR", EN_US].contains(&tag.as_str()), "{tag}");
+            assert!(codes(files).iter().all(|c| c == "fr-FR" || c == EN_US));
+        }
+    }
+
+    #[test]
+    fn french_references_read_as_french() {
+        let b = briefing(
+            "title = \"Le Mali demande l’aide de la CEDEAO\"\ndate = 2026-09-05\nauthors = [\"Ann Analyst\"]",
         );
+        let labels = |key: &str| format!("[{key}]");
+        let styled = styled(&b, &french(), &DiskCache::default(), "fr-FR", labels);
+        let names: Vec<&str> = styled.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(names, ["[cite_apa]", "[cite_chicago]", "[cite_mla]"]);
+        for s in &styled {
+            assert!(s.html.contains("septembre"), "{}: {}", s.name, s.html);
+            assert!(!s.html.contains("September"), "{}: {}", s.name, s.html);
+            // Not set in title case: the entry is in French.
+            assert!(
+                s.html.contains("Le Mali demande l’aide de la CEDEAO"),
+                "{}: {}",
+                s.name,
+                s.html
+            );
+        }
+        let in_en = styled_en(&b, &french(), &DiskCache::default());
+        assert_ne!(in_en[0].html, styled[0].html);
+    }
+
+    #[test]
+    fn the_locale_is_part_of_the_cache_key() {
+        let site = tempfile::tempdir().unwrap();
+        let cache = DiskCache::open(site.path(), "cite");
+        let b = briefing("title = \"Mali\"\ndate = 2026-09-05");
+        let in_en = styled_en(&b, &french(), &cache);
+        let in_fr = styled(&b, &french(), &cache, "fr-FR", english);
+        assert_ne!(in_en, in_fr);
+        let dir = site.path().join(".brief-cache/cite");
+        assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 2);
+        // Each read back as it was written.
+        assert_eq!(styled_en(&b, &french(), &cache), in_en);
+        assert_eq!(styled(&b, &french(), &cache, "fr-FR", english), in_fr);
     }
 
     #[test]

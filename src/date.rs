@@ -33,6 +33,16 @@ const WEEKDAYS: [&str; 7] = [
     "Sunday",
 ];
 
+/// The names of the days of the week in a language, Monday first, for
+/// `%A` (`long`) and `%a` (`short`) in [`Date::format_in`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Weekdays<'a> {
+    /// "Monday", "lundi".
+    pub long: [&'a str; 7],
+    /// "Mon", "lun.".
+    pub short: [&'a str; 7],
+}
+
 /// A valid day of the proleptic Gregorian calendar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Date {
@@ -92,11 +102,17 @@ impl Date {
         MONTHS[usize::from(self.month) - 1]
     }
 
-    /// The day of the week, by days since a known Monday.
+    /// The English name of the day of the week.
     pub fn weekday(&self) -> &'static str {
+        WEEKDAYS[self.weekday_index()]
+    }
+
+    /// The day of the week, 0 for Monday to 6 for Sunday, by days since a
+    /// known Monday.
+    fn weekday_index(&self) -> usize {
         let days = self.days_from_civil();
         // 1970-01-01 was a Thursday (index 3 from Monday).
-        WEEKDAYS[(days + 3).rem_euclid(7) as usize]
+        (days + 3).rem_euclid(7) as usize
     }
 
     /// Days since 1970-01-01 (negative before).
@@ -138,9 +154,16 @@ impl Date {
         Date { year, month, day }
     }
 
-    /// Formats with a small strftime subset: `%Y %m %d %-d %-m %B %b %A %a %%`.
-    /// Unknown directives are kept as written so a typo shows on the page.
+    /// Formats with a small strftime subset: `%Y %m %d %-d %-m %B %b %A %a %%`,
+    /// in English. Unknown directives are kept as written so a typo shows on
+    /// the page.
     pub fn format(&self, pattern: &str) -> String {
+        self.format_in(pattern, None)
+    }
+
+    /// [`Date::format`] with `weekdays`' names for `%A` and `%a` (English
+    /// without: "Monday", "Mon").
+    pub fn format_in(&self, pattern: &str, weekdays: Option<&Weekdays<'_>>) -> String {
         let mut out = String::with_capacity(pattern.len() + 8);
         let mut chars = pattern.chars().peekable();
         while let Some(c) = chars.next() {
@@ -161,8 +184,14 @@ impl Date {
                 Some('d') => _ = write!(out, "{:02}", self.day),
                 Some('B') => out.push_str(self.month_name()),
                 Some('b') => out.push_str(&self.month_name()[..3]),
-                Some('A') => out.push_str(self.weekday()),
-                Some('a') => out.push_str(&self.weekday()[..3]),
+                Some('A') => match weekdays {
+                    Some(w) => out.push_str(w.long[self.weekday_index()]),
+                    None => out.push_str(self.weekday()),
+                },
+                Some('a') => match weekdays {
+                    Some(w) => out.push_str(w.short[self.weekday_index()]),
+                    None => out.push_str(&self.weekday()[..3]),
+                },
                 Some('%') => out.push('%'),
                 Some(other) => {
                     out.push('%');
@@ -352,6 +381,22 @@ mod tests {
         assert_eq!(Date::parse("2000-02-29").unwrap().weekday(), "Tuesday");
         assert_eq!(Date::parse("1899-12-31").unwrap().weekday(), "Sunday");
         assert_eq!(Date::parse("2026-11-27").unwrap().weekday(), "Friday");
+    }
+
+    #[test]
+    fn weekdays_come_from_the_names_given() {
+        let french = Weekdays {
+            long: [
+                "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
+            ],
+            short: ["lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim."],
+        };
+        let d = Date::parse("2026-11-29").unwrap();
+        assert_eq!(d.format_in("%A %-d|%a", Some(&french)), "dimanche 29|dim.");
+        let d = Date::parse("2026-11-23").unwrap();
+        assert_eq!(d.format_in("%A|%a", Some(&french)), "lundi|lun.");
+        assert_eq!(d.format_in("%A|%a", None), "Monday|Mon");
+        assert_eq!(d.format("%A|%a"), "Monday|Mon");
     }
 
     #[test]

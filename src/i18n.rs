@@ -78,6 +78,12 @@ pub const EN: &[(&str, &str)] = &[
     ("sources", "Sources"),
     ("original_article", "original article"),
     ("cite_title", "Cite this briefing"),
+    ("cite_apa", "APA (7th edition)"),
+    (
+        "cite_chicago",
+        "Chicago (18th edition, notes and bibliography)",
+    ),
+    ("cite_mla", "MLA (9th edition)"),
     ("download_reference", "Download the reference:"),
     ("download_pdf", "Download PDF"),
     ("pdf_online", "Online:"),
@@ -132,6 +138,20 @@ pub const EN: &[(&str, &str)] = &[
         "Every briefing of {site}, by month, newest first.",
     ),
     ("archive_intro", "Every briefing, by month, newest first."),
+    ("weekday_1", "Monday"),
+    ("weekday_2", "Tuesday"),
+    ("weekday_3", "Wednesday"),
+    ("weekday_4", "Thursday"),
+    ("weekday_5", "Friday"),
+    ("weekday_6", "Saturday"),
+    ("weekday_7", "Sunday"),
+    ("weekday_short_1", "Mon"),
+    ("weekday_short_2", "Tue"),
+    ("weekday_short_3", "Wed"),
+    ("weekday_short_4", "Thu"),
+    ("weekday_short_5", "Fri"),
+    ("weekday_short_6", "Sat"),
+    ("weekday_short_7", "Sun"),
     ("month_1", "January"),
     ("month_2", "February"),
     ("month_3", "March"),
@@ -216,6 +236,12 @@ pub const FR: &[(&str, &str)] = &[
     ("sources", "Sources"),
     ("original_article", "article original"),
     ("cite_title", "Citer cette note"),
+    ("cite_apa", "APA (7e édition)"),
+    (
+        "cite_chicago",
+        "Chicago (18e édition, notes et bibliographie)",
+    ),
+    ("cite_mla", "MLA (9e édition)"),
     ("download_reference", "Télécharger la référence\u{a0}:"),
     ("download_pdf", "Télécharger le PDF"),
     ("pdf_online", "En ligne\u{a0}:"),
@@ -273,6 +299,20 @@ pub const FR: &[(&str, &str)] = &[
         "archive_intro",
         "Toutes les notes, mois par mois, les plus récentes d’abord.",
     ),
+    ("weekday_1", "lundi"),
+    ("weekday_2", "mardi"),
+    ("weekday_3", "mercredi"),
+    ("weekday_4", "jeudi"),
+    ("weekday_5", "vendredi"),
+    ("weekday_6", "samedi"),
+    ("weekday_7", "dimanche"),
+    ("weekday_short_1", "lun."),
+    ("weekday_short_2", "mar."),
+    ("weekday_short_3", "mer."),
+    ("weekday_short_4", "jeu."),
+    ("weekday_short_5", "ven."),
+    ("weekday_short_6", "sam."),
+    ("weekday_short_7", "dim."),
     ("month_1", "janvier"),
     ("month_2", "février"),
     ("month_3", "mars"),
@@ -438,6 +478,18 @@ impl Strings {
         Some(out)
     }
 
+    /// Weekday names of `lang`, Monday first, when it has all seven in
+    /// both forms (`weekday_1`…, `weekday_short_1`…).
+    pub fn weekdays(&self, lang: &str) -> Option<crate::date::Weekdays<'_>> {
+        let mut long = [""; 7];
+        let mut short = [""; 7];
+        for k in 0..7 {
+            long[k] = self.get(lang, &format!("weekday_{}", k + 1))?;
+            short[k] = self.get(lang, &format!("weekday_short_{}", k + 1))?;
+        }
+        Some(crate::date::Weekdays { long, short })
+    }
+
     /// `text` (made with English month names) with `lang`'s month names.
     pub fn localize_months(&self, lang: &str, text: &str) -> String {
         let names = match self.months.get(lang) {
@@ -571,6 +623,16 @@ mod tests {
             s.localize_months("en", "5 September 2012"),
             "5 September 2012"
         );
+        let fr = s.weekdays("fr").unwrap();
+        assert_eq!((fr.long[0], fr.short[6]), ("lundi", "dim."));
+        let en = s.weekdays("en").unwrap();
+        assert_eq!((en.long[6], en.short[0]), ("Sunday", "Mon"));
+        // A language short of one name has none (`%A` stays English).
+        let mut config = Config::default();
+        config.languages.insert("ar".into(), Default::default());
+        let names = (1..=7).map(|k| (format!("weekday_{k}"), format!("d{k}")));
+        config.strings.insert("ar".into(), names.collect());
+        assert!(Strings::of(&config).weekdays("ar").is_none());
         assert_eq!(plural_key("fr", "briefings", 0), "briefings_one");
         assert_eq!(plural_key("en", "briefings", 0), "briefings_other");
         let args = [("count".to_string(), "3".to_string())].into();

@@ -274,15 +274,23 @@ fn briefing(site: &Site, i: usize, want: Want, single: bool) -> Result<Output, V
     });
     let reads = site.templates.reads();
     let config = &site.langs[b.lang].config;
-    // The three styles are formatted with hayagriva's English locale
-    // ("September 5, 2012"): only pages whose interface is English show
-    // them (a one-language site in a language brief has no table for
-    // keeps its English interface, and them).
+    // The three styles are formatted with the CSL locale of the page's
+    // language ("5 septembre 2012"). A language hayagriva has no locale
+    // for gets them in English (en-US) only where the page's interface is
+    // English (a one-language site in a language brief has no table for);
+    // elsewhere they are left off rather than show English terms.
     let english = crate::i18n::interface_is_english(&config.language, site.multilingual());
-    let cite_styles = if reads.cite && english {
-        crate::citation::styled(b, config, &site.cite_cache)
-    } else {
-        Vec::new()
+    let locale = reads
+        .cite
+        .then(|| crate::citation::locale_for(&config.language, english))
+        .flatten();
+    let cite_styles = match locale {
+        Some(locale) => {
+            let code = &site.langs[b.lang].code;
+            let label = |key: &str| site.strings.get(code, key).unwrap_or(key).to_string();
+            crate::citation::styled(b, config, &site.cite_cache, locale, label)
+        }
+        None => Vec::new(),
     };
     let mut view = BriefingView::new(b, &body, config, related, cite_styles, reads, pdf);
     if single {

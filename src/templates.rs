@@ -370,15 +370,22 @@ fn register(tera: &mut Tera, data: &Arc<RwLock<FunctionData>>) {
     tera.register_filter(
         "date",
         move |value: &str, kwargs: Kwargs, state: &State| -> TeraResult<String> {
-            let out = date_filter(value, kwargs, state)?;
+            let (date, format) = date_filter(value, &kwargs)?;
             let lang: Option<String> = state.get("lang")?;
+            let Some(lang) = lang else {
+                return Ok(date.format(format));
+            };
             let guard = d
                 .read()
                 .map_err(|_| tera::Error::message("site data unavailable"))?;
-            Ok(match lang {
-                Some(lang) => guard.strings.localize_months(&lang, &out),
-                None => out,
-            })
+            // Weekday names are looked up only for a format that shows one.
+            let weekdays = if format.contains("%A") || format.contains("%a") {
+                guard.strings.weekdays(&lang)
+            } else {
+                None
+            };
+            let out = date.format_in(format, weekdays.as_ref());
+            Ok(guard.strings.localize_months(&lang, &out))
         },
     );
     let d = Arc::clone(data);
@@ -469,10 +476,10 @@ fn register(tera: &mut Tera, data: &Arc<RwLock<FunctionData>>) {
 }
 
 /// `{{ page.date | date }}` → "5 September 2012"; `date(format="%Y")` for others.
-fn date_filter(value: &str, kwargs: Kwargs, _: &State) -> TeraResult<String> {
+fn date_filter<'k>(value: &str, kwargs: &'k Kwargs) -> TeraResult<(Date, &'k str)> {
     let date = Date::parse(value).map_err(tera::Error::message)?;
     let format: Option<&str> = kwargs.get("format")?;
-    Ok(date.format(format.unwrap_or("%-d %B %Y")))
+    Ok((date, format.unwrap_or("%-d %B %Y")))
 }
 
 /// Adds to `names` every word (letters, digits and `_`) inside a tag

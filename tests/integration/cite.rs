@@ -230,3 +230,95 @@ fn highwire_tags_are_present_and_escaped() {
     assert!(!main.contains("<script>alert(1)"));
     assert!(!main.contains("<b>x</b>"));
 }
+
+/// The repository's own site (`content/`, `templates/`, `static/`,
+/// `site.toml`) built from a copy, so the repository gets no cache folder:
+/// (the copy, the output).
+fn bundled() -> (tempfile::TempDir, tempfile::TempDir) {
+    let site = tempfile::tempdir().unwrap();
+    for part in ["content", "templates", "static"] {
+        let copy = copy_site(&repo().join(part));
+        std::fs::rename(copy.path(), site.path().join(part)).unwrap();
+    }
+    std::fs::copy(repo().join("site.toml"), site.path().join("site.toml")).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    build_ok(site.path(), out.path());
+    (site, out)
+}
+
+/// The "Cite this briefing" block of a page.
+fn cite_block(page: &str) -> &str {
+    let block = &page[page
+        .find("<section class=\"cite\" id=\"cite\"")
+        .expect("a cite block")..];
+    &block[..block.find("</section>").unwrap()]
+}
+
+/// Every English month name, whole and as the styles abbreviate them.
+const ENGLISH_MONTHS: [&str; 15] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+    "Nov.",
+    "Sept.",
+    "Oct.",
+];
+
+#[test]
+fn the_bundled_french_briefing_is_cited_in_french_and_the_english_one_as_before() {
+    let (_site, out) = bundled();
+    let fr = read(out.path(), "fr/mali-ecowas-military-support/index.html");
+    let block = cite_block(&fr);
+    assert!(
+        block.contains("<h2 id=\"cite-title\">Citer cette note</h2>"),
+        "{block}"
+    );
+    assert_eq!(block.matches("<dd>").count(), 3, "{block}");
+    for style in FRENCH_STYLES {
+        assert!(block.contains(style), "{style}\n{block}");
+    }
+    for month in ENGLISH_MONTHS {
+        assert!(!block.contains(month), "English `{month}` in\n{block}");
+    }
+    assert!(block.contains(
+        "<p class=\"cite-files screen-only\">Télécharger la référence\u{a0}: <a href=\"cite.bib\" download>BibTeX</a>"
+    ));
+    // The reference files are the same in both languages but for the
+    // title and the language.
+    assert!(read(out.path(), "fr/mali-ecowas-military-support/cite.ris").contains("LA  - fr\r\n"));
+
+    let en = read(out.path(), "mali-ecowas-military-support/index.html");
+    assert_eq!(cite_block(&en), ENGLISH_BLOCK);
+}
+
+/// The three references on the bundled French page.
+/// (hayagriva's APA style orders the date year, month, day in every
+/// language.)
+const FRENCH_STYLES: [&str; 3] = [
+    "<dt>APA (7e édition)</dt><dd>Le Mali demande un soutien militaire à la CEDEAO, pas une intervention. (2026, novembre 27). <i>Notes sur le Sahel</i>.</dd>",
+    "<dt>Chicago (18e édition, notes et bibliographie)</dt><dd><i>Notes sur le Sahel</i>. <i>Le Mali demande un soutien militaire à la CEDEAO, pas une intervention</i>. 27 novembre 2026.</dd>",
+    "<dt>MLA (9e édition)</dt><dd>«\u{a0}Le Mali demande un soutien militaire à la CEDEAO, pas une intervention\u{a0}». <i>Notes sur le Sahel</i>, 27 novembre 2026.</dd>",
+];
+
+/// The bundled English page's cite block, as before references were
+/// formatted in the page's language.
+const ENGLISH_BLOCK: &str = concat!(
+    "<section class=\"cite\" id=\"cite\" aria-labelledby=\"cite-title\">\n",
+    "    <h2 id=\"cite-title\">Cite this briefing</h2>\n",
+    "    <dl>\n",
+    "      <div><dt>APA (7th edition)</dt><dd>Mali Asks ECOWAS For Military Support – Not An Intervention. (2026, November 27). <i>Sahel Briefings</i>.</dd></div>\n",
+    "      <div><dt>Chicago (18th edition, notes and bibliography)</dt><dd><i>Sahel Briefings</i>. <i>Mali Asks ECOWAS for Military Support – Not an Intervention</i>. November 27, 2026.</dd></div>\n",
+    "      <div><dt>MLA (9th edition)</dt><dd>“Mali Asks ECOWAS for Military Support – Not an Intervention.” <i>Sahel Briefings</i>, 27 Nov. 2026.</dd></div>\n",
+    "    </dl>\n",
+    "    <p class=\"cite-files screen-only\">Download the reference: <a href=\"cite.bib\" download>BibTeX</a>, <a href=\"cite.ris\" download>RIS</a>, <a href=\"cite.json\" download>CSL-JSON</a></p>\n",
+    "  ",
+);

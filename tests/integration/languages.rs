@@ -361,7 +361,14 @@ fn readable(html: &str) -> String {
         }
     }
     out.push_str(rest);
-    out.replace("&#x27;", "'").replace("&amp;", "&")
+    // Web addresses (a reference's URL) are not interface text: a site at
+    // `…/briefings/` is not an English word on a French page.
+    out.replace("&#x27;", "'")
+        .replace("&amp;", "&")
+        .split(' ')
+        .filter(|w| !w.starts_with("https://") && !w.starts_with("http://"))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// `needle` in `text` as a whole phrase, not inside a longer word.
@@ -405,6 +412,13 @@ fn french_pages_hold_no_english_interface_string() {
     }
     let caught = std::panic::catch_unwind(|| assert_no_english_interface(&broken));
     assert!(caught.is_err());
+    // An address is not interface text, even at `…/briefings/`.
+    broken.insert(
+        "fr/x.html".to_string(),
+        "<a href=\"https://example.org/briefings/\">https://example.org/briefings/</a>."
+            .to_string(),
+    );
+    assert_no_english_interface(&broken);
 }
 
 #[test]
@@ -734,4 +748,49 @@ fn a_bundle_translation_shares_the_bundle_files() {
         "{fr}"
     );
     assert!(fr.contains("hreflang=\"en\" href=\"https://example.org/sahel/chad/\""));
+}
+
+#[test]
+fn weekday_names_follow_the_page_language() {
+    let site = copy_site(&fixture("languages"));
+    let templates = site.path().join("templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    std::fs::write(
+        templates.join("briefing.html"),
+        "{% extends \"base.html\" %}{% block main %}<p class=\"weekday\">{{ page.date | date(format=\"%A %-d %B %Y|%a\") }}</p>{% endblock main %}",
+    )
+    .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    build_ok(site.path(), out.path());
+    // 5 September 2012 was a Wednesday.
+    for (page, shown) in [
+        ("mali/index.html", "Wednesday 5 September 2012|Wed"),
+        ("fr/mali/index.html", "mercredi 5 septembre 2012|mer."),
+        ("ar/mali/index.html", "الأربعاء 5 سبتمبر 2012|الأربعاء"),
+    ] {
+        let html = read(out.path(), page);
+        assert!(
+            html.contains(&format!("<p class=\"weekday\">{shown}</p>")),
+            "{page}: {}",
+            main_of(&html)
+        );
+    }
+}
+
+#[test]
+fn a_language_without_weekday_names_is_an_error() {
+    let site = copy_site(&fixture("languages"));
+    let toml = site.path().join("site.toml");
+    let text = std::fs::read_to_string(&toml).unwrap();
+    std::fs::write(&toml, text.replace("weekday_short_3 = \"الأربعاء\"\n", "")).unwrap();
+    let o = brief(
+        site.path(),
+        &["build", "-o", site.path().join("public").to_str().unwrap()],
+    );
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("the interface strings of `ar` have no `weekday_short_3`"),
+        "{err}"
+    );
 }
