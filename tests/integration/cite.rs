@@ -231,19 +231,9 @@ fn highwire_tags_are_present_and_escaped() {
     assert!(!main.contains("<b>x</b>"));
 }
 
-/// The repository's own site (`content/`, `templates/`, `static/`,
-/// `site.toml`) built from a copy, so the repository gets no cache folder:
-/// (the copy, the output).
+/// The repository's own site built from a copy: (the copy, the output).
 fn bundled() -> (tempfile::TempDir, tempfile::TempDir) {
-    let site = tempfile::tempdir().unwrap();
-    for part in ["content", "templates", "static"] {
-        let copy = copy_site(&repo().join(part));
-        std::fs::rename(copy.path(), site.path().join(part)).unwrap();
-    }
-    std::fs::copy(repo().join("site.toml"), site.path().join("site.toml")).unwrap();
-    let out = tempfile::tempdir().unwrap();
-    build_ok(site.path(), out.path());
-    (site, out)
+    bundled_with(&[])
 }
 
 /// The "Cite this briefing" block of a page.

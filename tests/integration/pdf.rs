@@ -71,22 +71,6 @@ fn bundled() -> (tempfile::TempDir, tempfile::TempDir) {
     bundled_with(&[])
 }
 
-/// The bundled site built with `extra` arguments.
-fn bundled_with(extra: &[&str]) -> (tempfile::TempDir, tempfile::TempDir) {
-    let site = tempfile::tempdir().unwrap();
-    for part in ["content", "templates", "static"] {
-        let copy = copy_site(&repo().join(part));
-        std::fs::rename(copy.path(), site.path().join(part)).unwrap();
-    }
-    std::fs::copy(repo().join("site.toml"), site.path().join("site.toml")).unwrap();
-    let out = tempfile::tempdir().unwrap();
-    let mut args = vec!["build", "--output", out.path().to_str().unwrap()];
-    args.extend_from_slice(extra);
-    let o = brief(site.path(), &args);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    (site, out)
-}
-
 #[test]
 fn the_bundled_briefing_has_a_whole_tagged_pdf() {
     let (_site, out) = bundled();

@@ -159,3 +159,21 @@ pub fn help_commands(text: &str) -> Vec<String> {
     }
     out
 }
+
+/// The repository's own site (`content/`, `templates/`, `static/`,
+/// `site.toml`) built from a copy with `extra` arguments, so the repository
+/// gets no cache folder: (the copy, the output).
+pub fn bundled_with(extra: &[&str]) -> (tempfile::TempDir, tempfile::TempDir) {
+    let site = tempfile::tempdir().unwrap();
+    for part in ["content", "templates", "static"] {
+        let copy = copy_site(&repo().join(part));
+        std::fs::rename(copy.path(), site.path().join(part)).unwrap();
+    }
+    std::fs::copy(repo().join("site.toml"), site.path().join("site.toml")).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let mut args = vec!["build", "--output", out.path().to_str().unwrap()];
+    args.extend_from_slice(extra);
+    let o = brief(site.path(), &args);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    (site, out)
+}
