@@ -16,9 +16,11 @@ use crate::diagnostics::SourceError;
 use crate::frontmatter::{self, FrontMatter};
 use crate::markdown::{self, LinkProblem, MarkdownError, RenderOptions, Rendered};
 use crate::output::Contents;
+use crate::site_fs::Root;
 use crate::slug::slugify;
 use anyhow::{Context as _, Result};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// A file of a briefing's bundle (a folder with an `index.md`), copied
@@ -41,8 +43,8 @@ pub enum Source {
     Held(String),
     /// Loaded from `path` below the site folder `root`.
     File {
-        /// The site folder.
-        root: PathBuf,
+        /// The site folder, opened when the site was loaded.
+        root: Arc<Root>,
         /// The file on disk.
         path: PathBuf,
         /// Its length when it was loaded.
@@ -208,9 +210,11 @@ impl AnchorHints {
 impl Briefing {
     /// Reads one briefing file (without following links, at most
     /// [`MAX_FILE_BYTES`]) and parses it with the site's settings.
-    pub fn load(root: &Path, file: &SourceFile, config: &Config) -> Result<Briefing> {
+    /// `site` is the site folder, opened once for every briefing.
+    pub fn load(site: &Arc<Root>, file: &SourceFile, config: &Config) -> Result<Briefing> {
+        let root = site.path();
         let display = crate::diagnostics::display_path(root, &file.path);
-        let bytes = crate::site_fs::read(root, &file.path, MAX_FILE_BYTES, 0).map_err(|e| {
+        let bytes = site.read(&file.path, MAX_FILE_BYTES, 0).map_err(|e| {
             if e.kind() == std::io::ErrorKind::FileTooLarge {
                 too_large(&display, &file.path).into()
             } else {
@@ -250,13 +254,13 @@ impl Briefing {
         // Held for every briefing until the build ends, the text would
         // double the memory a big site needs; rendering reads it again.
         briefing.source = Source::File {
-            root: root.to_path_buf(),
+            root: Arc::clone(site),
             path: file.path.clone(),
             len,
         };
         for (source, rel) in &file.assets {
             let shown = crate::diagnostics::display_path(root, source);
-            let contents = Contents::open(root, source, &shown).with_context(|| {
+            let contents = Contents::open(site, source, &shown).with_context(|| {
                 format!(
                     "failed to read `{}`; was it changed during the build? Run the build again",
                     shown.display()
@@ -354,7 +358,8 @@ impl Briefing {
         let text = match &self.source {
             Source::Held(text) => std::borrow::Cow::Borrowed(text.as_str()),
             Source::File { root, path, len } => {
-                let again = crate::site_fs::read(root, path, MAX_FILE_BYTES, *len)
+                let again = root
+                    .read(path, MAX_FILE_BYTES, *len)
                     .map_err(|e| e.to_string())
                     .and_then(|bytes| String::from_utf8(bytes).map_err(|e| e.to_string()))
                     .and_then(|text| {
@@ -597,7 +602,8 @@ mod tests {
             rel: "a.md".into(),
             assets: Vec::new(),
         };
-        let briefing = Briefing::load(dir, &file, &Config::default()).unwrap();
+        let site = Arc::new(Root::new(dir));
+        let briefing = Briefing::load(&site, &file, &Config::default()).unwrap();
         (path, briefing)
     }
 

@@ -25,11 +25,12 @@ pub enum Contents {
 }
 
 impl Contents {
-    /// Opens the site file `path` (see [`site_fs::open`]) as it is now:
-    /// read whole if small, else kept open. `shown` names it in messages.
-    pub fn open(root: &Path, path: &Path, shown: &Path) -> std::io::Result<Contents> {
+    /// Opens the site file `path` below `root` (see [`site_fs::Root::open`])
+    /// as it is now: read whole if small, else kept open. `shown` names it
+    /// in messages.
+    pub fn open(root: &site_fs::Root, path: &Path, shown: &Path) -> std::io::Result<Contents> {
         use std::io::Read;
-        let opened = site_fs::open(root, path)?;
+        let opened = root.open(path)?;
         if opened.len <= site_fs::SMALL_FILE_BYTES {
             let mut bytes = Vec::with_capacity(opened.len as usize);
             (&opened.file).take(opened.len).read_to_end(&mut bytes)?;
@@ -556,7 +557,8 @@ mod tests {
         let path = dir.join(name);
         let bytes: Vec<u8> = (0..len).map(|i| (i % 251) as u8).collect();
         fs::write(&path, &bytes).unwrap();
-        let contents = Contents::open(dir, &path, Path::new(name)).unwrap();
+        let root = site_fs::Root::new(dir);
+        let contents = Contents::open(&root, &path, Path::new(name)).unwrap();
         assert!(matches!(contents, Contents::Copy(_)));
         (path, contents)
     }

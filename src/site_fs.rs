@@ -104,49 +104,98 @@ pub struct Opened {
     pub len: u64,
 }
 
-/// Opens `path` (absolute under `root`, or relative to it) for reading,
-/// refusing a symbolic link in any component below `root`, a path leaving
-/// `root`, and anything but a regular file. `root` itself may be reached
-/// through links: it is the folder the user chose.
-pub fn open(root: &Path, path: &Path) -> io::Result<Opened> {
-    let parts = inside(root, path).ok_or_else(|| refused(Refused::Outside))?;
-    let root = if root.as_os_str().is_empty() {
-        Path::new(".")
-    } else {
-        root
-    };
-    let file = sys::open_beneath(root, &parts)?;
-    let meta = file.metadata()?;
-    if !meta.is_file() {
-        return Err(refused(Refused::NotAFile));
-    }
-    Ok(Opened {
-        file,
-        len: meta.len(),
-    })
+/// The site folder, opened once: every read below it starts from this
+/// handle instead of looking the folder's path up again, which halves the
+/// system calls of reading a briefing. The folder itself may be reached
+/// through links (it is the folder the user chose); nothing below it may.
+/// If it cannot be opened now, each read tries again and reports why.
+#[derive(Debug)]
+pub struct Root {
+    path: PathBuf,
+    dir: Option<sys::Dir>,
 }
 
-/// Reads the file at `path` (see [`open`]) whole, stopping after `limit`
-/// bytes and one more, so a file over the limit is an error of kind
-/// `FileTooLarge` without being read whole. `expected` is the likely size,
-/// 0 if unknown, to size the buffer.
+impl Root {
+    /// Opens the folder at `path` (`""` is the current folder).
+    pub fn new(path: &Path) -> Root {
+        Root {
+            path: path.to_path_buf(),
+            dir: sys::open_dir(Root::named(path)).ok(),
+        }
+    }
+
+    fn named(path: &Path) -> &Path {
+        if path.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            path
+        }
+    }
+
+    /// The folder's path, as it was given.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Opens `path` (absolute under the root, or relative to it) for
+    /// reading, refusing a symbolic link in any component below the root,
+    /// a path leaving it, and anything but a regular file.
+    pub fn open(&self, path: &Path) -> io::Result<Opened> {
+        let parts = inside(&self.path, path).ok_or_else(|| refused(Refused::Outside))?;
+        let file = match &self.dir {
+            Some(dir) => sys::open_beneath(dir, &parts)?,
+            None => sys::open_beneath(&sys::open_dir(Root::named(&self.path))?, &parts)?,
+        };
+        let meta = file.metadata()?;
+        if !meta.is_file() {
+            return Err(refused(Refused::NotAFile));
+        }
+        Ok(Opened {
+            file,
+            len: meta.len(),
+        })
+    }
+
+    /// Reads the file at `path` (see [`Root::open`]) whole, stopping after
+    /// `limit` bytes and one more, so a file over the limit is an error of
+    /// kind `FileTooLarge` without being read whole. `expected` is the
+    /// likely size, 0 if unknown, to size the buffer.
+    pub fn read(&self, path: &Path, limit: u64, expected: usize) -> io::Result<Vec<u8>> {
+        let opened = self.open(path)?;
+        if opened.len > limit {
+            return Err(too_large(limit));
+        }
+        let mut file = &opened.file;
+        let mut bytes = Vec::with_capacity(expected.max(opened.len as usize) + 1);
+        // The length it had when opened is read without asking once more
+        // for the end: a file that grows from now on is as if it grew
+        // after the read. Only a file that shrank, or a length of 0 (which
+        // some special files report), reads on to the end.
+        if opened.len > 0 {
+            file.by_ref().take(opened.len).read_to_end(&mut bytes)?;
+            if bytes.len() as u64 == opened.len {
+                return Ok(bytes);
+            }
+        }
+        let left = (limit + 1).saturating_sub(bytes.len() as u64);
+        file.take(left).read_to_end(&mut bytes)?;
+        if bytes.len() as u64 > limit {
+            return Err(too_large(limit));
+        }
+        Ok(bytes)
+    }
+}
+
+/// Opens `path` (absolute under `root`, or relative to it) for reading:
+/// [`Root::open`] for a single file, opening `root` for it. `root` itself
+/// may be reached through links: it is the folder the user chose.
+pub fn open(root: &Path, path: &Path) -> io::Result<Opened> {
+    Root::new(root).open(path)
+}
+
+/// Reads the file at `path` whole: [`Root::read`] for a single file.
 pub fn read(root: &Path, path: &Path, limit: u64, expected: usize) -> io::Result<Vec<u8>> {
-    let opened = open(root, path)?;
-    if opened.len > limit {
-        return Err(too_large(limit));
-    }
-    let guess = if expected > 0 {
-        expected
-    } else {
-        opened.len as usize
-    };
-    // Room for the whole file and the read that finds its end.
-    let mut bytes = Vec::with_capacity(guess + 1);
-    (&opened.file).take(limit + 1).read_to_end(&mut bytes)?;
-    if bytes.len() as u64 > limit {
-        return Err(too_large(limit));
-    }
-    Ok(bytes)
+    Root::new(root).read(path, limit, expected)
 }
 
 fn too_large(limit: u64) -> io::Error {
@@ -240,10 +289,12 @@ mod sys {
     const FILE_FLAGS: libc::c_int =
         libc::O_RDONLY | libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_NOCTTY | libc::O_CLOEXEC;
 
-    pub fn open_beneath(root: &Path, parts: &[OsString]) -> io::Result<File> {
-        let dir = open_dir(root)?;
+    /// The site folder, opened for finding files below it only.
+    pub type Dir = OwnedFd;
+
+    pub fn open_beneath(dir: &OwnedFd, parts: &[OsString]) -> io::Result<File> {
         if !NO_OPENAT2.load(Ordering::Relaxed) {
-            match openat2(&dir, parts) {
+            match openat2(dir, parts) {
                 Err(e)
                     if matches!(
                         e.raw_os_error(),
@@ -258,7 +309,7 @@ mod sys {
         super::unix::walk(dir, parts)
     }
 
-    fn open_dir(root: &Path) -> io::Result<OwnedFd> {
+    pub fn open_dir(root: &Path) -> io::Result<OwnedFd> {
         let c = CString::new(root.as_os_str().as_bytes())
             .map_err(|_| io::Error::from(io::ErrorKind::InvalidInput))?;
         // SAFETY: `c` is a valid NUL-terminated path; the result is checked.
@@ -329,7 +380,10 @@ mod sys {
     use std::os::unix::ffi::OsStrExt;
     use std::path::Path;
 
-    pub fn open_beneath(root: &Path, parts: &[OsString]) -> io::Result<File> {
+    /// The site folder, opened for finding files below it.
+    pub type Dir = OwnedFd;
+
+    pub fn open_dir(root: &Path) -> io::Result<OwnedFd> {
         let c = CString::new(root.as_os_str().as_bytes())
             .map_err(|_| io::Error::from(io::ErrorKind::InvalidInput))?;
         // SAFETY: `c` is a valid NUL-terminated path; the result is checked.
@@ -343,7 +397,11 @@ mod sys {
             return Err(io::Error::last_os_error());
         }
         // SAFETY: a new descriptor owned by nobody else.
-        super::unix::walk(unsafe { OwnedFd::from_raw_fd(fd) }, parts)
+        Ok(unsafe { OwnedFd::from_raw_fd(fd) })
+    }
+
+    pub fn open_beneath(dir: &OwnedFd, parts: &[OsString]) -> io::Result<File> {
+        super::unix::walk(dir, parts)
     }
 
     pub fn read_at(file: &File, buf: &mut [u8], offset: u64) -> io::Result<usize> {
@@ -363,20 +421,22 @@ mod unix {
     use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
     use std::os::unix::ffi::OsStrExt;
 
-    pub fn walk(mut dir: OwnedFd, parts: &[OsString]) -> io::Result<File> {
+    pub fn walk(root: &OwnedFd, parts: &[OsString]) -> io::Result<File> {
         let (last, folders) = parts
             .split_last()
             .ok_or_else(|| refused(Refused::Outside))?;
+        let mut below: Option<OwnedFd> = None;
         for name in folders {
-            dir = at(
-                &dir,
+            let next = at(
+                below.as_ref().unwrap_or(root),
                 name,
                 libc::O_RDONLY | libc::O_DIRECTORY | libc::O_NOFOLLOW | libc::O_CLOEXEC,
             )?;
+            below = Some(next);
         }
         let flags =
             libc::O_RDONLY | libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_NOCTTY | libc::O_CLOEXEC;
-        at(&dir, last, flags).map(File::from)
+        at(below.as_ref().unwrap_or(root), last, flags).map(File::from)
     }
 
     fn at(dir: &OwnedFd, name: &OsString, flags: libc::c_int) -> io::Result<OwnedFd> {
@@ -422,8 +482,15 @@ mod sys {
     use std::io;
     use std::path::Path;
 
-    pub fn open_beneath(root: &Path, parts: &[OsString]) -> io::Result<File> {
-        let mut path = root.to_path_buf();
+    /// The site folder: only its path, looked up again for every file.
+    pub type Dir = std::path::PathBuf;
+
+    pub fn open_dir(root: &Path) -> io::Result<Dir> {
+        Ok(root.to_path_buf())
+    }
+
+    pub fn open_beneath(root: &Dir, parts: &[OsString]) -> io::Result<File> {
+        let mut path = root.clone();
         for p in parts {
             path.push(p);
             if std::fs::symlink_metadata(&path)?.file_type().is_symlink() {
@@ -481,12 +548,30 @@ mod tests {
         // Also the fallback for kernels without `openat2`.
         let dirfd = File::open(root).unwrap();
         let parts = inside(root, Path::new("content/linked/mali.md")).unwrap();
-        let e = unix::walk(dirfd.into(), &parts).unwrap_err();
+        let e = unix::walk(&dirfd.into(), &parts).unwrap_err();
         assert_eq!(refusal(&e), Some(Refused::Link), "{e}");
         let dirfd = File::open(root).unwrap();
         let parts = inside(root, Path::new("content/link.md")).unwrap();
-        let e = unix::walk(dirfd.into(), &parts).unwrap_err();
+        let e = unix::walk(&dirfd.into(), &parts).unwrap_err();
         assert_eq!(refusal(&e), Some(Refused::Link), "{e}");
+    }
+
+    #[test]
+    fn one_opened_root_serves_every_read_and_still_refuses_links() {
+        let dir = site();
+        let root = Root::new(dir.path());
+        let abs = dir.path().join("content/sahel/mali.md");
+        assert_eq!(root.read(&abs, 100, 0).unwrap(), b"mali");
+        assert_eq!(
+            root.read(Path::new("outside.txt"), 100, 0).unwrap(),
+            b"secret"
+        );
+        // A folder swapped for a link after the root was opened.
+        std::fs::rename(dir.path().join("content/sahel"), dir.path().join("moved")).unwrap();
+        symlink(dir.path().join("moved"), dir.path().join("content/sahel")).unwrap();
+        let e = root.open(&abs).unwrap_err();
+        assert_eq!(refusal(&e), Some(Refused::Link), "{e}");
+        assert_eq!(root.path(), dir.path());
     }
 
     #[test]

@@ -303,7 +303,8 @@ impl Session {
                     .map(|a| (a.source.clone(), a.rel.clone()))
                     .collect(),
             };
-            let mut briefing = match Briefing::load(&self.root, &source, &state.site.config) {
+            let site = std::sync::Arc::new(crate::site_fs::Root::new(&self.root));
+            let mut briefing = match Briefing::load(&site, &source, &state.site.config) {
                 Ok(b) => b,
                 // Now a link (or a FIFO…): the full load skips it with a
                 // warning, as `brief build` does. Its text is never read.

@@ -31,6 +31,7 @@ pub fn load_statics(
     if !dir.is_dir() {
         return Ok(statics);
     }
+    let site = crate::site_fs::Root::new(root);
     for entry in WalkDir::new(&dir).follow_links(false).sort_by_file_name() {
         let entry = entry.with_context(|| format!("failed to read `{}`", dir.display()))?;
         if entry.path_is_symlink() {
@@ -56,7 +57,7 @@ pub fn load_statics(
         // like one found by the walk, and one swapped after this is never
         // read through the link.
         let shown = display_path(root, entry.path());
-        match Contents::open(root, entry.path(), &shown) {
+        match Contents::open(&site, entry.path(), &shown) {
             Ok(contents) => {
                 statics.insert(rel, contents);
             }

@@ -482,9 +482,10 @@ fn load_briefings(
     files: &[content::SourceFile],
     config: &Config,
 ) -> (Vec<Briefing>, Problems, Vec<String>) {
+    let site = std::sync::Arc::new(crate::site_fs::Root::new(root));
     let results: Vec<anyhow::Result<Briefing>> = files
         .par_iter()
-        .map(|f| Briefing::load(root, f, config))
+        .map(|f| Briefing::load(&site, f, config))
         .collect();
     let mut briefings = Vec::with_capacity(results.len());
     let mut failed = Problems::default();
