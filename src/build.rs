@@ -221,7 +221,10 @@ pub fn render_routes(
     want: Want,
     sink: &(dyn Fn(&Route, Contents) -> Result<()> + Sync),
 ) -> Rendering {
-    let results: Vec<Result<Facts, Vec<SourceError>>> = routes
+    // Most routes find nothing, so each result is kept boxed, and only
+    // when there is something in it: a big site's vector of results would
+    // otherwise hold a `Facts` for every page until the last is written.
+    let results: Vec<Result<Option<Box<Facts>>, Vec<SourceError>>> = routes
         .par_iter()
         .map(|route| {
             let targets = match route.kind {
@@ -238,13 +241,18 @@ pub fn render_routes(
                 };
                 sink(&beside, contents).map_err(|e| flatten(&e))?;
             }
-            Ok(out.facts)
+            let facts = out.facts;
+            let found = !facts.warnings.is_empty()
+                || !facts.problems.is_empty()
+                || (matches!(route.kind, Kind::Briefing(_)) && facts.left_to_read());
+            Ok(found.then(|| Box::new(facts)))
         })
         .collect();
     let mut rendering = Rendering::default();
     for (route, result) in routes.iter().zip(results) {
         match result {
-            Ok(mut facts) => {
+            Ok(None) => {}
+            Ok(Some(mut facts)) => {
                 rendering.warnings.append(&mut facts.warnings);
                 rendering.problems.0.append(&mut facts.problems);
                 // Only what is left to read later is kept: a big site's
@@ -252,7 +260,7 @@ pub fn render_routes(
                 if let Kind::Briefing(i) = route.kind
                     && facts.left_to_read()
                 {
-                    rendering.facts.insert(i, facts);
+                    rendering.facts.insert(i, *facts);
                 }
             }
             Err(errors) => rendering.problems.0.extend(errors),

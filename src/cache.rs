@@ -90,13 +90,18 @@ impl DiskCache {
 /// time, so a new build of brief (a new version of a library that formats
 /// the work) never reads an older one's files.
 pub fn key(inputs: &impl Hash) -> u128 {
-    let binary = std::env::current_exe()
-        .and_then(std::fs::metadata)
-        .ok()
-        .map(|m| (m.len(), m.modified().ok()));
+    // Asked once per process: a key is made for every briefing.
+    static BINARY: std::sync::OnceLock<Option<(u64, Option<std::time::SystemTime>)>> =
+        std::sync::OnceLock::new();
+    let binary = BINARY.get_or_init(|| {
+        std::env::current_exe()
+            .and_then(std::fs::metadata)
+            .ok()
+            .map(|m| (m.len(), m.modified().ok()))
+    });
     let half = |seed: u8| {
         let mut h = std::hash::DefaultHasher::new();
-        (seed, &binary, inputs).hash(&mut h);
+        (seed, binary, inputs).hash(&mut h);
         h.finish()
     };
     (u128::from(half(0)) << 64) | u128::from(half(1))

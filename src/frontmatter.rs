@@ -40,8 +40,9 @@ pub struct FrontMatter {
     #[serde(default)]
     pub authors: Vec<String>,
     /// The original publication this briefing is based on.
+    /// (Boxed, like `pull_quote`: rare, and held for every briefing.)
     #[serde(default)]
-    pub source: Option<Source>,
+    pub source: Option<Box<Source>>,
     /// Topics, shown as the kicker above the headline.
     #[serde(default)]
     pub tags: Vec<String>,
@@ -79,7 +80,7 @@ pub struct FrontMatter {
     pub sources: Vec<SourceLink>,
     /// A short quotation set large beside a section.
     #[serde(default)]
-    pub pull_quote: Option<PullQuote>,
+    pub pull_quote: Option<Box<PullQuote>>,
     /// UN documents the briefing rests on, by symbol.
     #[serde(default)]
     pub documents: Vec<Document>,

@@ -113,7 +113,8 @@ pub enum Kind {
     /// A briefing's page (index into the site's briefings).
     Briefing(usize),
     /// A page of a list of briefings: the home page or a tag's.
-    List(List),
+    /// Boxed: a route is mostly a briefing's, and a list's place is large.
+    List(Box<List>),
     /// `tags/index.html` (`fr/tags/index.html`…), every tag of a language.
     TagsIndex(usize),
     /// `corrections/index.html` (`fr/corrections/index.html`…): every
@@ -428,7 +429,7 @@ fn lists(
         let folder = paths::list_page(base, number);
         routes.push(Route {
             path: paths::page(&folder),
-            kind: Kind::List(List {
+            kind: Kind::List(Box::new(List {
                 lang,
                 tag: tag.map(str::to_string),
                 folder,
@@ -437,7 +438,7 @@ fn lists(
                 previous: (number > 1).then(|| page_of(number - 1)),
                 next: (number < total).then(|| page_of(number + 1)),
                 items: chunk.to_vec(),
-            }),
+            })),
         });
     }
 }

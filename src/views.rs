@@ -390,7 +390,7 @@ impl<'a> BriefingView<'a> {
                 })
                 .collect(),
             sources: &page.front.sources,
-            pull_quote: page.front.pull_quote.as_ref(),
+            pull_quote: page.front.pull_quote.as_deref(),
             updates,
             corrections,
             documents: page

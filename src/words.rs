@@ -36,34 +36,43 @@ fn for_each_line<'a>(markdown: &'a str, mut each: impl FnMut(&'a str)) {
 }
 
 /// The words of a Markdown source counted line by line (see
-/// [`count_words`]), so the words between two line starts are a
-/// subtraction: a briefing's sections are counted from the count its
-/// whole body got when it was loaded, without reading the text again.
+/// [`count_words`]), kept at the lines a section can start on (the first,
+/// and every line that may be an ATX heading: up to three spaces, then
+/// `#`), so the words between two such lines are a subtraction: a
+/// briefing's sections are counted from the count its whole body got when
+/// it was loaded, without counting the text again. Only those lines are
+/// kept because this is held for every briefing of a site.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LineWords {
-    /// Byte offset where each line starts.
+    /// Byte offset where each kept line starts.
     starts: Vec<u32>,
-    /// Words in the lines before each line; one more entry, the total.
+    /// Words before each kept line; one more entry, the total.
     before: Vec<u32>,
+}
+
+/// Whether `line` may be an ATX heading, which may start a section.
+fn may_be_heading(line: &str) -> bool {
+    let bytes = line.as_bytes();
+    let indent = bytes.iter().take(3).take_while(|&&b| b == b' ').count();
+    bytes.get(indent) == Some(&b'#')
 }
 
 impl LineWords {
     /// Counts `markdown` line by line.
     pub fn count(markdown: &str) -> LineWords {
-        // Prose lines run to a few hundred bytes: room for most bodies'
-        // lines at once.
-        let guess = markdown.len() / 64 + 8;
-        let mut starts = Vec::with_capacity(guess);
-        let mut before = Vec::with_capacity(guess + 1);
-        before.push(0u32);
+        let mut starts = Vec::new();
+        let mut before = Vec::new();
         let mut at = 0usize;
         let mut total = 0u32;
         for_each_line(markdown, |line| {
-            starts.push(u32::try_from(at).unwrap_or(u32::MAX));
+            if at == 0 || may_be_heading(line) {
+                starts.push(u32::try_from(at).unwrap_or(u32::MAX));
+                before.push(total);
+            }
             total = total.saturating_add(u32::try_from(line_words(line)).unwrap_or(u32::MAX));
-            before.push(total);
             at += line.len() + 1;
         });
+        before.push(total);
         // Held for every briefing of the site: no spare room.
         starts.shrink_to_fit();
         before.shrink_to_fit();
@@ -76,7 +85,7 @@ impl LineWords {
     }
 
     /// Words from byte `from` to byte `to` of the source, when both are
-    /// line starts (or `to` its end, `len`); `None` otherwise.
+    /// starts of kept lines (or `to` its end, `len`); `None` otherwise.
     pub fn between(&self, from: usize, to: usize, len: usize) -> Option<usize> {
         let line = |offset: usize| -> Option<usize> {
             if offset >= len {
@@ -515,6 +524,7 @@ mod tests {
     fn counts_between_line_starts_agree_with_counting_the_part() {
         for text in [
             "## A\n\nOne two.\n\n## B\n\nThree [four](x) five.\n",
+            "Intro.\n\n   ## Indented\n\n    # code, not a heading\nText\n---\n",
             "Intro words\r\n## A\r\nOne\r\n",
             "](f\r## )\rmore words",
             "",
@@ -525,13 +535,18 @@ mod tests {
                 .chain(text.match_indices(['\n', '\r']).map(|(i, _)| i + 1))
                 .chain(std::iter::once(text.len()))
                 .collect();
+            // The first line, the end and lines that may be headings are
+            // kept; any other line start may be unknown, never wrong.
+            let kept = |o: usize| o == 0 || o >= text.len() || may_be_heading(&text[o..]);
             for &a in &starts {
                 for &b in starts.iter().filter(|&&b| b >= a) {
-                    assert_eq!(
-                        lines.between(a, b, text.len()),
-                        Some(count_words(&text[a..b])),
-                        "{text:?} {a}..{b}"
-                    );
+                    let got = lines.between(a, b, text.len());
+                    let want = count_words(&text[a..b]);
+                    if kept(a) && kept(b) {
+                        assert_eq!(got, Some(want), "{text:?} {a}..{b}");
+                    } else {
+                        assert!(got.is_none_or(|n| n == want), "{text:?} {a}..{b}");
+                    }
                 }
             }
             if text.len() > 2 {

@@ -594,7 +594,7 @@ fn repeated_ids_get_fresh_ones_so_later_headings_are_still_checked() {
 
 #[test]
 fn sections_counted_from_the_line_counts_match_counting_them_here() {
-    let body = "Intro words here.\n\n## One\n\nAlpha beta [gamma](x).\n\n  ## Two {#two}\n\nDelta\r\nepsilon.\n\n> ## Quoted\n\nZeta.\n";
+    let body = "Intro words here.\n\n## One\n\nAlpha beta [gamma](x).\n\n  ## Two {#two}\n\nDelta\r\nepsilon.\n\n> ## Quoted\n\nZeta.\n\nA setext\nheading\n---\n\nEta theta.\n";
     let lines = crate::words::LineWords::count(body);
     let with = render_with(
         body,

@@ -487,18 +487,17 @@ fn load_briefings(
         .par_iter()
         .map(|f| Briefing::load(&site, f, config))
         .collect();
-    let mut briefings = Vec::with_capacity(results.len());
     let mut failed = Problems::default();
     let mut unreadable = Vec::new();
-    for (r, file) in results.into_iter().zip(files) {
-        match r {
-            Ok(b) => briefings.push(b),
-            Err(e) => {
-                failed.add(&e);
-                unreadable.push(file.rel.clone());
-            }
+    for (r, file) in results.iter().zip(files) {
+        if let Err(e) = r {
+            failed.add(e);
+            unreadable.push(file.rel.clone());
         }
     }
+    // In place: a second vector of every briefing would double the
+    // memory they take at the moment of loading.
+    let briefings = results.into_iter().filter_map(Result::ok).collect();
     (briefings, failed, unreadable)
 }
 
