@@ -41,12 +41,11 @@ pub struct Asset {
 pub enum Source {
     /// Parsed from memory (tests, fuzzing): the text itself.
     Held(String),
-    /// Loaded from `path` below the site folder `root`.
+    /// Loaded from its file ([`Briefing::file`], relative to the site
+    /// folder) below the site folder `root`.
     File {
         /// The site folder, opened when the site was loaded.
         root: Arc<Root>,
-        /// The file on disk.
-        path: PathBuf,
         /// Its length when it was loaded.
         len: usize,
     },
@@ -107,8 +106,9 @@ pub struct Briefing {
     /// Its language: 0 for the site's default, `k` for the `k`-th of
     /// `[languages]` (in the order of their tags).
     pub lang: usize,
-    /// For a translation (`mali.fr.md`), what it translates.
-    pub translation: Option<Translation>,
+    /// For a translation (`mali.fr.md`), what it translates (boxed: held
+    /// for every briefing, and most are not translations).
+    pub translation: Option<Box<Translation>>,
 }
 
 /// What makes a briefing a translation: `content/mali.fr.md` translates
@@ -245,17 +245,16 @@ impl Briefing {
             };
             briefing.url = format!("{code}/{url}");
             briefing.lang = k;
-            briefing.translation = Some(Translation {
+            briefing.translation = Some(Box::new(Translation {
                 original,
                 code,
                 own_url,
-            });
+            }));
         }
         // Held for every briefing until the build ends, the text would
         // double the memory a big site needs; rendering reads it again.
         briefing.source = Source::File {
             root: Arc::clone(site),
-            path: file.path.clone(),
             len,
         };
         for (source, rel) in &file.assets {
@@ -357,9 +356,9 @@ impl Briefing {
     pub fn text(&self) -> Result<Text<'_>, SourceError> {
         let text = match &self.source {
             Source::Held(text) => std::borrow::Cow::Borrowed(text.as_str()),
-            Source::File { root, path, len } => {
+            Source::File { root, len } => {
                 let again = root
-                    .read(path, MAX_FILE_BYTES, *len)
+                    .read(&self.file, MAX_FILE_BYTES, *len)
                     .map_err(|e| e.to_string())
                     .and_then(|bytes| String::from_utf8(bytes).map_err(|e| e.to_string()))
                     .and_then(|text| {

@@ -116,7 +116,10 @@ fn out_of_date(t: &Briefing, original: &Briefing, default: &str) -> Option<Sourc
 /// When a briefing's file was last saved.
 fn saved(b: &Briefing) -> Option<SystemTime> {
     match &b.source {
-        Source::File { path, .. } => std::fs::symlink_metadata(path).ok()?.modified().ok(),
+        Source::File { root, .. } => std::fs::symlink_metadata(root.path().join(&b.file))
+            .ok()?
+            .modified()
+            .ok(),
         Source::Held(_) => None,
     }
 }
