@@ -86,6 +86,34 @@ impl DiskCache {
     }
 }
 
+impl DiskCache {
+    /// Keeps `bytes` for `key` as the one entry of this cache: every other
+    /// entry (a regular file named like a key) is removed, for work whose
+    /// older results are never wanted again and are large (the search
+    /// index of a whole site).
+    pub fn put_alone(&self, key: u128, bytes: &[u8]) -> bool {
+        if !self.put(key, bytes) {
+            return false;
+        }
+        let Some(dir) = &self.dir else {
+            return false;
+        };
+        let own = format!("{key:032x}");
+        if let Ok(entries) = std::fs::read_dir(dir) {
+            for entry in entries.flatten() {
+                let name = entry.file_name();
+                let Some(name) = name.to_str() else { continue };
+                let is_key = name.len() == 32 && name.bytes().all(|b| b.is_ascii_hexdigit());
+                let is_file = entry.file_type().is_ok_and(|t| t.is_file());
+                if is_key && is_file && name != own {
+                    let _ = std::fs::remove_file(entry.path());
+                }
+            }
+        }
+        true
+    }
+}
+
 /// A 128-bit key for `inputs`, mixed with the running binary's size and
 /// time, so a new build of brief (a new version of a library that formats
 /// the work) never reads an older one's files.
@@ -110,6 +138,20 @@ pub fn key(inputs: &impl Hash) -> u128 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_entry_kept_alone_removes_the_others() {
+        let site = tempfile::tempdir().unwrap();
+        let cache = DiskCache::open(site.path(), "search");
+        let (a, b) = (key(&"old"), key(&"new"));
+        assert!(cache.put(a, b"old"));
+        let other = site.path().join(".brief-cache/search/notes.txt");
+        std::fs::write(&other, "not a key").unwrap();
+        assert!(cache.put_alone(b, b"new"));
+        assert_eq!(cache.get(a), None);
+        assert_eq!(cache.get(b).as_deref(), Some(&b"new"[..]));
+        assert!(other.exists(), "only files named like keys are removed");
+    }
 
     #[test]
     fn keeps_work_by_key_and_never_follows_a_link() {

@@ -188,7 +188,8 @@ fn lang_context(site: &Site, ctx: &mut Context, lang: usize, page: Page<'_>, roo
 /// The search index: its entry file as the route's, the rest beside it.
 fn search_index(site: &Site) -> Result<Output, Vec<SourceError>> {
     let records = crate::search::records(site)?;
-    let mut files = crate::search::bundle(records).map_err(|e| vec![e])?;
+    let mut files =
+        crate::search::bundle(records, Some(&site.search_cache)).map_err(|e| vec![e])?;
     let entry = files
         .iter()
         .position(|(path, _)| path == paths::SEARCH_ENTRY)

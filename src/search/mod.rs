@@ -17,6 +17,7 @@
 //! page (`search/`, `fr/search/`) and archive (`archive/`, `fr/archive/`).
 
 use crate::briefing::Briefing;
+use crate::cache::DiskCache;
 use crate::diagnostics::SourceError;
 use crate::output::Contents;
 use crate::plan::paths;
@@ -156,7 +157,43 @@ pub fn records(site: &Site) -> Result<Vec<Record>, Vec<SourceError>> {
 /// anchors, so the index holds one entry a briefing rather than one a
 /// section. That keeps the metadata every search fetches a quarter of the
 /// size, and Pagefind's per-entry work with it.
-pub fn bundle(records: Vec<Record>) -> Result<Vec<(String, Contents)>, SourceError> {
+///
+/// With a `cache`, an index made from the very same pages (by this very
+/// binary, see [`crate::cache::key`]) is taken from it instead of asking
+/// Pagefind again, and a new one is kept there as its only entry: a build
+/// whose briefings did not change (a template edited, the output moved
+/// aside) skips indexing, which is nearly all of a big site's build time.
+pub fn bundle(
+    records: Vec<Record>,
+    cache: Option<&DiskCache>,
+) -> Result<Vec<(String, Contents)>, SourceError> {
+    let pages = pages(&records);
+    drop(records);
+    let key = crate::cache::key(&("search-v1", &pages));
+    let cached = cache.and_then(|c| unpack(&c.get(key)?));
+    let files = match cached {
+        Some(files) => files,
+        None => {
+            let files = index(pages)?;
+            if let Some(cache) = cache {
+                cache.put_alone(key, &pack(&files));
+            }
+            files
+        }
+    };
+    Ok(files
+        .into_iter()
+        .map(|(name, bytes)| {
+            (
+                format!("{}{name}", paths::SEARCH_INDEX),
+                Contents::Bytes(bytes),
+            )
+        })
+        .collect())
+}
+
+/// The index files Pagefind makes of `pages`, named stably.
+fn index(pages: Vec<(String, String)>) -> Result<Vec<(String, Vec<u8>)>, SourceError> {
     let failed = |what: &str, e: &dyn std::fmt::Display| {
         SourceError::new("site.toml", format!("the search index could not be {what}: {e}"))
             .with_help("this is a fault in brief or Pagefind; set `search = false` in site.toml to build without search meanwhile")
@@ -165,8 +202,6 @@ pub fn bundle(records: Vec<Record>) -> Result<Vec<(String, Contents)>, SourceErr
         .enable_all()
         .build()
         .map_err(|e| failed("started", &e))?;
-    let pages = pages(&records);
-    drop(records);
     let files = runtime.block_on(async move {
         let options = pagefind::options::PagefindServiceConfig::builder()
             .keep_index_url(true)
@@ -183,16 +218,46 @@ pub fn bundle(records: Vec<Record>) -> Result<Vec<(String, Contents)>, SourceErr
         .map(|f| (f.filename.to_string_lossy().replace('\\', "/"), f.contents))
         .filter(|(name, _)| wanted(name))
         .collect();
-    let files = stable::stabilise(files).map_err(|e| failed("written", &e))?;
-    Ok(files
-        .into_iter()
-        .map(|(name, bytes)| {
-            (
-                format!("{}{name}", paths::SEARCH_INDEX),
-                Contents::Bytes(bytes),
-            )
-        })
-        .collect())
+    stable::stabilise(files).map_err(|e| failed("written", &e))
+}
+
+/// Index files as one run of bytes for the cache: for each file, its
+/// name's length (4 bytes, little-endian), the name, its length (8 bytes)
+/// and its bytes.
+fn pack(files: &[(String, Vec<u8>)]) -> Vec<u8> {
+    let size: usize = files.iter().map(|(n, b)| 12 + n.len() + b.len()).sum();
+    let mut out = Vec::with_capacity(size);
+    for (name, bytes) in files {
+        out.extend_from_slice(&(name.len() as u32).to_le_bytes());
+        out.extend_from_slice(name.as_bytes());
+        out.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
+        out.extend_from_slice(bytes);
+    }
+    out
+}
+
+/// [`pack`] undone; `None` for anything that is not exactly such a run
+/// (a damaged cache file is a miss, never an index).
+fn unpack(mut bytes: &[u8]) -> Option<Vec<(String, Vec<u8>)>> {
+    fn take<'a>(bytes: &mut &'a [u8], n: usize) -> Option<&'a [u8]> {
+        let (head, rest) = bytes.split_at_checked(n)?;
+        *bytes = rest;
+        Some(head)
+    }
+    let mut files = Vec::new();
+    while !bytes.is_empty() {
+        let n = u32::from_le_bytes(take(&mut bytes, 4)?.try_into().ok()?) as usize;
+        let name = std::str::from_utf8(take(&mut bytes, n)?).ok()?.to_string();
+        let len =
+            usize::try_from(u64::from_le_bytes(take(&mut bytes, 8)?.try_into().ok()?)).ok()?;
+        let data = take(&mut bytes, len)?.to_vec();
+        // Only names Pagefind gives, inside the index folder.
+        if name.is_empty() || name.starts_with('/') || name.split('/').any(|p| p == "..") {
+            return None;
+        }
+        files.push((name, data));
+    }
+    (!files.is_empty()).then_some(files)
 }
 
 /// `records` grouped by page (a briefing's records are consecutive, its
@@ -583,6 +648,60 @@ mod tests {
         assert_eq!(tag_names(&site, 1), ["Commerce", "Mali"]);
     }
 
+    #[test]
+    fn the_same_pages_take_their_index_from_the_cache() {
+        let (dir, site) = site(BILINGUAL, false);
+        let cache = DiskCache::open(dir.path(), "search");
+        let fresh = bundle(records(&site).unwrap(), None).unwrap();
+        let first = bundle(records(&site).unwrap(), Some(&cache)).unwrap();
+        assert_eq!(first, fresh, "what is kept is what Pagefind made");
+        let kept: Vec<_> = std::fs::read_dir(dir.path().join(".brief-cache/search"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        assert_eq!(kept.len(), 1, "{kept:?}");
+        // What the cache holds is what the next build gets: a marker
+        // packed in its place shows the index was not made again.
+        let marker = vec![("pagefind-entry.json".to_string(), b"kept".to_vec())];
+        std::fs::write(&kept[0], pack(&marker)).unwrap();
+        let second = bundle(records(&site).unwrap(), Some(&cache)).unwrap();
+        assert_eq!(
+            second,
+            [(
+                format!("{}pagefind-entry.json", paths::SEARCH_INDEX),
+                Contents::Bytes(b"kept".to_vec())
+            )]
+        );
+        // A damaged file is a miss: the index is made again, and kept.
+        for damaged in [&b"\x05\0\0\0ab"[..], &pack(&[("../x".into(), vec![])])[..]] {
+            std::fs::write(&kept[0], damaged).unwrap();
+            assert_eq!(
+                bundle(records(&site).unwrap(), Some(&cache)).unwrap(),
+                fresh
+            );
+        }
+        assert_eq!(
+            unpack(&pack(&fresh_files(&fresh))),
+            Some(fresh_files(&fresh))
+        );
+    }
+
+    /// `files` without the index folder in their names, as packed.
+    fn fresh_files(files: &[(String, Contents)]) -> Vec<(String, Vec<u8>)> {
+        files
+            .iter()
+            .map(|(name, contents)| {
+                let Contents::Bytes(bytes) = contents else {
+                    panic!("index files are bytes")
+                };
+                (
+                    name.strip_prefix(paths::SEARCH_INDEX).unwrap().to_string(),
+                    bytes.clone(),
+                )
+            })
+            .collect()
+    }
+
     /// The fragment Pagefind wrote for `page` (gzipped JSON after a
     /// `pagefind_dcd` marker).
     fn fragment(files: &[(String, Contents)], page: &str) -> serde_json::Value {
@@ -610,7 +729,7 @@ mod tests {
     #[test]
     fn each_briefing_is_one_page_of_the_index_with_its_sections_as_anchors() {
         let (_dir, site) = site(FILES, false);
-        let files = bundle(records(&site).unwrap()).unwrap();
+        let files = bundle(records(&site).unwrap(), None).unwrap();
         let a = fragment(&files, "a/index.html");
         assert_eq!(a["meta"]["title"], "A");
         assert_eq!(a["meta"]["briefing"], "A");
@@ -652,7 +771,7 @@ mod tests {
         let html = page_html(std::slice::from_ref(&record));
         assert!(!html.contains(" ___") && !html.contains(">___"), "{html}");
         assert!(html.contains("&lt;b&gt;&amp;amp;"), "{html}");
-        let files = bundle(vec![record]).unwrap();
+        let files = bundle(vec![record], None).unwrap();
         let x = fragment(&files, "x/index.html");
         assert_eq!(x["anchors"], serde_json::json!([]));
         assert_eq!(x["content"], format!("X. {written}"));

@@ -295,8 +295,8 @@ fn index_thread(shared: &Arc<Shared>) -> Result<()> {
                     job.iter().flat_map(|r| r.iter().cloned()).collect();
                 drop(job);
                 let made = match &pool {
-                    Some(pool) => pool.install(|| crate::search::bundle(records)),
-                    None => crate::search::bundle(records),
+                    Some(pool) => pool.install(|| crate::search::bundle(records, None)),
+                    None => crate::search::bundle(records, None),
                 };
                 match made {
                     Ok(files) => {

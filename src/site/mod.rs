@@ -94,6 +94,9 @@ pub struct Site {
     /// Formatted citations kept between builds (`.brief-cache/cite/`),
     /// opened only when templates show them.
     pub cite_cache: DiskCache,
+    /// The last search index made (`.brief-cache/search/`), opened only
+    /// with `search = true`.
+    pub search_cache: DiskCache,
     /// The site's languages, the default first (one on most sites).
     pub langs: Vec<Lang>,
     /// Every language's interface strings.
@@ -180,6 +183,7 @@ impl Site {
                 .is_none_or(|t| kept.contains(&t.original))
         });
         let future_skipped = embargoed.len();
+        let search = config.search;
         let mut site = Site {
             root: root.to_path_buf(),
             langs: Lang::all(&config),
@@ -203,6 +207,11 @@ impl Site {
             targets: Vec::new(),
             cite_cache: if templates.reads().cite {
                 DiskCache::open(root, "cite")
+            } else {
+                DiskCache::default()
+            },
+            search_cache: if search {
+                DiskCache::open(root, "search")
             } else {
                 DiskCache::default()
             },
