@@ -54,10 +54,12 @@ impl DiskCache {
             options.custom_flags(libc::O_NOFOLLOW);
         }
         let mut opened = options.open(file).ok()?;
-        if !opened.metadata().ok()?.is_file() {
+        let meta = opened.metadata().ok()?;
+        if !meta.is_file() {
             return None;
         }
-        let mut bytes = Vec::new();
+        // Sized at once: a cached PDF or search index is hundreds of KB.
+        let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).ok()?.saturating_add(1));
         opened.read_to_end(&mut bytes).ok()?;
         Some(bytes)
     }

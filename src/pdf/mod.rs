@@ -206,7 +206,10 @@ impl Engine {
                     .with_help("save the file as UTF-8"),
             );
         }
-        world::BriefWorld::warm_up();
+        // The fonts and Typst's library are made by the first compile, not
+        // here: a build whose PDFs are all cached never needs them, and
+        // reading the bundled fonts' character maps is most of a small
+        // site's cold build.
         Ok(Engine {
             files,
             shown,

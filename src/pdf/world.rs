@@ -116,13 +116,6 @@ impl<'a> BriefWorld<'a> {
             today,
         })
     }
-
-    /// Makes the font book and the fonts ready, so the first compiles of a
-    /// build do not wait on each other for them.
-    pub fn warm_up() {
-        LazyLock::force(&FONTS);
-        LazyLock::force(&LIBRARY);
-    }
 }
 
 /// The error for a path that is not there: outside the template's folder,
