@@ -86,9 +86,7 @@ impl DiskCache {
         }
         true
     }
-}
 
-impl DiskCache {
     /// Keeps `bytes` for `key` as the one entry of this cache: every other
     /// entry (a regular file named like a key) is removed, for work whose
     /// older results are never wanted again and are large (the search
