@@ -6,7 +6,7 @@
 //! language is `lang` in the template context.
 
 use crate::config::Config;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 
 /// The English interface strings. `{name}` is filled in from the arguments
 /// of `t()`; a key with `_one` and `_other` forms is chosen by `count`.
@@ -516,10 +516,16 @@ fn english_months() -> impl Iterator<Item = &'static str> {
     EN[EN.len() - 12..].iter().map(|(_, name)| *name)
 }
 
-/// Fills `{name}` in `template` from `args`.
-pub fn fill(template: &str, args: &BTreeMap<String, String>) -> String {
+/// Fills `{name}` in `template` from `args`, taken in the order of their
+/// names (a value holding another's `{mark}` is filled too when that name
+/// comes later).
+pub fn fill(template: &str, mut args: Vec<(String, String)>) -> String {
     let mut out = template.to_string();
-    for (name, value) in args {
+    if args.is_empty() {
+        return out;
+    }
+    args.sort_by(|a, b| a.0.cmp(&b.0));
+    for (name, value) in &args {
         let mark = format!("{{{name}}}");
         if out.contains(&mark) {
             out = out.replace(&mark, value);
@@ -635,8 +641,15 @@ mod tests {
         assert!(Strings::of(&config).weekdays("ar").is_none());
         assert_eq!(plural_key("fr", "briefings", 0), "briefings_one");
         assert_eq!(plural_key("en", "briefings", 0), "briefings_other");
-        let args = [("count".to_string(), "3".to_string())].into();
-        assert_eq!(fill("{count} notes", &args), "3 notes");
+        let args = vec![("count".to_string(), "3".to_string())];
+        assert_eq!(fill("{count} notes", args), "3 notes");
+        assert_eq!(fill("{a} notes", Vec::new()), "{a} notes");
+        // Names are taken in order whatever order they came in.
+        let args = vec![
+            ("b".to_string(), "2".to_string()),
+            ("a".to_string(), "{b}".to_string()),
+        ];
+        assert_eq!(fill("{a}{b}", args), "22");
         assert!(is_rtl("ar") && is_rtl("he-IL") && !is_rtl("fr"));
         assert!(interface_is_english("en-GB", true) && interface_is_english("de", false));
         assert!(!interface_is_english("fr", false) && !interface_is_english("ar", true));

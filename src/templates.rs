@@ -371,8 +371,8 @@ fn register(tera: &mut Tera, data: &Arc<RwLock<FunctionData>>) {
         "date",
         move |value: &str, kwargs: Kwargs, state: &State| -> TeraResult<String> {
             let (date, format) = date_filter(value, &kwargs)?;
-            let lang: Option<String> = state.get("lang")?;
-            let Some(lang) = lang else {
+            let lang: Option<tera::Value> = state.get("lang")?;
+            let Some(lang) = lang.as_ref().and_then(tera::Value::as_str) else {
                 return Ok(date.format(format));
             };
             let guard = d
@@ -380,12 +380,12 @@ fn register(tera: &mut Tera, data: &Arc<RwLock<FunctionData>>) {
                 .map_err(|_| tera::Error::message("site data unavailable"))?;
             // Weekday names are looked up only for a format that shows one.
             let weekdays = if format.contains("%A") || format.contains("%a") {
-                guard.strings.weekdays(&lang)
+                guard.strings.weekdays(lang)
             } else {
                 None
             };
             let out = date.format_in(format, weekdays.as_ref());
-            Ok(guard.strings.localize_months(&lang, &out))
+            Ok(guard.strings.localize_months(lang, &out))
         },
     );
     let d = Arc::clone(data);
@@ -393,11 +393,14 @@ fn register(tera: &mut Tera, data: &Arc<RwLock<FunctionData>>) {
         "t",
         move |kwargs: Kwargs, state: &State| -> TeraResult<String> {
             let key: &str = kwargs.must_get("key")?;
-            let lang: String = state.get("lang")?.unwrap_or_default();
+            // Most calls name only a key: the language is borrowed from
+            // the page's value and no argument list is made for them.
+            let lang: Option<tera::Value> = state.get("lang")?;
+            let lang = lang.as_ref().and_then(tera::Value::as_str).unwrap_or("");
             let guard = d
                 .read()
                 .map_err(|_| tera::Error::message("site data unavailable"))?;
-            let mut args = BTreeMap::new();
+            let mut args = Vec::new();
             let mut count = None;
             for (name, value) in kwargs.iter() {
                 let name = name.to_string();
@@ -407,18 +410,16 @@ fn register(tera: &mut Tera, data: &Arc<RwLock<FunctionData>>) {
                 if name == "count" {
                     count = value.as_i64();
                 }
-                args.insert(name, value.to_string());
+                args.push((name, value.to_string()));
             }
-            let full = match count {
-                Some(n) => crate::i18n::plural_key(&lang, key, n),
-                None => key.to_string(),
-            };
+            let plural = count.map(|n| crate::i18n::plural_key(lang, key, n));
+            let full = plural.as_deref().unwrap_or(key);
             let found = guard
                 .strings
-                .get(&lang, &full)
-                .or_else(|| guard.strings.get(&lang, key));
+                .get(lang, full)
+                .or_else(|| guard.strings.get(lang, key));
             match found {
-                Some(text) => Ok(crate::i18n::fill(text, &args)),
+                Some(text) => Ok(crate::i18n::fill(text, args)),
                 None => Err(tera::Error::message(format!(
                     "t: no interface string `{full}` in the language `{lang}`; add it under [strings.{lang}] in site.toml"
                 ))),
