@@ -197,7 +197,7 @@ pub fn serve(options: &ServeOptions, report: Reporter) -> Result<()> {
             index: Mutex::new(Arc::new(Files::new())),
             index_jobs: Mutex::new(None),
         });
-        index_thread(&shared)?;
+        index_thread(&shared, root.clone())?;
         let mut session = Session::new(root.clone(), options.selection.clone());
         let started = Instant::now();
         match session.full() {
@@ -270,7 +270,12 @@ type IndexJob = Vec<Arc<[crate::search::Record]>>;
 /// on a pool of its own with one worker, not on the pool that renders
 /// pages, so an edit saved while the index is being made is served as soon
 /// as without search.
-fn index_thread(shared: &Arc<Shared>) -> Result<()> {
+///
+/// The index is kept in the site's `.brief-cache/search/` like a build's:
+/// a preview of pages already indexed by `brief build` (or an earlier
+/// preview) serves search at once, and a build after the preview finds
+/// the index the preview made.
+fn index_thread(shared: &Arc<Shared>, root: PathBuf) -> Result<()> {
     let (tx, rx) = std::sync::mpsc::channel::<IndexJob>();
     if let Ok(mut jobs) = shared.index_jobs.lock() {
         *jobs = Some(tx);
@@ -286,6 +291,9 @@ fn index_thread(shared: &Arc<Shared>) -> Result<()> {
                 .thread_name(|_| "search index worker".into())
                 .build()
                 .ok();
+            // Opened (and made) with the first index: a site without
+            // search never asks for one.
+            let mut cache = None;
             while let Ok(mut job) = rx.recv() {
                 while let Ok(newer) = rx.try_recv() {
                     job = newer;
@@ -294,9 +302,12 @@ fn index_thread(shared: &Arc<Shared>) -> Result<()> {
                 let records: Vec<crate::search::Record> =
                     job.iter().flat_map(|r| r.iter().cloned()).collect();
                 drop(job);
+                let cache = Some(
+                    &*cache.get_or_insert_with(|| crate::cache::DiskCache::open(&root, "search")),
+                );
                 let made = match &pool {
-                    Some(pool) => pool.install(|| crate::search::bundle(records, None)),
-                    None => crate::search::bundle(records, None),
+                    Some(pool) => pool.install(|| crate::search::bundle(records, cache)),
+                    None => crate::search::bundle(records, cache),
                 };
                 match made {
                     Ok(files) => {

@@ -489,6 +489,23 @@ fn serves_a_search_index_rebuilt_in_the_background_after_an_edit() {
     };
     let old_meta = meta_of(&entry.body);
     assert_eq!(server.get(&old_meta).status, 200);
+    // The preview keeps its index where a build looks for one.
+    let kept = || -> Vec<String> {
+        let dir = site.path().join(".brief-cache/search");
+        let mut names: Vec<String> = std::fs::read_dir(&dir)
+            .map(|entries| {
+                entries
+                    .flatten()
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .filter(|n| n.len() == 32 && n.bytes().all(|b| b.is_ascii_hexdigit()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        names.sort();
+        names
+    };
+    let first_kept = kept();
+    assert_eq!(first_kept.len(), 1, "{first_kept:?}");
     assert_eq!(server.get("/search/").status, 200);
     let js = server.get("/pagefind/pagefind.js");
     assert_eq!(js.status, 200);
@@ -516,4 +533,10 @@ fn serves_a_search_index_rebuilt_in_the_background_after_an_edit() {
     assert_eq!(server.get(&old_meta).status, 404);
     let out = server.stdout_with("Rebuilt content/chad.md");
     assert!(out.contains("Search index: "), "{out}");
+    // The new index replaced the old one in the cache.
+    let now_kept = kept();
+    assert!(
+        now_kept.len() == 1 && now_kept != first_kept,
+        "{first_kept:?} then {now_kept:?}"
+    );
 }
